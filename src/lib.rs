@@ -1,0 +1,3 @@
+//! pressroom: a static site generator for multilingual press-release archives.
+
+pub mod slug;

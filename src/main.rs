@@ -1,1 +1,263 @@
-fn main() {}
+//! The `pressroom` command: parses arguments, calls the library, prints.
+//!
+//! Only this file talks to the terminal. Exit codes: 0 success, 1 the input has
+//! errors (they are printed as `path:line:column: error: …`), 2 the command
+//! line itself is wrong (clap's convention).
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use pressroom::diagnostics::Diagnostics;
+use pressroom::{BuildOptions, BuildReport};
+
+/// A static site generator for multilingual press-release archives.
+#[derive(Debug, Parser)]
+#[command(name = "pressroom", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into the output folder.
+    Build(BuildArgs),
+    /// Check the site for errors without writing anything.
+    Check(CheckArgs),
+    /// Create new content.
+    #[command(subcommand)]
+    New(NewCommand),
+}
+
+/// Options shared by every command that reads a site.
+#[derive(Debug, Args)]
+struct SiteArgs {
+    /// The site root, holding site.yaml.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Print less (-q) or more (-v, -vv).
+    #[command(flatten)]
+    verbosity: Verbosity,
+}
+
+#[derive(Debug, Args)]
+struct Verbosity {
+    /// More output: -v for info, -vv for timings of each stage.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct ContentArgs {
+    /// Include releases and pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Include releases whose embargo has not lifted yet (for previews).
+    #[arg(long)]
+    embargoed: bool,
+    /// Use this base URL instead of site.yaml's (e.g. for staging).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    #[command(flatten)]
+    content: ContentArgs,
+    /// The output folder (default: public/ under the site root).
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    #[command(flatten)]
+    content: ContentArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum NewCommand {
+    /// Create a release file with its front matter filled in.
+    Release(NewReleaseArgs),
+}
+
+#[derive(Debug, Args)]
+struct NewReleaseArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The headline; the file name is made from it.
+    title: String,
+    /// Language code (default: the site's default language).
+    #[arg(long)]
+    lang: Option<String>,
+    /// Release date, YYYY-MM-DD (default: today).
+    #[arg(long, value_parser = parse_date)]
+    date: Option<NaiveDate>,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date in the form YYYY-MM-DD"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+        Command::New(NewCommand::Release(args)) => new_release(args),
+    }
+}
+
+fn init_logging(v: &Verbosity) {
+    let level = match (v.quiet, v.verbose) {
+        (true, _) => log::LevelFilter::Error,
+        (false, 0) => log::LevelFilter::Warn,
+        (false, 1) => log::LevelFilter::Info,
+        _ => log::LevelFilter::Debug,
+    };
+    env_logger::Builder::new()
+        .filter_level(level)
+        .format_timestamp(None)
+        .format_target(false)
+        .init();
+}
+
+fn options(site: &SiteArgs, content: &ContentArgs, output: Option<PathBuf>) -> BuildOptions {
+    let mut opts = BuildOptions::new(site.root.clone(), output);
+    opts.drafts = content.drafts;
+    opts.embargoed = content.embargoed;
+    opts.base_url = content.base_url.clone();
+    opts
+}
+
+fn build(args: BuildArgs) -> ExitCode {
+    init_logging(&args.site.verbosity);
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.site.root.join("public"));
+    let opts = options(&args.site, &args.content, Some(output.clone()));
+    if let Some(url) = &opts.base_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            eprintln!(
+                "error: --base-url `{url}` is not an absolute http(s) URL\n  help: e.g. --base-url https://staging.example.org"
+            );
+            return ExitCode::from(2);
+        }
+    }
+    match pressroom::build(&opts) {
+        Ok(report) => {
+            print_diagnostics(&report.warnings, args.site.verbosity.quiet);
+            if !args.site.verbosity.quiet {
+                println!("{}", summary(&report, &output));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => fail(&problems, "build", "the output folder was left as it was"),
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    init_logging(&args.site.verbosity);
+    let opts = options(&args.site, &args.content, None);
+    match pressroom::build(&opts) {
+        Ok(report) => {
+            print_diagnostics(&report.warnings, args.site.verbosity.quiet);
+            if !args.site.verbosity.quiet {
+                let total = report.total();
+                println!(
+                    "check: no errors, {} warning(s); {} files would be produced",
+                    report.warnings.len(),
+                    total.written + total.unchanged
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => fail(&problems, "check", "nothing was written"),
+    }
+}
+
+fn new_release(args: NewReleaseArgs) -> ExitCode {
+    init_logging(&args.site.verbosity);
+    let config = match pressroom::config::SiteConfig::load(&args.site.root) {
+        Ok(c) => c,
+        Err(problems) => return fail(&problems, "new release", "nothing was written"),
+    };
+    let new = pressroom::new::NewRelease {
+        title: args.title,
+        lang: args.lang,
+        date: args
+            .date
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+    };
+    match pressroom::new::create_release(&config, &new) {
+        Ok(path) => {
+            println!("created {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(d) => fail(&d.into(), "new release", "nothing was written"),
+    }
+}
+
+fn print_diagnostics(all: &Diagnostics, quiet: bool) {
+    for d in all.sorted() {
+        if !quiet || d.is_error() {
+            eprintln!("{d}");
+        }
+    }
+}
+
+fn fail(problems: &Diagnostics, what: &str, consequence: &str) -> ExitCode {
+    print_diagnostics(problems, false);
+    let n = problems.error_count();
+    eprintln!(
+        "{what} failed: {n} error{}; {consequence}",
+        if n == 1 { "" } else { "s" }
+    );
+    ExitCode::FAILURE
+}
+
+fn summary(report: &BuildReport, output: &std::path::Path) -> String {
+    let mut parts = Vec::new();
+    for (lang, c) in &report.counts {
+        let name = if lang.is_empty() { "shared" } else { lang };
+        parts.push(format!(
+            "{name}: {} written, {} unchanged",
+            c.written, c.unchanged
+        ));
+    }
+    let total = report.total();
+    format!(
+        "built {} in {:.2}s: {} files ({} written, {} unchanged) — {}",
+        output.display(),
+        report.elapsed.as_secs_f64(),
+        total.written + total.unchanged,
+        total.written,
+        total.unchanged,
+        parts.join("; ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

@@ -179,7 +179,10 @@ mod tests {
         assert_eq!(slugify("әғқңөұүһі", "kk"), "agqnouuhi");
         assert_eq!(slugify("Қазақстан", "kk"), "qazaqstan");
         assert_eq!(slugify("Қазақстан", "ru"), "kazakstan");
-        assert_eq!(slugify("Пробация және түзеу", "kk"), "probatsiya-zhane-tuzeu");
+        assert_eq!(
+            slugify("Пробация және түзеу", "kk"),
+            "probatsiya-zhane-tuzeu"
+        );
     }
 
     #[test]
@@ -202,7 +205,8 @@ mod tests {
 
     #[test]
     fn slugs_are_always_valid_or_empty() {
-        for title in ["Ёлка и ЁЖ", "A  –  B", "Ünïcödé ñame", "x'y", "日本語 text"] {
+        for title in ["Ёлка и ЁЖ", "A  –  B", "Ünïcödé ñame", "x'y", "日本語 text"]
+        {
             for lang in ["en", "ru", "kk"] {
                 let slug = slugify(title, lang);
                 assert!(slug.is_empty() || is_valid_slug(&slug), "{title} → {slug}");

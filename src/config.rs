@@ -1,0 +1,409 @@
+//! Site configuration: `site.yaml` at the root of a site.
+//!
+//! The configuration is read once per build into a [`SiteConfig`], a plain value
+//! that every later stage borrows. Unknown keys are errors with a suggestion,
+//! because a misspelt option that is silently ignored costs an editor an
+//! afternoon.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::fs;
+use crate::yaml;
+
+/// The name of the configuration file at the site root.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// The whole site configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteConfig {
+    /// The site root: the folder holding `site.yaml`.
+    pub root: PathBuf,
+    /// The site title (used for languages that do not give their own).
+    pub title: String,
+    /// A one-line description for search engines and feeds.
+    pub description: Option<String>,
+    /// Absolute URL the site is published at, without a trailing slash.
+    pub base_url: String,
+    /// The languages, the default one first.
+    pub languages: Vec<Language>,
+    /// The theme folder name under `themes/`.
+    pub theme: String,
+    /// Releases per page in paginated lists.
+    pub pagination: usize,
+    /// Releases on each language's home page.
+    pub home_releases: usize,
+    /// Markdown options.
+    pub markdown: MarkdownConfig,
+    /// Serve the default language at `/` instead of `/{lang}/`.
+    pub default_language_at_root: bool,
+    /// List releases that lack a translation in a language's lists, under an
+    /// available language, marked as not translated.
+    pub list_untranslated: bool,
+}
+
+/// One language of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// BCP 47 tag, e.g. `en`, `ru`, `kk`.
+    pub code: String,
+    /// The language's name in itself, e.g. `Русский`.
+    pub name: String,
+    /// The language whose interface strings fill in missing messages.
+    pub fallback: Option<String>,
+    /// The site title in this language.
+    pub title: Option<String>,
+    /// The locale for dates, numbers and sorting, when it differs from the
+    /// code (e.g. `en-GB` for day-month-year dates under `/en/`).
+    pub locale: Option<String>,
+}
+
+/// Markdown rendering options.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    /// Pass raw HTML in markdown through instead of escaping it.
+    pub allow_html: bool,
+    /// Turn straight quotes and dashes into typographic ones.
+    pub smart_punctuation: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            allow_html: false,
+            smart_punctuation: true,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+    base_url: String,
+    languages: Vec<RawLanguage>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    pagination: Option<usize>,
+    #[serde(default)]
+    home_releases: Option<usize>,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+    #[serde(default)]
+    default_language_at_root: bool,
+    #[serde(default)]
+    list_untranslated: Option<bool>,
+}
+
+/// A language entry is either a bare code (`- en`) or a mapping with details.
+#[derive(Debug)]
+struct RawLanguage(LanguageFields);
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageFields {
+    code: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    fallback: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    locale: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RawLanguage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LanguageVisitor;
+        impl<'de> Visitor<'de> for LanguageVisitor {
+            type Value = RawLanguage;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a language code or a mapping with `code` and `name`")
+            }
+            fn visit_str<E: de::Error>(self, code: &str) -> Result<RawLanguage, E> {
+                Ok(RawLanguage(LanguageFields {
+                    code: code.to_owned(),
+                    name: None,
+                    fallback: None,
+                    title: None,
+                    locale: None,
+                }))
+            }
+            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<RawLanguage, M::Error> {
+                // Delegating keeps `deny_unknown_fields` and its positions,
+                // which an untagged enum would throw away.
+                LanguageFields::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawLanguage)
+            }
+        }
+        deserializer.deserialize_any(LanguageVisitor)
+    }
+}
+
+impl SiteConfig {
+    /// Reads and validates `site.yaml` under `root`.
+    pub fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
+        let path = root.join(CONFIG_FILE);
+        let display = PathBuf::from(CONFIG_FILE);
+        let text = fs::read_text(&path, &display).map_err(Diagnostics::from)?;
+        Self::parse(root, &text)
+    }
+
+    /// Parses the text of `site.yaml`; `root` is recorded as the site root.
+    pub fn parse(root: &Path, text: &str) -> Result<SiteConfig, Diagnostics> {
+        let display = Path::new(CONFIG_FILE);
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let raw: RawConfig = yaml::parse(display, text, 1).map_err(Diagnostics::from)?;
+        let mut problems = Diagnostics::new();
+        let at =
+            |key: &str, needle: Option<&str>| yaml::find_value(text, key, needle).unwrap_or((1, 1));
+
+        let base_url = raw.base_url.trim_end_matches('/').to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            let (line, column) = at("base_url", None);
+            problems.push(
+                Diagnostic::error(display, line, column, format!("base_url `{}` is not an absolute http(s) URL", raw.base_url))
+                    .with_help("write the address the site is published at, e.g. `base_url: https://example.org`"),
+            );
+        }
+        if raw.languages.is_empty() {
+            let (line, column) = at("languages", None);
+            problems.push(
+                Diagnostic::error(display, line, column, "`languages` is empty").with_help(
+                    "list at least one language, the default first, e.g. `languages: [en]`",
+                ),
+            );
+        }
+        let mut languages: Vec<Language> = Vec::new();
+        for RawLanguage(l) in raw.languages {
+            let (line, column) = at("languages", Some(&l.code));
+            if !is_language_tag(&l.code) {
+                problems.push(
+                    Diagnostic::error(
+                        display,
+                        line,
+                        column,
+                        format!("`{}` is not a BCP 47 language tag", l.code),
+                    )
+                    .with_help("use a tag such as `en`, `ru`, `kk` or `pt-BR`"),
+                );
+            }
+            if let Some(locale) = l.locale.as_deref().filter(|x| !is_language_tag(x)) {
+                let (line, column) = at("languages", Some(locale));
+                problems.push(
+                    Diagnostic::error(
+                        display,
+                        line,
+                        column,
+                        format!("`{locale}` is not a BCP 47 locale"),
+                    )
+                    .with_help("use a locale such as `en-GB` or `ru-KZ`"),
+                );
+            }
+            if languages.iter().any(|x| x.code == l.code) {
+                problems.push(
+                    Diagnostic::error(
+                        display,
+                        line,
+                        column,
+                        format!("language `{}` is listed twice", l.code),
+                    )
+                    .with_help("list each language once"),
+                );
+            }
+            languages.push(Language {
+                name: l.name.unwrap_or_else(|| l.code.clone()),
+                code: l.code,
+                fallback: l.fallback,
+                title: l.title,
+                locale: l.locale,
+            });
+        }
+        for l in &languages {
+            if let Some(fallback) = &l.fallback {
+                if !languages.iter().any(|x| &x.code == fallback) || fallback == &l.code {
+                    let (line, column) = at("languages", Some(&format!("fallback: {fallback}")));
+                    problems.push(
+                        Diagnostic::error(display, line, column, format!("fallback `{fallback}` of language `{}` is not another language of the site", l.code))
+                            .with_help("name one of the other codes under `languages`, or remove `fallback`"),
+                    );
+                }
+            }
+        }
+        let pagination = raw.pagination.unwrap_or(10);
+        if pagination == 0 {
+            let (line, column) = at("pagination", None);
+            problems.push(
+                Diagnostic::error(display, line, column, "`pagination` must be at least 1")
+                    .with_help("set the number of releases per list page, e.g. `pagination: 10`"),
+            );
+        }
+        let theme = raw.theme.unwrap_or_else(|| "osce".to_owned());
+        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+            let (line, column) = at("theme", None);
+            problems.push(
+                Diagnostic::error(
+                    display,
+                    line,
+                    column,
+                    format!("`{theme}` is not a theme folder name"),
+                )
+                .with_help("name a folder under `themes/`, e.g. `theme: osce`"),
+            );
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        Ok(SiteConfig {
+            root: root.to_path_buf(),
+            title: raw.title,
+            description: raw.description,
+            base_url,
+            languages,
+            theme,
+            pagination: pagination.max(1),
+            home_releases: raw.home_releases.unwrap_or(pagination),
+            markdown: raw.markdown,
+            default_language_at_root: raw.default_language_at_root,
+            list_untranslated: raw.list_untranslated.unwrap_or(true),
+        })
+    }
+
+    /// The default language: the first one listed.
+    pub fn default_language(&self) -> &Language {
+        &self.languages[0]
+    }
+
+    /// The language with this code, if the site has it.
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// The folder of the theme in use.
+    pub fn theme_dir(&self) -> PathBuf {
+        self.root.join("themes").join(&self.theme)
+    }
+
+    /// The content folder.
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    /// The site title in `lang`.
+    pub fn title_in(&self, lang: &str) -> &str {
+        self.language(lang)
+            .and_then(|l| l.title.as_deref())
+            .unwrap_or(&self.title)
+    }
+
+    /// The order in which to look for an interface string of `lang`: the
+    /// language itself, its fallback chain, then the default language.
+    pub fn fallback_chain(&self, lang: &str) -> Vec<String> {
+        let mut chain = vec![lang.to_owned()];
+        let mut current = self.language(lang);
+        while let Some(next) = current.and_then(|l| l.fallback.as_deref()) {
+            if chain.iter().any(|c| c == next) {
+                break;
+            }
+            chain.push(next.to_owned());
+            current = self.language(next);
+        }
+        let default = &self.default_language().code;
+        if !chain.contains(default) {
+            chain.push(default.clone());
+        }
+        chain
+    }
+}
+
+/// A light check of BCP 47 syntax: alphanumeric subtags of 1–8 characters
+/// joined by hyphens, the first one 2–3 letters (ISO 639) or 4–8 (registered).
+pub fn is_language_tag(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=8).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<SiteConfig, Diagnostics> {
+        SiteConfig::parse(Path::new("/site"), text)
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c =
+            parse("title: Press\nbase_url: https://example.org/\nlanguages: [en, ru]\n").unwrap();
+        assert_eq!(c.base_url, "https://example.org");
+        assert_eq!(c.default_language().code, "en");
+        assert_eq!(c.languages[1].name, "ru");
+        assert_eq!(c.theme, "osce");
+        assert_eq!(c.pagination, 10);
+        assert!(c.markdown.smart_punctuation);
+        assert!(!c.markdown.allow_html);
+        assert!(c.list_untranslated);
+    }
+
+    #[test]
+    fn languages_may_be_mappings() {
+        let c = parse(
+            "title: Press\nbase_url: https://example.org\nlanguages:\n  - code: en\n    name: English\n  - code: kk\n    name: Қазақша\n    fallback: ru\n  - code: ru\n    name: Русский\n",
+        )
+        .unwrap();
+        assert_eq!(c.languages[1].name, "Қазақша");
+        assert_eq!(c.fallback_chain("kk"), ["kk", "ru", "en"]);
+        assert_eq!(c.fallback_chain("en"), ["en"]);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_suggestions() {
+        let e =
+            parse("title: Press\nbase_url: https://example.org\nlanguages: [en]\npaginaton: 5\n")
+                .unwrap_err();
+        let d = e.sorted()[0].clone();
+        assert_eq!((d.line, d.column), (4, 1));
+        assert_eq!(d.message, "unknown field `paginaton`");
+        assert!(d.help.unwrap().starts_with("did you mean `pagination`?"));
+
+        let e = parse(
+            "title: P\nbase_url: https://e.org\nlanguages:\n  - code: en\n    nmae: English\n",
+        )
+        .unwrap_err();
+        let d = e.sorted()[0].clone();
+        assert_eq!(d.line, 5);
+        assert!(d.help.unwrap().starts_with("did you mean `name`?"));
+    }
+
+    #[test]
+    fn semantic_errors_are_all_reported() {
+        let e =
+            parse("title: P\nbase_url: example.org\nlanguages: [en, en, Russian]\npagination: 0\n")
+                .unwrap_err();
+        let messages: Vec<String> = e.sorted().iter().map(|d| d.to_string()).collect();
+        assert_eq!(e.error_count(), 4, "{messages:#?}");
+        assert!(messages[0].starts_with("site.yaml:2:11: error: base_url"));
+    }
+
+    #[test]
+    fn language_tags() {
+        for ok in ["en", "kk", "pt-BR", "zh-Hant-TW", "sr-Latn"] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in ["", "e", "EN", "en_US", "en-", "toolongtag1"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,522 @@
+//! Parsing one source file: front matter and markdown body.
+//!
+//! A document is YAML front matter between two `---` lines followed by a
+//! markdown body. This stage checks everything that can be checked from the file
+//! alone (required fields, types, dates, slugs, aliases) and reports each
+//! problem at its line and column in the file. Checks that need the whole site
+//! (duplicate URLs, unknown tags, broken links) belong to the model.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, LinkRef};
+use crate::slug::is_valid_slug;
+use crate::source::{Section, SourceDoc};
+use crate::yaml;
+
+/// Titles longer than this are refused: a title is a headline, and a runaway
+/// paste would otherwise be copied into every list, feed and `<title>`.
+pub const MAX_TITLE_CHARS: usize = 500;
+
+/// The front matter as written, before validation.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFrontMatter {
+    title: Option<String>,
+    date: Option<String>,
+    summary: Option<String>,
+    location: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    slug: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    embargo: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    image: Option<String>,
+    image_alt: Option<String>,
+    translation_key: Option<String>,
+    weight: Option<i64>,
+}
+
+/// A publication date: a calendar date, with the exact moment when the editor
+/// gave one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PubDate {
+    /// The calendar date as written.
+    pub date: NaiveDate,
+    /// The exact moment, when front matter gave a datetime with offset.
+    pub datetime: Option<DateTime<FixedOffset>>,
+}
+
+impl PubDate {
+    /// The moment used for sorting and feeds: the datetime, or midnight UTC.
+    pub fn instant(&self) -> DateTime<FixedOffset> {
+        self.datetime.unwrap_or_else(|| {
+            Utc.from_utc_datetime(&self.date.and_time(NaiveTime::MIN))
+                .fixed_offset()
+        })
+    }
+}
+
+/// Validated front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontMatter {
+    /// The headline.
+    pub title: String,
+    /// Publication date; always present for releases.
+    pub date: Option<PubDate>,
+    /// A plain-text summary; derived from the body when absent.
+    pub summary: Option<String>,
+    /// Where the release was issued, e.g. "Astana".
+    pub location: Option<String>,
+    /// Tag keys.
+    pub tags: Vec<String>,
+    /// A slug that overrides the file name.
+    pub slug: Option<String>,
+    /// Left out of the build unless drafts are asked for.
+    pub draft: bool,
+    /// Left out of the build until this moment unless embargoed releases are asked for.
+    pub embargo: Option<DateTime<FixedOffset>>,
+    /// Old site paths that must redirect to this page.
+    pub aliases: Vec<String>,
+    /// An image for the page (relative to the page or absolute URL).
+    pub image: Option<String>,
+    /// The image's alternative text.
+    pub image_alt: Option<String>,
+    /// Links translations whose file names differ.
+    pub translation_key: Option<String>,
+    /// Ordering of static pages in menus, lowest first.
+    pub weight: i64,
+}
+
+/// A parsed source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Where it came from.
+    pub source: SourceDoc,
+    /// Its validated front matter.
+    pub front: FrontMatter,
+    /// The front matter text, kept to locate fields in later diagnostics.
+    pub front_text: String,
+    /// The markdown body.
+    pub body: String,
+    /// The 1-based line of the file on which the body starts.
+    pub body_line: usize,
+    /// Plain-text summary: front matter's, or the body's first paragraph.
+    pub summary: String,
+    /// Internal links (`@/…`) in the body, checked by the model.
+    pub links: Vec<LinkRef>,
+}
+
+impl Document {
+    /// The 1-based line and column of a front-matter field (or of `needle`
+    /// inside its value) in the file.
+    pub fn position_of(&self, key: &str, needle: Option<&str>) -> (usize, usize) {
+        yaml::find_value(&self.front_text, key, needle).map_or((1, 1), |(l, c)| (l + 1, c))
+    }
+}
+
+/// Splits text into (front matter, body, body's first line), or explains why
+/// it cannot.
+pub fn split_front_matter<'a>(
+    text: &'a str,
+    source: &SourceDoc,
+) -> Result<(&'a str, &'a str, usize), Diagnostic> {
+    let rel = &source.rel;
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(rel, 1, 1, "the file is empty").with_help(
+            "start it with front matter: a line `---`, `title: \"…\"`, `date: YYYY-MM-DD`, a line `---`, then the text",
+        ));
+    }
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| (text.trim_end() == "---").then_some(""))
+    else {
+        return Err(Diagnostic::error(rel, 1, 1, "the file does not start with front matter").with_help(
+            "add a line `---` at the very top, then `title: \"…\"` and `date: YYYY-MM-DD`, then another `---` line before the text",
+        ));
+    };
+    let mut offset = 0;
+    for (index, line) in rest.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" {
+            let front = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            // Line 1 is the opening `---`, the front matter starts on line 2,
+            // and the closing `---` is on line `index + 2`.
+            return Ok((front, body, index + 3));
+        }
+        offset += line.len();
+    }
+    Err(
+        Diagnostic::error(rel, 1, 1, "the front matter is not closed").with_help(
+            "add a line `---` after the last front-matter field, before the text of the release",
+        ),
+    )
+}
+
+/// Parses a document from its text. On success the document comes with the
+/// warnings found; on failure every problem found is returned.
+pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), Diagnostics> {
+    let (front_text, body, body_line) =
+        split_front_matter(text, &source).map_err(Diagnostics::from)?;
+    let rel = source.rel.clone();
+    let has_fields = front_text
+        .lines()
+        .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    if !has_fields {
+        return Err(Diagnostic::error(&rel, 2, 1, "the front matter is empty")
+            .with_help("add at least `title: \"…\"` and, for a release, `date: YYYY-MM-DD`")
+            .into());
+    }
+    let raw: RawFrontMatter = yaml::parse(&rel, front_text, 2).map_err(Diagnostics::from)?;
+    let mut problems = Diagnostics::new();
+    let at = |key: &str, needle: Option<&str>| {
+        yaml::find_value(front_text, key, needle).map_or((1, 1), |(l, c)| (l + 1, c))
+    };
+    let error = |key: &str, needle: Option<&str>, message: String, help: &str| {
+        let (line, column) = at(key, needle);
+        Diagnostic::error(&rel, line, column, message).with_help(help)
+    };
+
+    let title = match raw.title.as_deref().map(str::trim) {
+        None => {
+            problems.push(
+                Diagnostic::error(&rel, 1, 1, "the front matter has no `title`")
+                    .with_help("add a line `title: \"…\"` between the `---` lines"),
+            );
+            String::new()
+        }
+        Some("") => {
+            problems.push(error(
+                "title",
+                None,
+                "the title is empty".into(),
+                "write the release's headline after `title:`",
+            ));
+            String::new()
+        }
+        Some(t) if t.chars().count() > MAX_TITLE_CHARS => {
+            problems.push(error(
+                "title",
+                None,
+                format!(
+                    "the title is {} characters long, more than the {MAX_TITLE_CHARS} allowed",
+                    t.chars().count()
+                ),
+                "shorten the headline; put the details in `summary` or the text",
+            ));
+            String::new()
+        }
+        Some(t) => t.to_owned(),
+    };
+
+    let date = match raw.date.as_deref() {
+        None if source.section == Section::Releases => {
+            problems.push(
+                Diagnostic::error(&rel, 1, 1, "the front matter has no `date`").with_help(
+                    "add a line `date: YYYY-MM-DD` with the release date, e.g. `date: 2015-12-11`",
+                ),
+            );
+            None
+        }
+        None => None,
+        Some(text) => match parse_date(text) {
+            Ok(d) => Some(d),
+            Err(why) => {
+                problems.push(error("date", None, format!("`{text}` is not a valid date: {why}"),
+                    "write the date as YYYY-MM-DD (e.g. 2015-12-11) or as a datetime with offset (e.g. 2015-12-11T10:00:00+06:00)"));
+                None
+            }
+        },
+    };
+
+    let embargo = match raw.embargo.as_deref() {
+        None => None,
+        Some(text) => match DateTime::parse_from_rfc3339(text.trim()) {
+            Ok(dt) => Some(dt),
+            Err(_) => {
+                problems.push(error("embargo", None, format!("`{text}` is not a datetime with a UTC offset"),
+                    "write the moment the embargo lifts with its offset, e.g. `embargo: 2015-12-11T09:00:00+06:00`"));
+                None
+            }
+        },
+    };
+
+    if let Some(slug) = &raw.slug {
+        if !is_valid_slug(slug) {
+            problems.push(error("slug", None, format!("the slug `{}` is not a valid slug", slug.escape_debug()),
+                "use lower-case ASCII letters, digits and single hyphens, e.g. `slug: penitentiary-forum`"));
+        }
+    }
+    for tag in &raw.tags {
+        if !is_valid_slug(tag) {
+            problems.push(error("tags", Some(tag), format!("the tag key `{}` is not a valid key", tag.escape_debug()),
+                "tag keys are lower-case ASCII letters, digits and single hyphens, e.g. `prison-reform`; labels go in content/tags.yaml"));
+        }
+    }
+    for alias in &raw.aliases {
+        if let Err(why) = check_alias(alias) {
+            problems.push(error("aliases", Some(alias), format!("the alias `{}` {why}", alias.escape_debug()),
+                "write the old page's path on this site, starting with `/`, e.g. `/press/2015/forum.html`"));
+        }
+    }
+    if let Some(key) = &raw.translation_key {
+        if key.trim().is_empty() {
+            problems.push(error(
+                "translation_key",
+                None,
+                "the translation key is empty".into(),
+                "give all translations of a release the same non-empty key, or remove the field",
+            ));
+        }
+    }
+    if raw.image_alt.is_some() && raw.image.is_none() {
+        problems.push(error(
+            "image_alt",
+            None,
+            "`image_alt` is given without `image`".into(),
+            "add `image: photo.jpg` or remove `image_alt`",
+        ));
+    }
+    if raw.image.is_some() && raw.image_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        let (line, column) = at("image", None);
+        problems.push(
+            Diagnostic::warning(&rel, line, column, "the image has no `image_alt` text").with_help(
+                "describe the image in `image_alt: \"…\"` for readers who cannot see it",
+            ),
+        );
+    }
+    let links = markdown::scan_links(body, body_line);
+    let summary = match raw.summary.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => s.to_owned(),
+        _ => markdown::first_paragraph_text(body, markdown::SUMMARY_CHARS),
+    };
+
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let doc = Document {
+        front: FrontMatter {
+            title,
+            date,
+            summary: raw.summary,
+            location: raw.location.filter(|l| !l.trim().is_empty()),
+            tags: raw.tags,
+            slug: raw.slug,
+            draft: raw.draft,
+            embargo,
+            aliases: raw.aliases,
+            image: raw.image,
+            image_alt: raw.image_alt,
+            translation_key: raw.translation_key,
+            weight: raw.weight.unwrap_or(0),
+        },
+        front_text: front_text.to_owned(),
+        body: body.to_owned(),
+        body_line,
+        summary,
+        links,
+        source,
+    };
+    Ok((doc, problems))
+}
+
+/// Parses `YYYY-MM-DD` or an RFC 3339 datetime with offset.
+pub fn parse_date(text: &str) -> Result<PubDate, &'static str> {
+    let text = text.trim();
+    if text.len() == 10 {
+        return NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(|date| PubDate {
+                date,
+                datetime: None,
+            })
+            .map_err(|_| "there is no such day in the calendar, or the format is not YYYY-MM-DD");
+    }
+    if text.contains('T') || text.contains(' ') {
+        return match DateTime::parse_from_rfc3339(&text.replacen(' ', "T", 1)) {
+            Ok(dt) => Ok(PubDate {
+                date: dt.date_naive(),
+                datetime: Some(dt),
+            }),
+            Err(_) if !has_offset(text) => Err("a datetime needs a UTC offset such as +06:00 or Z"),
+            Err(_) => Err("it is not an RFC 3339 datetime"),
+        };
+    }
+    Err("the format is not YYYY-MM-DD")
+}
+
+fn has_offset(text: &str) -> bool {
+    text.ends_with('Z')
+        || text
+            .rsplit_once(['+', '-'])
+            .is_some_and(|(a, b)| a.contains('T') && b.contains(':'))
+}
+
+/// An alias must be a path on this site that maps to a file inside the output
+/// folder, whatever the editor typed.
+fn check_alias(alias: &str) -> Result<(), &'static str> {
+    if !alias.starts_with('/') || alias.starts_with("//") {
+        return Err("is not a path on this site starting with `/`");
+    }
+    if alias.contains(['\0', '\\', '?', '#', ':']) || alias.chars().any(char::is_control) {
+        return Err("contains a character that cannot be part of a file path");
+    }
+    if alias.split('/').any(|seg| seg == ".." || seg == ".") {
+        return Err("contains `.` or `..` segments");
+    }
+    if alias.trim_matches('/').is_empty() {
+        return Err("is the site root, which is not a page to redirect");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn source(section: Section) -> SourceDoc {
+        SourceDoc {
+            path: PathBuf::from("/site/content/releases/2015/forum.en.md"),
+            rel: PathBuf::from("content/releases/2015/forum.en.md"),
+            section,
+            key: "2015/forum".into(),
+            stem: "forum".into(),
+            lang: "en".into(),
+            bundle: false,
+        }
+    }
+
+    fn parse_release(text: &str) -> Result<Document, Diagnostics> {
+        parse(source(Section::Releases), text).map(|(doc, _)| doc)
+    }
+
+    fn first_error(text: &str) -> String {
+        parse_release(text).unwrap_err().sorted()[0].to_string()
+    }
+
+    #[test]
+    fn a_release_parses() {
+        let doc = parse_release("---\ntitle: \"Forum\"\ndate: 2015-12-11\nlocation: Astana\ntags: [probation]\n---\n\nFirst *paragraph*.\n\nSecond.\n").unwrap();
+        assert_eq!(doc.front.title, "Forum");
+        assert_eq!(
+            doc.front.date.unwrap().date,
+            NaiveDate::from_ymd_opt(2015, 12, 11).unwrap()
+        );
+        assert_eq!(doc.front.location.as_deref(), Some("Astana"));
+        assert_eq!(doc.body_line, 7);
+        assert_eq!(doc.summary, "First paragraph.");
+        assert_eq!(doc.position_of("tags", Some("probation")), (5, 8));
+    }
+
+    #[test]
+    fn datetimes_need_an_offset() {
+        let d = parse_date("2015-12-11T10:00:00+06:00").unwrap();
+        assert_eq!(d.date, NaiveDate::from_ymd_opt(2015, 12, 11).unwrap());
+        assert_eq!(d.instant().to_rfc3339(), "2015-12-11T10:00:00+06:00");
+        assert_eq!(
+            parse_date("2015-12-11T10:00:00"),
+            Err("a datetime needs a UTC offset such as +06:00 or Z")
+        );
+        assert!(parse_date("2015-02-30").is_err());
+        assert!(parse_date("yesterday").is_err());
+    }
+
+    #[test]
+    fn structural_errors() {
+        assert_eq!(
+            first_error(""),
+            "content/releases/2015/forum.en.md:1:1: error: the file is empty\n  help: start it with front matter: a line `---`, `title: \"…\"`, `date: YYYY-MM-DD`, a line `---`, then the text"
+        );
+        assert!(
+            first_error("---\ntitle: x\ndate: 2015-01-01\n")
+                .contains("1:1: error: the front matter is not closed")
+        );
+        assert!(first_error("Just text\n").contains("does not start with front matter"));
+        assert!(first_error("---\n---\nbody").contains("2:1: error: the front matter is empty"));
+        assert!(first_error("---\n- a\n- b\n---\n").contains("expected a mapping"));
+    }
+
+    #[test]
+    fn field_errors_point_at_the_value() {
+        assert!(
+            first_error("---\ndate: 2015-01-01\n---\n")
+                .contains("1:1: error: the front matter has no `title`")
+        );
+        assert!(first_error("---\ntitle: x\n---\n").contains("has no `date`"));
+        assert!(
+            first_error("---\ntitle: x\ndate: 2015-02-30\n---\n")
+                .contains(":3:7: error: `2015-02-30` is not a valid date")
+        );
+        assert!(
+            first_error("---\ntitle: x\ndate: yesterday\n---\n")
+                .contains(":3:7: error: `yesterday`")
+        );
+        assert!(
+            first_error("---\ntitle: x\ndate: 2015-01-01\ntags: probation\n---\n")
+                .contains(":4:7: error: `tags`: expected a list")
+        );
+        assert!(
+            first_error("---\ntitle: x\ndate: 2015-01-01\ncolour: red\n---\n")
+                .contains(":4:1: error: unknown field `colour`")
+        );
+        assert!(
+            first_error("---\ntitle: x\ndate: 2015-01-01\ntags: [ok, Not OK]\n---\n")
+                .contains(":4:12: error: the tag key `Not OK`")
+        );
+        assert!(
+            first_error("---\ntitle: x\ndate: 2015-01-01\nslug: ../../etc\n---\n")
+                .contains(":4:7: error: the slug `../../etc` is not a valid slug")
+        );
+    }
+
+    #[test]
+    fn every_error_is_reported_at_once() {
+        let e = parse_release(
+            "---\ntitle: \"\"\ndate: 2015-13-01\nslug: A B\naliases: [\"../x\"]\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.error_count(), 4, "{:#?}", e.sorted());
+    }
+
+    #[test]
+    fn aliases_stay_inside_the_site() {
+        assert!(check_alias("/press/2015/forum.html").is_ok());
+        assert!(check_alias("/ru/старый-адрес/").is_ok());
+        for bad in [
+            "press/x",
+            "//evil.example/x",
+            "/a/../../etc",
+            "/a\0b",
+            "/",
+            "C:\\x",
+            "/a/./b",
+        ] {
+            assert!(check_alias(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn long_titles_are_refused() {
+        let text = format!(
+            "---\ntitle: \"{}\"\ndate: 2015-01-01\n---\n",
+            "x".repeat(MAX_TITLE_CHARS + 1)
+        );
+        assert!(first_error(&text).contains("characters long"));
+    }
+
+    #[test]
+    fn pages_need_no_date() {
+        let (doc, warnings) = parse(
+            source(Section::Pages),
+            "---\ntitle: About\nweight: 2\n---\nText",
+        )
+        .unwrap();
+        assert!(warnings.is_empty());
+        assert_eq!(doc.front.weight, 2);
+        assert!(doc.front.date.is_none());
+    }
+}

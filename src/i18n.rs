@@ -1,0 +1,502 @@
+//! Interface strings and locale-correct formatting.
+//!
+//! Interface strings live in Fluent files: the theme's
+//! `themes/<theme>/locales/<lang>/*.ftl`, overridden message by message by the
+//! site's `locales/<lang>/*.ftl`. Bundles are parsed once per build and shared
+//! by every page render (they are the concurrent kind, because Tera functions
+//! run on many threads). A message missing in a language falls back along the
+//! language's chain from `site.yaml`; the gap is reported as a warning naming the
+//! file that lacks it.
+//!
+//! Dates, numbers and collation come from ICU4X's CLDR data rather than
+//! hand-written tables, so Russian gets genitive month names and Kazakh its own
+//! date order. Fluent's bidi isolation marks are turned off: every language here
+//! is left-to-right, and the marks would leak into `title` attributes and feeds.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use icu::calendar::{Date, Gregorian};
+use icu::collator::{Collator, CollatorBorrowed, options::CollatorOptions};
+use icu::datetime::{FixedCalendarDateTimeFormatter, fieldsets::YMD};
+use icu::decimal::DecimalFormatter;
+use icu::locale::Locale;
+use unic_langid::LanguageIdentifier;
+use walkdir::WalkDir;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics, line_col, relative};
+use crate::fs;
+
+/// Everything locale-specific for one language.
+struct LangData {
+    code: String,
+    /// Indexes into `I18n::langs`: this language, then its fallbacks.
+    chain: Vec<usize>,
+    bundle: FluentBundle<FluentResource>,
+    /// Where each message id was defined, for diagnostics.
+    defined: BTreeMap<String, PathBuf>,
+    /// The file a missing message should be added to.
+    main_file: PathBuf,
+    dates: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+    numbers: DecimalFormatter,
+    collator: CollatorBorrowed<'static>,
+}
+
+/// The interface strings and formatters of every language of a site.
+pub struct I18n {
+    langs: Vec<LangData>,
+}
+
+/// Why a message could not be formatted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MessageError {
+    /// No language in the chain defines the message.
+    #[error(
+        "no language defines the message `{0}`; add it to the theme's or the site's .ftl files"
+    )]
+    Unknown(String),
+    /// The message exists but formatting it failed (e.g. a missing variable).
+    #[error("the message `{key}` could not be formatted: {detail}")]
+    Format {
+        /// The message id.
+        key: String,
+        /// Fluent's explanation.
+        detail: String,
+    },
+}
+
+/// An argument for a message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// Text.
+    Str(String),
+    /// A number: selects plural variants.
+    Num(f64),
+}
+
+impl I18n {
+    /// Loads the bundles of every language of `config`. Returns the warnings
+    /// (messages missing in some language) with the result.
+    pub fn load(config: &SiteConfig) -> Result<(I18n, Diagnostics), Diagnostics> {
+        let mut problems = Diagnostics::new();
+        let mut langs = Vec::new();
+        let dirs = [
+            config.theme_dir().join("locales"),
+            config.root.join("locales"),
+        ];
+        for language in &config.languages {
+            let locale = language.locale.as_deref().unwrap_or(&language.code);
+            match load_language(config, &language.code, locale, &dirs) {
+                Ok(data) => langs.push(data),
+                Err(p) => problems.extend(p),
+            }
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        for data in &mut langs {
+            data.chain = config
+                .fallback_chain(&data.code)
+                .iter()
+                .filter_map(|code| config.languages.iter().position(|l| &l.code == code))
+                .collect();
+        }
+        let i18n = I18n { langs };
+        problems.extend(i18n.missing_message_warnings(config));
+        Ok((i18n, problems))
+    }
+
+    fn lang(&self, code: &str) -> &LangData {
+        self.langs
+            .iter()
+            .find(|l| l.code == code)
+            .unwrap_or(&self.langs[0])
+    }
+
+    /// Formats the message `key` in `lang`, falling back along the chain.
+    pub fn message(
+        &self,
+        lang: &str,
+        key: &str,
+        args: &[(String, Arg)],
+    ) -> Result<String, MessageError> {
+        let data = self.lang(lang);
+        for &index in &data.chain {
+            let bundle = &self.langs[index].bundle;
+            let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+                continue;
+            };
+            let mut fluent_args = FluentArgs::new();
+            for (name, value) in args {
+                match value {
+                    Arg::Str(s) => fluent_args.set(name.as_str(), FluentValue::from(s.as_str())),
+                    Arg::Num(n) => fluent_args.set(name.as_str(), FluentValue::from(*n)),
+                }
+            }
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+            if let Some(first) = errors.first() {
+                return Err(MessageError::Format {
+                    key: key.to_owned(),
+                    detail: first.to_string(),
+                });
+            }
+            return Ok(text.into_owned());
+        }
+        Err(MessageError::Unknown(key.to_owned()))
+    }
+
+    /// Whether any language of the chain of `lang` defines `key`.
+    pub fn has_message(&self, lang: &str, key: &str) -> bool {
+        self.lang(lang)
+            .chain
+            .iter()
+            .any(|&i| self.langs[i].bundle.has_message(key))
+    }
+
+    /// A release date written out in `lang`, e.g. «11 декабря 2015 г.».
+    pub fn format_date(&self, lang: &str, date: NaiveDate) -> String {
+        match Date::try_new_gregorian(date.year(), date.month() as u8, date.day() as u8) {
+            Ok(d) => self.lang(lang).dates.format(&d).to_string(),
+            Err(_) => date.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    /// An integer with the locale's digit grouping.
+    pub fn format_number(&self, lang: &str, n: i64) -> String {
+        self.lang(lang).numbers.format(&n.into()).to_string()
+    }
+
+    /// Compares two strings by the collation of `lang`.
+    pub fn compare(&self, lang: &str, a: &str, b: &str) -> Ordering {
+        self.lang(lang).collator.compare(a, b)
+    }
+
+    /// A warning for every message that some language defines and another
+    /// lacks (it falls back along the chain).
+    fn missing_message_warnings(&self, config: &SiteConfig) -> Diagnostics {
+        let all: BTreeSet<&str> = self
+            .langs
+            .iter()
+            .flat_map(|l| l.defined.keys().map(String::as_str))
+            .collect();
+        let mut warnings = Diagnostics::new();
+        for data in &self.langs {
+            for key in all.iter().filter(|k| !data.defined.contains_key(**k)) {
+                let used = data
+                    .chain
+                    .iter()
+                    .skip(1)
+                    .map(|&i| &self.langs[i])
+                    .find(|l| l.defined.contains_key(*key));
+                let help = match used {
+                    Some(l) => format!(
+                        "add `{key} = …` in {} to translate it; until then the {} text is used",
+                        data.main_file.display(),
+                        l.code
+                    ),
+                    None => format!(
+                        "add `{key} = …` in {}; no language in its fallback chain has it",
+                        data.main_file.display()
+                    ),
+                };
+                warnings.push(
+                    Diagnostic::warning(
+                        relative(&data.main_file, &config.root),
+                        1,
+                        1,
+                        format!("the message `{key}` is missing in `{}`", data.code),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+        warnings
+    }
+}
+
+fn load_language(
+    config: &SiteConfig,
+    code: &str,
+    locale: &str,
+    dirs: &[PathBuf],
+) -> Result<LangData, Diagnostics> {
+    let mut problems = Diagnostics::new();
+    let root = &config.root;
+    let langid: LanguageIdentifier = locale.parse().map_err(|_| {
+        Diagnostics::from(Diagnostic::error(
+            "site.yaml",
+            1,
+            1,
+            format!("`{locale}` is not a language tag Fluent understands"),
+        ))
+    })?;
+    let locale: Locale = locale.parse().map_err(|_| {
+        Diagnostics::from(Diagnostic::error(
+            "site.yaml",
+            1,
+            1,
+            format!("`{locale}` is not a language tag ICU understands"),
+        ))
+    })?;
+    let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+    bundle.set_use_isolating(false);
+    let mut defined = BTreeMap::new();
+    let mut main_file = dirs[0].join(code).join("main.ftl");
+    for dir in dirs {
+        let lang_dir = dir.join(code);
+        if !lang_dir.is_dir() {
+            continue;
+        }
+        for file in ftl_files(&lang_dir) {
+            let display = relative(&file, root);
+            let text = match fs::read_text(&file, &display) {
+                Ok(t) => t,
+                Err(d) => {
+                    problems.push(d);
+                    continue;
+                }
+            };
+            let resource = match FluentResource::try_new(text) {
+                Ok(r) => r,
+                Err((r, errors)) => {
+                    for e in errors {
+                        // An unclosed construct is detected at the end of the
+                        // file; the entry where it starts is the useful place.
+                        let at = match &e.slice {
+                            Some(slice) if e.pos.start >= r.source().trim_end().len() => {
+                                slice.start
+                            }
+                            _ => e.pos.start,
+                        };
+                        let (line, column) = line_col(r.source(), at);
+                        problems.push(
+                            Diagnostic::error(&display, line, column, format!("Fluent syntax error: {}", e.kind))
+                                .with_help("see https://projectfluent.org/fluent/guide/ for the syntax of messages"),
+                        );
+                    }
+                    continue;
+                }
+            };
+            for entry in resource.entries() {
+                if let fluent_syntax::ast::Entry::Message(m) = entry {
+                    defined.insert(m.id.name.to_owned(), file.clone());
+                }
+            }
+            if file.file_name().is_some_and(|n| n == "main.ftl") && dir == &dirs[0] {
+                main_file = file.clone();
+            }
+            // Later files (the site's) replace the theme's message by message.
+            bundle.add_resource_overriding(resource);
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let dates =
+        FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long()).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "site.yaml",
+                1,
+                1,
+                format!("no date format for `{code}`: {e}"),
+            ))
+        })?;
+    let numbers = DecimalFormatter::try_new((&locale).into(), Default::default()).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(
+            "site.yaml",
+            1,
+            1,
+            format!("no number format for `{code}`: {e}"),
+        ))
+    })?;
+    let collator =
+        Collator::try_new((&locale).into(), CollatorOptions::default()).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "site.yaml",
+                1,
+                1,
+                format!("no collation for `{code}`: {e}"),
+            ))
+        })?;
+    Ok(LangData {
+        code: code.to_owned(),
+        chain: Vec::new(),
+        bundle,
+        defined,
+        main_file,
+        dates,
+        numbers,
+        collator,
+    })
+}
+
+/// The `.ftl` files of a folder, sorted so that loading order is stable.
+fn ftl_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "ftl"))
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.sort();
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, SiteConfig) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let config = SiteConfig::parse(
+            dir.path(),
+            "title: T\nbase_url: https://e.org\nlanguages:\n  - en\n  - code: ru\n  - code: kk\n    fallback: ru\n",
+        )
+        .unwrap();
+        (dir, config)
+    }
+
+    const COUNT_EN: &str = "releases-count = { $count ->\n    [one] { $count } release\n   *[other] { $count } releases\n}\nhello = Hello\n";
+    const COUNT_RU: &str = "releases-count = { $count ->\n    [one] { $count } релиз\n    [few] { $count } релиза\n    [many] { $count } релизов\n   *[other] { $count } релиза\n}\nhello = Привет\n";
+    const COUNT_KK: &str = "releases-count = { $count ->\n    [one] { $count } релиз\n   *[other] { $count } релиз\n}\n";
+
+    fn loaded() -> (tempfile::TempDir, I18n, Diagnostics) {
+        let (dir, config) = site(&[
+            ("themes/osce/locales/en/main.ftl", COUNT_EN),
+            ("themes/osce/locales/ru/main.ftl", COUNT_RU),
+            ("themes/osce/locales/kk/main.ftl", COUNT_KK),
+        ]);
+        let (i18n, warnings) = I18n::load(&config).unwrap();
+        (dir, i18n, warnings)
+    }
+
+    fn count(i18n: &I18n, lang: &str, n: f64) -> String {
+        i18n.message(lang, "releases-count", &[("count".into(), Arg::Num(n))])
+            .unwrap()
+    }
+
+    #[test]
+    fn plural_categories_follow_cldr() {
+        let (_dir, i18n, _) = loaded();
+        let ru: Vec<String> = [0, 1, 2, 5, 11, 21, 22, 25]
+            .iter()
+            .map(|&n| count(&i18n, "ru", n as f64))
+            .collect();
+        assert_eq!(
+            ru,
+            [
+                "0 релизов",
+                "1 релиз",
+                "2 релиза",
+                "5 релизов",
+                "11 релизов",
+                "21 релиз",
+                "22 релиза",
+                "25 релизов"
+            ]
+        );
+        let en: Vec<String> = [0, 1, 2, 21]
+            .iter()
+            .map(|&n| count(&i18n, "en", n as f64))
+            .collect();
+        assert_eq!(en, ["0 releases", "1 release", "2 releases", "21 releases"]);
+        assert_eq!(count(&i18n, "kk", 1.0), "1 релиз");
+        assert_eq!(count(&i18n, "kk", 25.0), "25 релиз");
+    }
+
+    #[test]
+    fn missing_messages_fall_back_and_warn() {
+        let (_dir, i18n, warnings) = loaded();
+        assert_eq!(i18n.message("kk", "hello", &[]).unwrap(), "Привет");
+        let w: Vec<String> = warnings.sorted().iter().map(|d| d.to_string()).collect();
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(w[0].starts_with("themes/osce/locales/kk/main.ftl:1:1: warning: the message `hello` is missing in `kk`"), "{}", w[0]);
+        assert_eq!(
+            i18n.message("en", "nope", &[]),
+            Err(MessageError::Unknown("nope".into()))
+        );
+    }
+
+    #[test]
+    fn site_files_override_message_by_message() {
+        let (_dir, config) = site(&[
+            ("themes/osce/locales/en/main.ftl", COUNT_EN),
+            ("locales/en/main.ftl", "hello = Welcome\n"),
+        ]);
+        let (i18n, _) = I18n::load(&config).unwrap();
+        assert_eq!(i18n.message("en", "hello", &[]).unwrap(), "Welcome");
+        assert_eq!(count(&i18n, "en", 2.0), "2 releases");
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let (_dir, config) = site(&[(
+            "themes/osce/locales/en/main.ftl",
+            "ok = fine\nbroken = { $x\n",
+        )]);
+        let Err(e) = I18n::load(&config) else {
+            panic!("expected an error")
+        };
+        let d = e.sorted()[0].to_string();
+        assert!(d.starts_with("themes/osce/locales/en/main.ftl:2:"), "{d}");
+        assert!(d.contains("Fluent syntax error"), "{d}");
+    }
+
+    #[test]
+    fn dates_follow_cldr() {
+        let (_dir, i18n, _) = loaded();
+        let date = NaiveDate::from_ymd_opt(2015, 12, 11).unwrap();
+        assert_eq!(i18n.format_date("en", date), "December 11, 2015");
+        assert_eq!(i18n.format_date("ru", date), "11 декабря 2015\u{202f}г.");
+        assert_eq!(i18n.format_date("kk", date), "2015\u{202f}ж. 11 желтоқсан");
+    }
+
+    #[test]
+    fn numbers_and_collation() {
+        let (_dir, i18n, _) = loaded();
+        assert_eq!(i18n.format_number("en", 57038), "57,038");
+        assert_eq!(i18n.format_number("ru", 57038), "57\u{a0}038");
+        let mut words = vec![
+            "ұлт",
+            "үкімет",
+            "уақыт",
+            "қала",
+            "кеңес",
+            "әділет",
+            "адам",
+            "ғылым",
+            "гүл",
+            "өмір",
+            "орын",
+        ];
+        words.sort_by(|a, b| i18n.compare("kk", a, b));
+        assert_eq!(
+            words,
+            [
+                "адам",
+                "әділет",
+                "гүл",
+                "ғылым",
+                "кеңес",
+                "қала",
+                "орын",
+                "өмір",
+                "уақыт",
+                "ұлт",
+                "үкімет"
+            ]
+        );
+    }
+}

@@ -1,0 +1,301 @@
+//! Markdown to HTML with pulldown-cmark.
+//!
+//! Tables, footnotes, strikethrough and (optionally) smart punctuation are on.
+//! Raw HTML is escaped unless the site allows it, as Hugo does by default,
+//! because press releases are pasted from word processors and e-mails. Headings
+//! get ids from their text, transliterated like slugs so that Russian and Kazakh
+//! anchors stay readable, and made unique within the page. Links written as
+//! `@/releases/2015/forum.md` point at another source file and are resolved by
+//! the caller to that document's URL in the current language.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::line_col;
+use crate::slug::slugify;
+
+/// How long a derived summary may be, in characters.
+pub const SUMMARY_CHARS: usize = 300;
+
+/// Prefix of internal links to source files.
+pub const INTERNAL_PREFIX: &str = "@/";
+
+/// Options for rendering one body.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions<'a> {
+    /// Pass raw HTML through.
+    pub allow_html: bool,
+    /// Typographic quotes and dashes.
+    pub smart_punctuation: bool,
+    /// Language of the text, for heading ids.
+    pub lang: &'a str,
+}
+
+/// An internal link found in a body, with its position in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// The source path after `@/`, e.g. `releases/2015/forum.md`.
+    pub target: String,
+    /// The fragment after `#`, if any.
+    pub fragment: Option<String>,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column in the file.
+    pub column: usize,
+}
+
+fn options(smart_punctuation: bool) -> Options {
+    let mut options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    if smart_punctuation {
+        options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    options
+}
+
+/// Renders `body` to HTML. `resolve` maps an internal link target (the part
+/// after `@/`, without fragment) to a URL; unresolved ones are left as written,
+/// since the model has already reported them.
+pub fn render(
+    body: &str,
+    opts: RenderOptions<'_>,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let mut events: Vec<Event<'_>> = Parser::new_ext(body, options(opts.smart_punctuation))
+        .map(|event| match event {
+            Event::Html(html) | Event::InlineHtml(html) if !opts.allow_html => Event::Text(html),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with(INTERNAL_PREFIX) => {
+                let (target, fragment) = split_fragment(&dest_url[INTERNAL_PREFIX.len()..]);
+                let dest_url = match resolve(target) {
+                    Some(url) => CowStr::from(match fragment {
+                        Some(f) => format!("{url}#{f}"),
+                        None => url,
+                    }),
+                    None => dest_url,
+                };
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        })
+        .collect();
+    assign_heading_ids(&mut events, opts.lang);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// Gives every heading without an explicit id one made from its text, unique
+/// within the page.
+fn assign_heading_ids(events: &mut [Event<'_>], lang: &str) {
+    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let mut base = slugify(&text, lang);
+            if base.is_empty() {
+                base = "section".to_owned();
+            }
+            let count = used.entry(base.clone()).or_insert(0);
+            let id = if *count == 0 {
+                base.clone()
+            } else {
+                format!("{base}-{count}")
+            };
+            *count += 1;
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                *slot = Some(CowStr::from(id));
+            }
+            i = j;
+        }
+        i += 1;
+    }
+}
+
+fn split_fragment(target: &str) -> (&str, Option<&str>) {
+    match target.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (target, None),
+    }
+}
+
+/// Finds the internal links of a body; `first_line` is the body's first line
+/// in the file, so that positions point into the file.
+pub fn scan_links(body: &str, first_line: usize) -> Vec<LinkRef> {
+    let mut links = Vec::new();
+    for (event, range) in Parser::new_ext(body, options(false)).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
+            if let Some(rest) = dest_url.strip_prefix(INTERNAL_PREFIX) {
+                let (target, fragment) = split_fragment(rest);
+                // Point at the destination itself, not the link text.
+                let at = body[range.clone()]
+                    .find(INTERNAL_PREFIX)
+                    .map_or(range.start, |o| range.start + o);
+                let (line, column) = line_col(body, at);
+                links.push(LinkRef {
+                    target: target.to_owned(),
+                    fragment: fragment.map(str::to_owned),
+                    line: line + first_line - 1,
+                    column,
+                });
+            }
+        }
+    }
+    links
+}
+
+/// The plain text of the first paragraph, cut at a word boundary to at most
+/// `max_chars` characters (with an ellipsis when cut).
+pub fn first_paragraph_text(body: &str, max_chars: usize) -> String {
+    let mut text = String::new();
+    let mut depth = 0usize;
+    let mut started = false;
+    for event in Parser::new_ext(body, options(true)) {
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                depth += 1;
+                started = true;
+            }
+            Event::End(TagEnd::Paragraph) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 && !text.trim().is_empty() {
+                    break;
+                }
+            }
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => {}
+            Event::Text(t) | Event::Code(t) if started && depth > 0 => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if depth > 0 => text.push(' '),
+            _ => {}
+        }
+    }
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    truncate_words(&text, max_chars)
+}
+
+fn truncate_words(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > 0 => &cut[..i],
+        _ => &cut,
+    };
+    format!(
+        "{}…",
+        cut.trim_end_matches([',', ';', ':', '.', ' ', '–', '-'])
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(body: &str, allow_html: bool) -> String {
+        let opts = RenderOptions {
+            allow_html,
+            smart_punctuation: true,
+            lang: "en",
+        };
+        render(body, opts, &|t| {
+            (t == "releases/2015/forum.md").then(|| "/en/releases/2015/forum/".to_owned())
+        })
+    }
+
+    #[test]
+    fn raw_html_is_escaped_unless_allowed() {
+        assert_eq!(
+            html("<script>alert(1)</script>\n", false),
+            "&lt;script&gt;alert(1)&lt;/script&gt;\n"
+        );
+        assert_eq!(
+            html("a <b>b</b>\n", false),
+            "<p>a &lt;b&gt;b&lt;/b&gt;</p>\n"
+        );
+        assert_eq!(html("a <b>b</b>\n", true), "<p>a <b>b</b></p>\n");
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let out = html(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: Note.\n",
+            false,
+        );
+        assert!(out.contains("<table>"), "{out}");
+        assert!(out.contains("<del>old</del>"), "{out}");
+        assert!(out.contains("“quoted”"), "{out}");
+        assert!(
+            out.contains("footnote-definition") || out.contains("footnote"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn headings_get_unique_readable_ids() {
+        let opts = RenderOptions {
+            allow_html: false,
+            smart_punctuation: false,
+            lang: "ru",
+        };
+        let out = render(
+            "## Итоги форума\n\n## Итоги форума\n\n## !!!\n",
+            opts,
+            &|_| None,
+        );
+        assert_eq!(
+            out,
+            "<h2 id=\"itogi-foruma\">Итоги форума</h2>\n<h2 id=\"itogi-foruma-1\">Итоги форума</h2>\n<h2 id=\"section\">!!!</h2>\n"
+        );
+    }
+
+    #[test]
+    fn internal_links_are_resolved_and_located() {
+        let body =
+            "Intro.\n\nSee [the forum](@/releases/2015/forum.md#quotes) and [x](@/nope.md).\n";
+        let out = html(body, false);
+        assert!(
+            out.contains("href=\"/en/releases/2015/forum/#quotes\""),
+            "{out}"
+        );
+        let links = scan_links(body, 5);
+        assert_eq!(links.len(), 2);
+        assert_eq!((links[0].line, links[0].column), (7, 17));
+        assert_eq!(links[0].target, "releases/2015/forum.md");
+        assert_eq!(links[0].fragment.as_deref(), Some("quotes"));
+        assert_eq!(links[1].target, "nope.md");
+    }
+
+    #[test]
+    fn summaries_come_from_the_first_paragraph() {
+        assert_eq!(
+            first_paragraph_text("# Title\n\nFirst *para*\ncontinues.\n\nSecond.", 300),
+            "First para continues."
+        );
+        assert_eq!(
+            first_paragraph_text("Alpha beta gamma delta", 12),
+            "Alpha beta…"
+        );
+        assert_eq!(first_paragraph_text("", 10), "");
+    }
+}

@@ -1,0 +1,280 @@
+//! Writing the output folder, all or nothing.
+//!
+//! Rendered files are compared with what the output folder already holds;
+//! identical files are left alone (their modification time stays, so `rsync`
+//! uploads only what changed), and changed files are written to a staging
+//! folder beside the output. Only when every page has rendered does
+//! [`Staging::commit`] move the staged files into place and delete the files
+//! the build no longer produces. A failed build calls [`Staging::abort`] and the
+//! previous output stays exactly as it was.
+//!
+//! Deleting stale files is only safe in a folder pressroom owns, so the output
+//! folder carries a marker file, and a non-empty folder without it is refused.
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+
+/// The marker file that says pressroom owns an output folder.
+pub const MARKER: &str = ".pressroom-output";
+
+/// Whether a rendered file had to be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// The output already held these exact bytes.
+    Unchanged,
+    /// The file is new or changed and was staged.
+    Written,
+}
+
+/// An output folder being updated.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    staging: PathBuf,
+}
+
+impl Staging {
+    /// Prepares to update `out`, refusing folders pressroom does not own.
+    pub fn begin(out: &Path) -> Result<Staging, Diagnostic> {
+        if out.exists() {
+            if !out.is_dir() {
+                return Err(Diagnostic::error(
+                    out,
+                    1,
+                    1,
+                    "the output path exists and is not a folder",
+                )
+                .with_help("choose another --output folder, or remove this file"));
+            }
+            let owned = out.join(MARKER).is_file();
+            let empty = std::fs::read_dir(out)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+            if !owned && !empty {
+                return Err(Diagnostic::error(out, 1, 1, "the output folder is not empty and was not written by pressroom")
+                    .with_help(format!("pressroom deletes files it did not produce from its output folder; choose an empty or new folder, or add an empty `{MARKER}` file to this one to hand it over")));
+            }
+        }
+        let name = out
+            .file_name()
+            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        // Beside the output, so that the final renames stay on one file system.
+        let staging = parent.join(format!(".{name}.pressroom-staging"));
+        if staging.exists() {
+            // Left over from a build that was killed; it holds nothing of value.
+            std::fs::remove_dir_all(&staging).map_err(|e| io_error(&staging, &e))?;
+        }
+        std::fs::create_dir_all(&staging).map_err(|e| io_error(&staging, &e))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            staging,
+        })
+    }
+
+    /// Stages `bytes` for `rel` unless the output already has them. Safe to
+    /// call from many threads for different paths.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<WriteOutcome, Diagnostic> {
+        let rel_path = safe_relative(rel).ok_or_else(|| {
+            Diagnostic::error(rel, 1, 1, "refusing to write outside the output folder").with_help(
+                "this path comes from a slug or alias; use plain path segments without `..`",
+            )
+        })?;
+        let target = self.out.join(&rel_path);
+        if let Ok(existing) = std::fs::read(&target) {
+            if existing == bytes {
+                return Ok(WriteOutcome::Unchanged);
+            }
+        }
+        let staged = self.staging.join(&rel_path);
+        if let Some(parent) = staged.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+        }
+        std::fs::write(&staged, bytes).map_err(|e| io_error(&staged, &e))?;
+        Ok(WriteOutcome::Written)
+    }
+
+    /// Moves the staged files into place and deletes every file of the output
+    /// that is not in `produced`.
+    pub fn commit(self, produced: &BTreeSet<String>) -> Result<(), Diagnostic> {
+        std::fs::create_dir_all(&self.out).map_err(|e| io_error(&self.out, &e))?;
+        std::fs::write(self.out.join(MARKER), b"").map_err(|e| io_error(&self.out, &e))?;
+        let mut staged = Vec::new();
+        collect_files(&self.staging, &self.staging, &mut staged)
+            .map_err(|e| io_error(&self.staging, &e))?;
+        for rel in &staged {
+            let from = self.staging.join(rel);
+            let to = self.out.join(rel);
+            if let Some(parent) = to.parent() {
+                make_dir(&self.out, parent)?;
+            }
+            if to.is_dir() {
+                std::fs::remove_dir_all(&to).map_err(|e| io_error(&to, &e))?;
+            }
+            std::fs::rename(&from, &to).map_err(|e| io_error(&to, &e))?;
+        }
+        std::fs::remove_dir_all(&self.staging).map_err(|e| io_error(&self.staging, &e))?;
+
+        let mut existing = Vec::new();
+        collect_files(&self.out, &self.out, &mut existing).map_err(|e| io_error(&self.out, &e))?;
+        for rel in existing {
+            let key = to_key(&rel);
+            if key != MARKER && !produced.contains(&key) {
+                let path = self.out.join(&rel);
+                std::fs::remove_file(&path).map_err(|e| io_error(&path, &e))?;
+            }
+        }
+        remove_empty_dirs(&self.out).map_err(|e| io_error(&self.out, &e))?;
+        Ok(())
+    }
+
+    /// Throws the staged files away; the output is untouched.
+    pub fn abort(self) {
+        // Best effort: a leftover staging folder is removed by the next build.
+        let _ = std::fs::remove_dir_all(&self.staging);
+    }
+}
+
+/// `rel` as a relative path of plain segments, or `None` if it could escape.
+fn safe_relative(rel: &str) -> Option<PathBuf> {
+    let path = Path::new(rel);
+    if rel.is_empty() || rel.contains('\0') || rel.contains('\\') {
+        return None;
+    }
+    path.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| path.to_path_buf())
+}
+
+/// Creates `dir` (under `out`), replacing any file that stands where a folder
+/// must now be.
+fn make_dir(out: &Path, dir: &Path) -> Result<(), Diagnostic> {
+    let mut current = out.to_path_buf();
+    for part in dir.strip_prefix(out).unwrap_or(dir).components() {
+        current.push(part);
+        if current.is_file() {
+            std::fs::remove_file(&current).map_err(|e| io_error(&current, &e))?;
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))
+}
+
+fn collect_files(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            collect_files(base, &path, out)?;
+        } else {
+            out.push(path.strip_prefix(base).unwrap_or(&path).to_path_buf());
+        }
+    }
+    Ok(())
+}
+
+fn remove_empty_dirs(dir: &Path) -> io::Result<bool> {
+    let mut empty = true;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            if remove_empty_dirs(&entry.path())? {
+                std::fs::remove_dir(entry.path())?;
+            } else {
+                empty = false;
+            }
+        } else {
+            empty = false;
+        }
+    }
+    Ok(empty)
+}
+
+fn to_key(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn io_error(path: &Path, err: &io::Error) -> Diagnostic {
+    Diagnostic::error(path, 1, 1, format!("cannot write the output: {err}"))
+        .with_help("check free disk space and the folder's permissions")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    fn set(paths: &[&str]) -> BTreeSet<String> {
+        paths.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_mtime_and_stale_files_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::begin(&out).unwrap();
+        assert_eq!(s.put("a/index.html", b"A").unwrap(), WriteOutcome::Written);
+        s.put("old.html", b"O").unwrap();
+        s.commit(&set(&["a/index.html", "old.html"])).unwrap();
+
+        let old = SystemTime::now() - Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(out.join("a/index.html"))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let s = Staging::begin(&out).unwrap();
+        assert_eq!(
+            s.put("a/index.html", b"A").unwrap(),
+            WriteOutcome::Unchanged
+        );
+        assert_eq!(s.put("b.html", b"B").unwrap(), WriteOutcome::Written);
+        s.commit(&set(&["a/index.html", "b.html"])).unwrap();
+        assert_eq!(
+            std::fs::metadata(out.join("a/index.html"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            old
+        );
+        assert!(!out.join("old.html").exists());
+        assert_eq!(std::fs::read(out.join("b.html")).unwrap(), b"B");
+        assert!(!dir.path().join(".public.pressroom-staging").exists());
+    }
+
+    #[test]
+    fn abort_leaves_the_output_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::begin(&out).unwrap();
+        s.put("a.html", b"1").unwrap();
+        s.commit(&set(&["a.html"])).unwrap();
+        let s = Staging::begin(&out).unwrap();
+        s.put("a.html", b"2").unwrap();
+        s.abort();
+        assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"1");
+    }
+
+    #[test]
+    fn foreign_folders_and_escapes_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("precious.txt"), "x").unwrap();
+        assert!(Staging::begin(dir.path()).is_err());
+        let out = dir.path().join("public");
+        let s = Staging::begin(&out).unwrap();
+        for bad in ["../x.html", "/etc/passwd", "a/../../b", "", "a\\b", "a\0b"] {
+            assert!(s.put(bad, b"x").is_err(), "{bad:?}");
+        }
+        s.abort();
+    }
+}

@@ -1,0 +1,501 @@
+//! Rendering: the model in, output files as bytes out.
+//!
+//! Templates are Tera 2, loaded once per build from the theme and overridden
+//! file by file by the site's `templates/`. Interface strings come from the
+//! Fluent bundles through the `t()` function. The renderer lists the files a
+//! build produces as [`Job`]s and renders each one on demand, so the caller can
+//! stream them to disk in parallel without ever holding every page in memory.
+
+mod templates;
+pub mod views;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tera::{Context, Tera};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::i18n::I18n;
+use crate::markdown::{self, RenderOptions};
+use crate::site::{Entry, Group, Site, output_path, paginated};
+use templates::{StaticFile, TemplateSet};
+use views::*;
+
+/// One file of the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Job {
+    /// `/index.html`: the language chooser (or the default home at the root).
+    Root,
+    /// A language's home; index into the site's languages.
+    Home(usize),
+    /// Page `n` (from 1) of a language's releases list.
+    List(usize, usize),
+    /// A release page; index into `Site::releases`.
+    Release(usize),
+    /// A static page; index into `Site::pages`.
+    Page(usize),
+    /// A language's not-found page.
+    NotFound(usize),
+    /// A redirect page; index into `Site::aliases`.
+    Alias(usize),
+    /// A bundle file; index into `Site::assets`.
+    Asset(usize),
+    /// A theme or site static file; index into the renderer's static files.
+    Static(usize),
+}
+
+/// A rendered output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Path relative to the output folder, `/`-separated.
+    pub path: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// The language it belongs to, for the build summary.
+    pub lang: Option<String>,
+}
+
+/// Renders the pages of one site.
+pub struct Renderer<'s> {
+    site: &'s Site,
+    i18n: Arc<I18n>,
+    templates: TemplateSet,
+}
+
+impl<'s> Renderer<'s> {
+    /// Loads the templates and static files for `site`.
+    pub fn new(site: &'s Site, i18n: Arc<I18n>) -> Result<Renderer<'s>, Diagnostics> {
+        let templates = TemplateSet::load(&site.config, &site.urls, Arc::clone(&i18n))?;
+        Ok(Renderer {
+            site,
+            i18n,
+            templates,
+        })
+    }
+
+    /// Every file the build produces, in a stable order.
+    pub fn jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let mut jobs = vec![Job::Root];
+        for (l, language) in site.config.languages.iter().enumerate() {
+            jobs.push(Job::Home(l));
+            jobs.extend((1..=site.list_pages(&language.code)).map(|n| Job::List(l, n)));
+            jobs.push(Job::NotFound(l));
+        }
+        jobs.extend((0..site.releases.len()).map(Job::Release));
+        jobs.extend((0..site.pages.len()).map(Job::Page));
+        jobs.extend((0..site.aliases.len()).map(Job::Alias));
+        jobs.extend((0..site.assets.len()).map(Job::Asset));
+        jobs.extend((0..self.templates.statics.len()).map(Job::Static));
+        jobs
+    }
+
+    /// Renders one job.
+    pub fn render(&self, job: Job) -> Result<Rendered, Diagnostic> {
+        let site = self.site;
+        let lang_code = |l: usize| site.config.languages[l].code.clone();
+        match job {
+            Job::Root => self.render_root(),
+            Job::Home(l) => self.render_home(&lang_code(l)),
+            Job::List(l, n) => self.render_list(&lang_code(l), n),
+            Job::Release(i) => self.render_release(i),
+            Job::Page(i) => self.render_page(i),
+            Job::NotFound(l) => self.render_not_found(l),
+            Job::Alias(i) => Ok(self.render_alias(i)),
+            Job::Asset(i) => {
+                let asset = &site.assets[i];
+                copy(&asset.source, &site.config.root, asset.output.clone())
+            }
+            Job::Static(i) => {
+                let file: &StaticFile = &self.templates.statics[i];
+                copy(&file.source, &site.config.root, file.rel.clone())
+            }
+        }
+    }
+
+    fn common(&self, lang: &str, site_path: &str, translations: Vec<LanguageView<'s>>) -> Context {
+        let site = self.site;
+        let urls = &site.urls;
+        let mut ctx = Context::new();
+        ctx.insert("lang", lang);
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: site.config.title_in(lang),
+                description: site.config.description.as_deref(),
+                base_url: urls.permalink("").trim_end_matches('/').to_owned(),
+                default_language: &site.config.default_language().code,
+                languages: site
+                    .config
+                    .languages
+                    .iter()
+                    .map(|l| LanguageView {
+                        code: &l.code,
+                        name: &l.name,
+                        url: urls.url(&urls.home(&l.code)),
+                        current: l.code == lang,
+                    })
+                    .collect(),
+            },
+        );
+        ctx.insert("page_url", &urls.url(site_path));
+        ctx.insert("permalink", &urls.permalink(site_path));
+        ctx.insert("translations", &translations);
+        ctx.insert(
+            "urls",
+            &UrlsView {
+                home: urls.url(&urls.home(lang)),
+                releases: urls.url(&urls.releases_list(lang, 1)),
+                root: urls.url("/"),
+            },
+        );
+        let menu: Vec<MenuItem<'_>> = site
+            .pages_in(lang)
+            .map(|p| MenuItem {
+                title: &p.doc.front.title,
+                url: urls.url(&p.path),
+                current: p.path == site_path,
+            })
+            .collect();
+        ctx.insert("menu", &menu);
+        ctx
+    }
+
+    /// Every language, each pointing at the same kind of page (`path_of`).
+    fn all_languages(&self, lang: &str, path_of: impl Fn(&str) -> String) -> Vec<LanguageView<'s>> {
+        self.site
+            .config
+            .languages
+            .iter()
+            .map(|l| LanguageView {
+                code: &l.code,
+                name: &l.name,
+                url: self.site.urls.url(&path_of(&l.code)),
+                current: l.code == lang,
+            })
+            .collect()
+    }
+
+    /// The versions of an entry that exist.
+    fn entry_translations(
+        &self,
+        groups: &'s [Group],
+        entries: &'s [Entry],
+        entry: &Entry,
+    ) -> Vec<LanguageView<'s>> {
+        let site = self.site;
+        site.translations(groups, entry)
+            .map(|(code, i)| LanguageView {
+                code,
+                name: site.config.language(code).map_or(code, |l| l.name.as_str()),
+                url: site.urls.url(&entries[i].path),
+                current: i == groups[entry.group].versions[entry.lang()],
+            })
+            .collect()
+    }
+
+    fn tags(&self, entry: &'s Entry, lang: &str) -> Vec<TagView<'s>> {
+        entry
+            .doc
+            .front
+            .tags
+            .iter()
+            .map(|key| TagView {
+                key,
+                label: self.site.tags.label(key, lang),
+                url: None,
+            })
+            .collect()
+    }
+
+    fn summary(&self, entry: &'s Entry, lang: &str, translated: bool) -> SummaryView<'s> {
+        let site = self.site;
+        let date = entry.doc.front.date.map(|d| d.date);
+        SummaryView {
+            title: &entry.doc.front.title,
+            url: site.urls.url(&entry.path),
+            date: date.map(|d| d.to_string()).unwrap_or_default(),
+            date_display: date
+                .map(|d| self.i18n.format_date(lang, d))
+                .unwrap_or_default(),
+            location: entry.doc.front.location.as_deref(),
+            summary: &entry.doc.summary,
+            tags: self.tags(entry, lang),
+            lang: entry.lang(),
+            translated,
+            available: if translated {
+                Vec::new()
+            } else {
+                self.entry_translations(&site.release_groups, &site.releases, entry)
+                    .into_iter()
+                    .map(|mut l| {
+                        l.current = false;
+                        l
+                    })
+                    .collect()
+            },
+        }
+    }
+
+    fn body_html(&self, entry: &Entry) -> String {
+        let site = self.site;
+        let lang = entry.lang();
+        let opts = RenderOptions {
+            allow_html: site.config.markdown.allow_html,
+            smart_punctuation: site.config.markdown.smart_punctuation,
+            lang,
+        };
+        markdown::render(&entry.doc.body, opts, &|target| {
+            site.resolve_link(target, lang)
+        })
+    }
+
+    fn page(
+        &self,
+        template: &str,
+        ctx: &Context,
+        site_path: &str,
+        lang: Option<&str>,
+    ) -> Result<Rendered, Diagnostic> {
+        let html = self.templates.render(template, ctx)?;
+        Ok(Rendered {
+            path: output_path(site_path),
+            bytes: html.into_bytes(),
+            lang: lang.map(str::to_owned),
+        })
+    }
+
+    fn render_root(&self) -> Result<Rendered, Diagnostic> {
+        let site = self.site;
+        let default = site.config.default_language().code.as_str();
+        if site.config.default_language_at_root {
+            // The default language's home already is `/index.html`.
+            return self.render_home(default);
+        }
+        let mut ctx = self.common(
+            default,
+            "/",
+            self.all_languages(default, |l| site.urls.home(l)),
+        );
+        ctx.insert("default_url", &site.urls.url(&site.urls.home(default)));
+        self.page("root.html", &ctx, "/", None)
+    }
+
+    fn render_home(&self, lang: &str) -> Result<Rendered, Diagnostic> {
+        let site = self.site;
+        let path = site.urls.home(lang);
+        let mut ctx = self.common(lang, &path, self.all_languages(lang, |l| site.urls.home(l)));
+        let items = &site.lists[lang];
+        let releases: Vec<SummaryView<'_>> = items
+            .iter()
+            .take(site.config.home_releases)
+            .map(|item| self.summary(&site.releases[item.entry], lang, item.translated))
+            .collect();
+        ctx.insert("releases", &releases);
+        ctx.insert("total_releases", &items.len());
+        self.page("home.html", &ctx, &path, Some(lang))
+    }
+
+    fn render_list(&self, lang: &str, n: usize) -> Result<Rendered, Diagnostic> {
+        let site = self.site;
+        let path = site.urls.releases_list(lang, n);
+        let mut ctx = self.common(
+            lang,
+            &path,
+            self.all_languages(lang, |l| {
+                site.urls.releases_list(l, n.min(site.list_pages(l)))
+            }),
+        );
+        let items = &site.lists[lang];
+        let per_page = site.config.pagination;
+        let releases: Vec<SummaryView<'_>> = items
+            .iter()
+            .skip((n - 1) * per_page)
+            .take(per_page)
+            .map(|item| self.summary(&site.releases[item.entry], lang, item.translated))
+            .collect();
+        ctx.insert("releases", &releases);
+        let first = site.urls.releases_list(lang, 1);
+        ctx.insert(
+            "paginator",
+            &paginator(
+                &|k| site.urls.url(&paginated(&first, k)),
+                n,
+                site.list_pages(lang),
+                items.len(),
+            ),
+        );
+        self.page("releases.html", &ctx, &path, Some(lang))
+    }
+
+    fn render_release(&self, index: usize) -> Result<Rendered, Diagnostic> {
+        let site = self.site;
+        let entry = &site.releases[index];
+        let lang = entry.lang();
+        let front = &entry.doc.front;
+        let date = front.date.map(|d| d.date);
+        let mut ctx = self.common(
+            lang,
+            &entry.path,
+            self.entry_translations(&site.release_groups, &site.releases, entry),
+        );
+        ctx.insert(
+            "release",
+            &ReleaseView {
+                title: &front.title,
+                url: site.urls.url(&entry.path),
+                permalink: site.urls.permalink(&entry.path),
+                date: date.map(|d| d.to_string()).unwrap_or_default(),
+                date_display: date
+                    .map(|d| self.i18n.format_date(lang, d))
+                    .unwrap_or_default(),
+                location: front.location.as_deref(),
+                summary: &entry.doc.summary,
+                tags: self.tags(entry, lang),
+                content: self.body_html(entry),
+                image: front.image.as_deref(),
+                image_alt: front.image_alt.as_deref(),
+                lang,
+                draft: front.draft,
+            },
+        );
+        self.page("release.html", &ctx, &entry.path, Some(lang))
+    }
+
+    fn render_page(&self, index: usize) -> Result<Rendered, Diagnostic> {
+        let site = self.site;
+        let entry = &site.pages[index];
+        let lang = entry.lang();
+        let mut ctx = self.common(
+            lang,
+            &entry.path,
+            self.entry_translations(&site.page_groups, &site.pages, entry),
+        );
+        ctx.insert(
+            "page",
+            &PageView {
+                title: &entry.doc.front.title,
+                url: site.urls.url(&entry.path),
+                permalink: site.urls.permalink(&entry.path),
+                summary: &entry.doc.summary,
+                content: self.body_html(entry),
+                lang,
+            },
+        );
+        self.page("page.html", &ctx, &entry.path, Some(lang))
+    }
+
+    fn render_not_found(&self, l: usize) -> Result<Rendered, Diagnostic> {
+        let site = self.site;
+        let lang = site.config.languages[l].code.as_str();
+        // Web servers look for `/404.html`; the default language's page goes
+        // there, the others under their prefix.
+        let path = if l == 0 {
+            "/404.html".to_owned()
+        } else {
+            site.urls.not_found(lang)
+        };
+        let ctx = self.common(
+            lang,
+            &path,
+            self.all_languages(lang, |code| site.urls.home(code)),
+        );
+        self.page("404.html", &ctx, &path, Some(lang))
+    }
+
+    fn render_alias(&self, index: usize) -> Rendered {
+        let site = self.site;
+        let alias = &site.aliases[index];
+        let url = site.urls.url(&alias.target);
+        let permalink = site.urls.permalink(&alias.target);
+        let esc = |s: &str| {
+            let mut out = Vec::with_capacity(s.len());
+            // Writing into a Vec cannot fail.
+            let _ = tera::escape_html(s, &mut out);
+            String::from_utf8(out).unwrap_or_default()
+        };
+        // A built-in page rather than a template: a redirect has nothing to
+        // theme, and it must work even when the theme is being changed.
+        let html = format!(
+            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{url}</title>\n<link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n<p><a href=\"{url}\">{url}</a></p>\n</body>\n</html>\n",
+            lang = esc(site
+                .releases
+                .iter()
+                .chain(&site.pages)
+                .find(|e| e.path == alias.target)
+                .map_or("en", Entry::lang)),
+            url = esc(&url),
+            permalink = esc(&permalink),
+        );
+        Rendered {
+            path: alias.output.clone(),
+            bytes: html.into_bytes(),
+            lang: None,
+        }
+    }
+}
+
+fn paginator(
+    url: &dyn Fn(usize) -> String,
+    current: usize,
+    total_pages: usize,
+    total_items: usize,
+) -> PaginatorView {
+    PaginatorView {
+        current,
+        total_pages,
+        total_items,
+        first_url: url(1),
+        last_url: url(total_pages),
+        prev_url: (current > 1).then(|| url(current - 1)),
+        next_url: (current < total_pages).then(|| url(current + 1)),
+        pages: (1..=total_pages)
+            .map(|number| PageLink {
+                number,
+                url: url(number),
+                current: number == current,
+            })
+            .collect(),
+    }
+}
+
+fn copy(
+    source: &std::path::Path,
+    root: &std::path::Path,
+    path: String,
+) -> Result<Rendered, Diagnostic> {
+    let display: PathBuf = crate::diagnostics::relative(source, root);
+    let bytes =
+        std::fs::read(source).map_err(|e| crate::fs::io_diagnostic(&display, &e, "read"))?;
+    Ok(Rendered {
+        path,
+        bytes,
+        lang: None,
+    })
+}
+
+/// Template names and the files they came from, for diagnostics.
+pub(crate) type TemplateFiles = HashMap<String, PathBuf>;
+
+#[allow(dead_code)]
+fn _assert_tera_is_shareable(t: &Tera) -> &(dyn Send + Sync) {
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paginator_edges() {
+        let url = |k: usize| format!("/p/{k}/");
+        let one = paginator(&url, 1, 1, 0);
+        assert_eq!((one.prev_url, one.next_url), (None, None));
+        let mid = paginator(&url, 2, 3, 25);
+        assert_eq!(mid.prev_url.as_deref(), Some("/p/1/"));
+        assert_eq!(mid.next_url.as_deref(), Some("/p/3/"));
+        assert_eq!(mid.pages.iter().filter(|p| p.current).count(), 1);
+        assert_eq!(mid.last_url, "/p/3/");
+    }
+}

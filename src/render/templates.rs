@@ -1,0 +1,278 @@
+//! Loading the theme: templates, static files and the template functions.
+//!
+//! A site overrides any theme file by putting one with the same relative path
+//! under its own `templates/` or `static/`. Static files are hashed once so that
+//! `asset()` can add a cache-busting query: browsers may then cache the
+//! stylesheet for good, and a changed stylesheet still reaches them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tera::{Context, ErrorKind, Kwargs, State, Tera};
+use walkdir::WalkDir;
+
+use super::TemplateFiles;
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics, relative};
+use crate::fs;
+use crate::i18n::{Arg, I18n};
+use crate::site::Urls;
+
+/// A static file to copy to the output root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StaticFile {
+    /// Output path, `/`-separated, relative to the output folder.
+    pub(crate) rel: String,
+    /// Where it comes from (the site's copy wins over the theme's).
+    pub(crate) source: PathBuf,
+}
+
+/// The compiled templates of a build.
+pub(crate) struct TemplateSet {
+    tera: Tera,
+    files: TemplateFiles,
+    root: PathBuf,
+    pub(crate) statics: Vec<StaticFile>,
+}
+
+impl TemplateSet {
+    pub(crate) fn load(
+        config: &SiteConfig,
+        urls: &Urls,
+        i18n: Arc<I18n>,
+    ) -> Result<TemplateSet, Diagnostics> {
+        let root = &config.root;
+        let theme = config.theme_dir();
+        if !theme.is_dir() {
+            return Err(Diagnostic::error(
+                "site.yaml",
+                1,
+                1,
+                format!(
+                    "the theme `{}` does not exist: there is no folder {}",
+                    config.theme,
+                    relative(&theme, root).display()
+                ),
+            )
+            .with_help("set `theme:` in site.yaml to a folder under themes/, e.g. `theme: osce`")
+            .into());
+        }
+        let mut problems = Diagnostics::new();
+        let template_files = overlay(
+            &[theme.join("templates"), root.join("templates")],
+            &mut problems,
+            root,
+        );
+        let static_files = overlay(
+            &[theme.join("static"), root.join("static")],
+            &mut problems,
+            root,
+        );
+
+        let mut sources = Vec::new();
+        let mut files = HashMap::new();
+        for (name, path) in &template_files {
+            let display = relative(path, root);
+            match fs::read_text(path, &display) {
+                Ok(text) => {
+                    sources.push((name.clone(), text));
+                    files.insert(name.clone(), display);
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+        for required in [
+            "base.html",
+            "home.html",
+            "release.html",
+            "releases.html",
+            "page.html",
+            "404.html",
+            "root.html",
+        ] {
+            if !files.contains_key(required) {
+                problems.push(
+                    Diagnostic::error(
+                        relative(&theme.join("templates"), root),
+                        1,
+                        1,
+                        format!("the theme has no `{required}` template"),
+                    )
+                    .with_help(format!("add templates/{required} to the site or the theme")),
+                );
+            }
+        }
+
+        let mut hashes = BTreeMap::new();
+        let mut statics = Vec::new();
+        for (rel, path) in &static_files {
+            match std::fs::read(path) {
+                Ok(bytes) => {
+                    let mut hasher = fnv::FnvHasher::default();
+                    hasher.write(&bytes);
+                    hashes.insert(rel.clone(), format!("{:08x}", hasher.finish() as u32));
+                    statics.push(StaticFile {
+                        rel: rel.clone(),
+                        source: path.clone(),
+                    });
+                }
+                Err(e) => problems.push(fs::io_diagnostic(&relative(path, root), &e, "read")),
+            }
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".htm", ".xml"]);
+        register_functions(&mut tera, i18n, urls.clone(), hashes);
+        if let Err(e) = tera.add_raw_templates(sources) {
+            return Err(tera_diagnostic(&e, &files).into());
+        }
+        Ok(TemplateSet {
+            tera,
+            files,
+            root: root.clone(),
+            statics,
+        })
+    }
+
+    pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| tera_diagnostic(&e, &self.files))
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+fn register_functions(
+    tera: &mut Tera,
+    i18n: Arc<I18n>,
+    urls: Urls,
+    hashes: BTreeMap<String, String>,
+) {
+    tera.register_function(
+        "t",
+        move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<String> {
+            let key: String = kwargs.must_get::<&str>("key")?.to_owned();
+            let lang: String = state.get::<String>("lang")?.unwrap_or_default();
+            let mut args = Vec::new();
+            for (name, value) in kwargs.iter() {
+                let Some(name) = name.as_str() else { continue };
+                if name == "key" {
+                    continue;
+                }
+                let arg = match value.as_f64().or_else(|| value.as_i64().map(|n| n as f64)) {
+                    Some(n) if value.is_number() => Arg::Num(n),
+                    _ => Arg::Str(
+                        value
+                            .as_str()
+                            .map_or_else(|| value.to_string(), str::to_owned),
+                    ),
+                };
+                args.push((name.to_owned(), arg));
+            }
+            i18n.message(&lang, &key, &args)
+                .map_err(|e| tera::Error::message(e.to_string()))
+        },
+    );
+    tera.register_function("asset", move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
+        let path: &str = kwargs.must_get::<&str>("path")?;
+        let path = path.trim_start_matches('/');
+        match hashes.get(path) {
+            Some(hash) => Ok(format!("{}?v={hash}", urls.static_file(path))),
+            None => Err(tera::Error::message(format!(
+                "asset(path=\"{path}\"): there is no such file in the theme's or the site's static/ folder"
+            ))),
+        }
+    });
+}
+
+/// Files under each of `dirs`, by `/`-separated relative path; later folders
+/// win, so the site overrides the theme.
+fn overlay(dirs: &[PathBuf], problems: &mut Diagnostics, root: &Path) -> BTreeMap<String, PathBuf> {
+    let mut files = BTreeMap::new();
+    for dir in dirs.iter().filter(|d| d.is_dir()) {
+        for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let name = e.file_name().to_string_lossy();
+                    if crate::source::is_ignored_name(&name) {
+                        continue;
+                    }
+                    let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+                    let key: Vec<String> = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect();
+                    files.insert(key.join("/"), e.into_path());
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let path = err.path().map_or_else(|| dir.clone(), Path::to_path_buf);
+                    problems.push(
+                        Diagnostic::error(
+                            relative(&path, root),
+                            1,
+                            1,
+                            format!("cannot read this path: {err}"),
+                        )
+                        .with_help("check that it exists and is readable"),
+                    );
+                }
+            }
+        }
+    }
+    files
+}
+
+/// Converts a Tera error into a diagnostic at the template's file and line.
+fn tera_diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
+    let file_of = |name: &str| {
+        files
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
+    };
+    match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let mut message = report.message().to_owned();
+            let mut source = std::error::Error::source(err);
+            while let Some(inner) = source {
+                let _ = write!(message, ": {inner}");
+                source = inner.source();
+            }
+            let kind = if matches!(err.kind(), ErrorKind::SyntaxError(_)) {
+                "template syntax error"
+            } else {
+                "template error"
+            };
+            Diagnostic::error(file_of(report.filename()), span.start_line, span.start_col + 1, format!("{kind}: {message}"))
+                .with_help("fix the template at this line; variables available to templates are listed in the README")
+        }
+        ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            file_of(current),
+            1,
+            1,
+            format!("the template extends `{parent}`, which does not exist"),
+        )
+        .with_help("check the name in `{% extends %}`"),
+        ErrorKind::TemplateNotFound(name) => Diagnostic::error(
+            PathBuf::from(format!("templates/{name}")),
+            1,
+            1,
+            format!("the template `{name}` does not exist"),
+        )
+        .with_help("add it to the theme's or the site's templates/ folder"),
+        _ => Diagnostic::error("templates", 1, 1, format!("template error: {err}"))
+            .with_help("check the theme's templates"),
+    }
+}

@@ -1,0 +1,173 @@
+//! What templates see: borrowed, serialisable views of the model.
+//!
+//! Keeping these apart from the model makes the template contract explicit
+//! (the README documents every field) and lets the model stay free of
+//! presentation concerns such as localised dates or "current" flags.
+
+use serde::Serialize;
+
+/// A language as offered in switchers and the root chooser.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageView<'a> {
+    /// BCP 47 code.
+    pub code: &'a str,
+    /// Native name.
+    pub name: &'a str,
+    /// The language's home, or the page's version in that language.
+    pub url: String,
+    /// Whether this is the language of the page being rendered.
+    pub current: bool,
+}
+
+/// The `site` variable.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView<'a> {
+    /// Site title in the page's language.
+    pub title: &'a str,
+    /// Site description.
+    pub description: Option<&'a str>,
+    /// Absolute base URL.
+    pub base_url: String,
+    /// Code of the default language.
+    pub default_language: &'a str,
+    /// Every language with its home URL.
+    pub languages: Vec<LanguageView<'a>>,
+}
+
+/// The `urls` variable: navigation targets in the page's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct UrlsView {
+    /// The language's home.
+    pub home: String,
+    /// The first page of the releases list.
+    pub releases: String,
+    /// The site root (language chooser).
+    pub root: String,
+}
+
+/// A static page in the menu.
+#[derive(Debug, Clone, Serialize)]
+pub struct MenuItem<'a> {
+    /// Page title.
+    pub title: &'a str,
+    /// Page URL.
+    pub url: String,
+    /// Whether it is the page being rendered.
+    pub current: bool,
+}
+
+/// A tag chip.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagView<'a> {
+    /// Stable key.
+    pub key: &'a str,
+    /// Label in the page's language.
+    pub label: &'a str,
+    /// The tag's page, once tag pages exist.
+    pub url: Option<String>,
+}
+
+/// A release page's `release` variable.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseView<'a> {
+    /// Headline.
+    pub title: &'a str,
+    /// Root-relative URL.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// ISO date, for `<time datetime>`.
+    pub date: String,
+    /// Date written out in the page's language.
+    pub date_display: String,
+    /// Place of issue.
+    pub location: Option<&'a str>,
+    /// Plain-text summary.
+    pub summary: &'a str,
+    /// Tag chips.
+    pub tags: Vec<TagView<'a>>,
+    /// Body HTML (safe).
+    pub content: String,
+    /// Image URL.
+    pub image: Option<&'a str>,
+    /// Image alternative text.
+    pub image_alt: Option<&'a str>,
+    /// Language of the release.
+    pub lang: &'a str,
+    /// Whether it is a draft (only in `--drafts` builds).
+    pub draft: bool,
+}
+
+/// A line of a releases list.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryView<'a> {
+    /// Headline (in `lang`).
+    pub title: &'a str,
+    /// URL of the version shown.
+    pub url: String,
+    /// ISO date.
+    pub date: String,
+    /// Date written out in the list's language.
+    pub date_display: String,
+    /// Place of issue.
+    pub location: Option<&'a str>,
+    /// Plain-text summary.
+    pub summary: &'a str,
+    /// Tag chips, labelled in the list's language.
+    pub tags: Vec<TagView<'a>>,
+    /// Language of the version shown.
+    pub lang: &'a str,
+    /// False when shown in another language for lack of a translation.
+    pub translated: bool,
+    /// The versions that exist, when `translated` is false.
+    pub available: Vec<LanguageView<'a>>,
+}
+
+/// The `paginator` variable of paginated lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaginatorView {
+    /// Current page number, from 1.
+    pub current: usize,
+    /// Number of pages.
+    pub total_pages: usize,
+    /// Number of items over all pages.
+    pub total_items: usize,
+    /// First page URL.
+    pub first_url: String,
+    /// Last page URL.
+    pub last_url: String,
+    /// Previous page URL.
+    pub prev_url: Option<String>,
+    /// Next page URL.
+    pub next_url: Option<String>,
+    /// Every page.
+    pub pages: Vec<PageLink>,
+}
+
+/// One page number in a paginator.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    /// Page number, from 1.
+    pub number: usize,
+    /// Its URL.
+    pub url: String,
+    /// Whether it is the current page.
+    pub current: bool,
+}
+
+/// A static page's `page` variable.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Root-relative URL.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Plain-text summary.
+    pub summary: &'a str,
+    /// Body HTML (safe).
+    pub content: String,
+    /// Language.
+    pub lang: &'a str,
+}

@@ -1,0 +1,551 @@
+//! The site model: every published document, where it lives, and how the
+//! documents relate (translations, lists).
+//!
+//! The model is a plain value built once per build from the parsed documents
+//! and never changed afterwards. It knows nothing about templates or Fluent:
+//! rendering reads it. Building it is cheap (no parsing, no I/O), so watch mode
+//! can rebuild it from cached documents after every change. Problems that need
+//! the whole site, such as two files claiming one URL, an unknown tag or a link
+//! to a missing file, are found here and reported with the files involved.
+
+pub mod tags;
+pub mod urls;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Utc};
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics, closest};
+use crate::document::Document;
+use crate::slug::is_valid_slug;
+use crate::source::{Section, SourceAsset};
+pub use tags::TagRegistry;
+pub use urls::{Urls, output_path, paginated};
+
+/// What to include in a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelOptions {
+    /// Include documents marked `draft: true`.
+    pub drafts: bool,
+    /// Include releases whose embargo has not lifted yet.
+    pub embargoed: bool,
+    /// The moment embargoes are compared with.
+    pub now: DateTime<Utc>,
+    /// Overrides `base_url` from site.yaml.
+    pub base_url: Option<String>,
+}
+
+/// One published document in one language.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The parsed document, shared with the caller's cache.
+    pub doc: Arc<Document>,
+    /// Its slug.
+    pub slug: String,
+    /// Its site path, e.g. `/en/releases/2015/forum/`.
+    pub path: String,
+    /// Index of its translation group.
+    pub group: usize,
+}
+
+impl Entry {
+    /// The document's language.
+    pub fn lang(&self) -> &str {
+        &self.doc.source.lang
+    }
+}
+
+/// The versions of one document in the languages that have it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The translation key (explicit, or the source key).
+    pub key: String,
+    /// Entry index per language code.
+    pub versions: BTreeMap<String, usize>,
+}
+
+/// One line of a language's releases list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListItem {
+    /// The release entry shown.
+    pub entry: usize,
+    /// False when the release has no version in the list's language and is
+    /// shown in another one.
+    pub translated: bool,
+}
+
+/// A file copied into the output as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetCopy {
+    /// The source file.
+    pub source: PathBuf,
+    /// Output path relative to the output folder.
+    pub output: String,
+}
+
+/// A redirect from an old path to a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// Output path of the redirect page.
+    pub output: String,
+    /// Site path of the page it leads to.
+    pub target: String,
+    /// The document that declares it.
+    pub source: PathBuf,
+}
+
+/// The whole site, ready to render.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The configuration it was built with.
+    pub config: SiteConfig,
+    /// The URL scheme.
+    pub urls: Urls,
+    /// The tag registry.
+    pub tags: TagRegistry,
+    /// Published releases, newest first.
+    pub releases: Vec<Entry>,
+    /// Release translation groups.
+    pub release_groups: Vec<Group>,
+    /// Published static pages, by language, weight and title.
+    pub pages: Vec<Entry>,
+    /// Page translation groups.
+    pub page_groups: Vec<Group>,
+    /// Per language: the releases list, newest first.
+    pub lists: BTreeMap<String, Vec<ListItem>>,
+    /// Bundle files to copy.
+    pub assets: Vec<AssetCopy>,
+    /// Redirect pages from `aliases`.
+    pub aliases: Vec<Alias>,
+    /// `releases/2015/forum` or `pages/about` → (section, group), for `@/` links.
+    sources: HashMap<String, (Section, usize)>,
+}
+
+impl Site {
+    /// Builds the model from parsed documents. Reports every site-wide problem.
+    pub fn build(
+        config: SiteConfig,
+        docs: &[Arc<Document>],
+        assets: &[SourceAsset],
+        tags: TagRegistry,
+        opts: &ModelOptions,
+    ) -> Result<Site, Diagnostics> {
+        let mut problems = Diagnostics::new();
+        let urls = Urls::new(&config, opts.base_url.as_deref());
+        let lang_order = |code: &str| {
+            config
+                .languages
+                .iter()
+                .position(|l| l.code == code)
+                .unwrap_or(usize::MAX)
+        };
+
+        let published = |d: &&Arc<Document>| {
+            (opts.drafts || !d.front.draft)
+                && (opts.embargoed || d.front.embargo.is_none_or(|e| e <= opts.now))
+        };
+        let mut release_docs: Vec<&Arc<Document>> = docs
+            .iter()
+            .filter(|d| d.source.section == Section::Releases)
+            .filter(published)
+            .collect();
+        // Newest first; ties broken by key and language so the order never
+        // depends on the file system.
+        release_docs.sort_by(|a, b| {
+            let instant = |d: &Document| d.front.date.map(|p| p.instant());
+            instant(b)
+                .cmp(&instant(a))
+                .then_with(|| a.source.key.cmp(&b.source.key))
+                .then_with(|| lang_order(&a.source.lang).cmp(&lang_order(&b.source.lang)))
+        });
+        let mut page_docs: Vec<&Arc<Document>> = docs
+            .iter()
+            .filter(|d| d.source.section == Section::Pages)
+            .filter(published)
+            .collect();
+        page_docs.sort_by(|a, b| {
+            lang_order(&a.source.lang)
+                .cmp(&lang_order(&b.source.lang))
+                .then_with(|| a.front.weight.cmp(&b.front.weight))
+                .then_with(|| a.front.title.cmp(&b.front.title))
+                .then_with(|| a.source.key.cmp(&b.source.key))
+        });
+
+        let (releases, release_groups) = entries(&release_docs, &mut problems, |doc, slug| {
+            let year = doc.front.date.map_or(0, |d| d.date.year());
+            urls.release(&doc.source.lang, year, slug)
+        });
+        let (pages, page_groups) = entries(&page_docs, &mut problems, |doc, slug| {
+            urls.page(&doc.source.lang, slug)
+        });
+
+        let mut sources = HashMap::new();
+        for (list, groups, section) in [
+            (&releases, &release_groups, Section::Releases),
+            (&pages, &page_groups, Section::Pages),
+        ] {
+            for entry in list {
+                let key = format!("{}/{}", section.dir(), entry.doc.source.key);
+                sources.insert(key, (section, entry.group));
+            }
+            debug_assert!(groups.iter().all(|g| !g.versions.is_empty()));
+        }
+
+        let mut lists = BTreeMap::new();
+        for language in &config.languages {
+            let chain = config.fallback_chain(&language.code);
+            let mut items = Vec::new();
+            let mut seen = vec![false; release_groups.len()];
+            for entry in &releases {
+                if std::mem::replace(&mut seen[entry.group], true) {
+                    continue;
+                }
+                let group = &release_groups[entry.group];
+                if let Some(&own) = group.versions.get(&language.code) {
+                    items.push(ListItem {
+                        entry: own,
+                        translated: true,
+                    });
+                } else if config.list_untranslated {
+                    let shown = chain
+                        .iter()
+                        .find_map(|code| group.versions.get(code))
+                        .or_else(|| group.versions.values().next());
+                    if let Some(&shown) = shown {
+                        items.push(ListItem {
+                            entry: shown,
+                            translated: false,
+                        });
+                    }
+                }
+            }
+            lists.insert(language.code.clone(), items);
+        }
+
+        let mut site = Site {
+            urls,
+            tags,
+            releases,
+            release_groups,
+            pages,
+            page_groups,
+            lists,
+            assets: Vec::new(),
+            aliases: Vec::new(),
+            sources,
+            config,
+        };
+        site.check_tags(&mut problems);
+        site.check_links(docs, &mut problems);
+        site.collect_assets(assets);
+        site.collect_aliases();
+        site.check_outputs(&mut problems);
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        Ok(site)
+    }
+
+    /// Resolves an internal link target (`releases/2015/forum.md`, optionally
+    /// with a language suffix) to a root-relative URL for a page in `lang`.
+    pub fn resolve_link(&self, target: &str, lang: &str) -> Option<String> {
+        let (key, explicit_lang) = self.normalise_target(target);
+        let &(section, group) = self.sources.get(&key)?;
+        let (groups, entries) = match section {
+            Section::Releases => (&self.release_groups, &self.releases),
+            Section::Pages => (&self.page_groups, &self.pages),
+        };
+        let group = &groups[group];
+        let wanted = explicit_lang.unwrap_or_else(|| lang.to_owned());
+        let index = group
+            .versions
+            .get(&wanted)
+            .or_else(|| {
+                self.config
+                    .fallback_chain(&wanted)
+                    .iter()
+                    .find_map(|c| group.versions.get(c))
+            })
+            .or_else(|| group.versions.values().next())?;
+        Some(self.urls.url(&entries[*index].path))
+    }
+
+    /// `releases/2015/forum.ru.md` → (`releases/2015/forum`, Some(`ru`));
+    /// bundle targets (`…/forum/index.md`) name their folder.
+    fn normalise_target(&self, target: &str) -> (String, Option<String>) {
+        let trimmed = target.trim_start_matches('/');
+        let without_ext = trimmed.strip_suffix(".md").unwrap_or(trimmed);
+        let (stem, lang) = match without_ext.rsplit_once('.') {
+            Some((stem, code)) if self.config.language(code).is_some() => {
+                (stem, Some(code.to_owned()))
+            }
+            _ => (without_ext, None),
+        };
+        let stem = stem.strip_suffix("/index").unwrap_or(stem);
+        (stem.to_owned(), lang)
+    }
+
+    /// Translations of an entry: (language code, entry index) in site order.
+    pub fn translations<'a>(
+        &'a self,
+        groups: &'a [Group],
+        entry: &Entry,
+    ) -> impl Iterator<Item = (&'a str, usize)> + 'a {
+        let group = &groups[entry.group];
+        self.config
+            .languages
+            .iter()
+            .filter_map(move |l| group.versions.get(&l.code).map(|&i| (l.code.as_str(), i)))
+    }
+
+    /// Static pages of one language, in menu order.
+    pub fn pages_in<'a>(&'a self, lang: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.pages.iter().filter(move |p| p.lang() == lang)
+    }
+
+    /// Number of pages of the releases list of `lang` (at least one).
+    pub fn list_pages(&self, lang: &str) -> usize {
+        let items = self.lists.get(lang).map_or(0, Vec::len);
+        items.div_ceil(self.config.pagination).max(1)
+    }
+
+    fn check_tags(&self, problems: &mut Diagnostics) {
+        for entry in &self.releases {
+            let doc = &entry.doc;
+            for tag in &doc.front.tags {
+                if !self.tags.contains(tag) {
+                    let (line, column) = doc.position_of("tags", Some(tag));
+                    let help = match closest(tag, self.tags.keys()) {
+                        Some(best) => format!(
+                            "did you mean `{best}`? Otherwise register `{tag}` in content/tags.yaml with a label per language"
+                        ),
+                        None => format!(
+                            "register `{tag}` in content/tags.yaml with a label per language"
+                        ),
+                    };
+                    problems.push(
+                        Diagnostic::error(
+                            &doc.source.rel,
+                            line,
+                            column,
+                            format!("the tag `{tag}` is not in the tag registry"),
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_links(&self, all_docs: &[Arc<Document>], problems: &mut Diagnostics) {
+        for entry in self.releases.iter().chain(&self.pages) {
+            let doc = &entry.doc;
+            for link in &doc.links {
+                let (key, _) = self.normalise_target(&link.target);
+                if self.sources.contains_key(&key) {
+                    continue;
+                }
+                let unpublished = all_docs
+                    .iter()
+                    .any(|d| format!("{}/{}", d.source.section.dir(), d.source.key) == key);
+                let (message, help) = if unpublished {
+                    (
+                        format!(
+                            "the link `@/{}` points at a draft or embargoed document that this build leaves out",
+                            link.target
+                        ),
+                        "publish the target, build with --drafts/--embargoed, or remove the link"
+                            .to_owned(),
+                    )
+                } else {
+                    (format!("the link `@/{}` points at a file that does not exist", link.target),
+                     "internal links name a file under content/, e.g. `@/releases/2015/penitentiary-forum.md`".to_owned())
+                };
+                problems.push(
+                    Diagnostic::error(&doc.source.rel, link.line, link.column, message)
+                        .with_help(help),
+                );
+            }
+        }
+    }
+
+    fn collect_assets(&mut self, assets: &[SourceAsset]) {
+        for asset in assets {
+            let entries = match asset.section {
+                Section::Releases => &self.releases,
+                Section::Pages => &self.pages,
+            };
+            for entry in entries
+                .iter()
+                .filter(|e| e.doc.source.bundle && e.doc.source.key == asset.bundle_key)
+            {
+                self.assets.push(AssetCopy {
+                    source: asset.path.clone(),
+                    output: format!(
+                        "{}{}",
+                        output_path(&entry.path).trim_end_matches("index.html"),
+                        asset.name
+                    ),
+                });
+            }
+        }
+        self.assets.sort_by(|a, b| a.output.cmp(&b.output));
+    }
+
+    fn collect_aliases(&mut self) {
+        for entry in self.releases.iter().chain(&self.pages) {
+            for alias in &entry.doc.front.aliases {
+                let output = if alias.ends_with('/')
+                    || !alias.rsplit('/').next().unwrap_or("").contains('.')
+                {
+                    format!("{}/index.html", alias.trim_matches('/'))
+                } else {
+                    alias.trim_start_matches('/').to_owned()
+                };
+                self.aliases.push(Alias {
+                    output,
+                    target: entry.path.clone(),
+                    source: entry.doc.source.rel.clone(),
+                });
+            }
+        }
+        self.aliases.sort_by(|a, b| a.output.cmp(&b.output));
+    }
+
+    /// Every output file must have exactly one source.
+    fn check_outputs(&self, problems: &mut Diagnostics) {
+        let mut owners: BTreeMap<String, (PathBuf, &'static str)> = BTreeMap::new();
+        let mut claim =
+            |output: String, owner: PathBuf, field: &'static str, problems: &mut Diagnostics| {
+                if let Some((first, _)) = owners.get(&output) {
+                    if *first == owner {
+                        return;
+                    }
+                    problems.push(
+                        Diagnostic::error(
+                            &owner,
+                            1,
+                            1,
+                            format!("this file and {} both produce `/{output}`", first.display()),
+                        )
+                        .with_help(format!(
+                            "give one of them another {field}, or delete the duplicate"
+                        )),
+                    );
+                } else {
+                    owners.insert(output, (owner, field));
+                }
+            };
+        for entry in self.releases.iter().chain(&self.pages) {
+            let field = if entry.doc.front.slug.is_some() {
+                "`slug`"
+            } else {
+                "file name"
+            };
+            claim(
+                output_path(&entry.path),
+                entry.doc.source.rel.clone(),
+                field,
+                problems,
+            );
+        }
+        for alias in &self.aliases {
+            claim(
+                alias.output.clone(),
+                alias.source.clone(),
+                "alias",
+                problems,
+            );
+        }
+        for language in &self.config.languages {
+            let generated = PathBuf::from("(generated page)");
+            claim(
+                output_path(&self.urls.home(&language.code)),
+                generated.clone(),
+                "slug",
+                problems,
+            );
+            for n in 1..=self.list_pages(&language.code) {
+                claim(
+                    output_path(&self.urls.releases_list(&language.code, n)),
+                    generated.clone(),
+                    "slug",
+                    problems,
+                );
+            }
+        }
+    }
+}
+
+/// Turns sorted documents into entries and translation groups, reporting
+/// invalid slugs and two files of one language claiming one translation.
+fn entries(
+    docs: &[&Arc<Document>],
+    problems: &mut Diagnostics,
+    path_of: impl Fn(&Document, &str) -> String,
+) -> (Vec<Entry>, Vec<Group>) {
+    let mut entries = Vec::with_capacity(docs.len());
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_of: HashMap<String, usize> = HashMap::new();
+    for doc in docs {
+        let slug = doc
+            .front
+            .slug
+            .clone()
+            .unwrap_or_else(|| doc.source.stem.clone());
+        if doc.front.slug.is_none() && !is_valid_slug(&slug) {
+            problems.push(
+                Diagnostic::error(&doc.source.rel, 1, 1, format!("the file name `{}` does not make a valid URL slug", doc.source.stem))
+                    .with_help("rename the file with lower-case letters, digits and hyphens (e.g. `penitentiary-forum.en.md`), or add `slug: …` to the front matter"),
+            );
+            continue;
+        }
+        let key = doc
+            .front
+            .translation_key
+            .clone()
+            .unwrap_or_else(|| doc.source.key.clone());
+        let group = *group_of.entry(key.clone()).or_insert_with(|| {
+            groups.push(Group {
+                key,
+                versions: BTreeMap::new(),
+            });
+            groups.len() - 1
+        });
+        let index = entries.len();
+        if let Some(&other) = groups[group].versions.get(&doc.source.lang) {
+            let other: &Entry = &entries[other];
+            let (line, column) = doc.position_of("translation_key", None);
+            problems.push(
+                Diagnostic::error(
+                    &doc.source.rel,
+                    line,
+                    column,
+                    format!(
+                        "this file and {} are both the `{}` version of `{}`",
+                        other.doc.source.rel.display(),
+                        doc.source.lang,
+                        groups[group].key
+                    ),
+                )
+                .with_help(
+                    "give one of them a different `translation_key`, or fix its language suffix",
+                ),
+            );
+            continue;
+        }
+        groups[group]
+            .versions
+            .insert(doc.source.lang.clone(), index);
+        entries.push(Entry {
+            path: path_of(doc, &slug),
+            doc: Arc::clone(doc),
+            slug,
+            group,
+        });
+    }
+    (entries, groups)
+}

@@ -1,0 +1,256 @@
+//! YAML parsing with diagnostics an editor can act on.
+//!
+//! `serde_yaml` reports a position and a message written for programmers
+//! ("unknown field `titel`, expected one of …"). This module turns those into
+//! [`Diagnostic`]s whose line is shifted to the real place in the file (front
+//! matter starts one line below the opening `---`) and whose help suggests the
+//! closest valid key.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, closest};
+
+/// Parses `text` as YAML into `T`. `first_line` is the 1-based line of the file
+/// on which `text` starts, so that positions point into the real file.
+pub fn parse<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
+    serde_yaml::from_str(text).map_err(|err| to_diagnostic(path, &err, first_line))
+}
+
+/// Converts a `serde_yaml` error into a diagnostic at the right place.
+pub fn to_diagnostic(path: &Path, err: &serde_yaml::Error, first_line: usize) -> Diagnostic {
+    let (line, column) = err
+        .location()
+        .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
+    let raw = err.to_string();
+    let message = strip_location(&raw);
+    let (message, help) = explain(message);
+    let d = Diagnostic::error(path, line, column, message);
+    match help {
+        Some(help) => d.with_help(help),
+        None => d,
+    }
+}
+
+/// Removes the " at line N column M" that serde_yaml appends: the diagnostic
+/// carries the position itself.
+fn strip_location(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(" column ") => &message[..i],
+        _ => message,
+    }
+}
+
+/// Rewrites serde's wording into an editor's and finds a suggestion.
+fn explain(message: &str) -> (String, Option<String>) {
+    // serde_yaml prefixes nested errors with the path to the value ("languages[1]: …").
+    let (prefix, body) = match message.find(": ") {
+        Some(i) if !message[..i].contains(' ') => {
+            (format!("`{}`: ", &message[..i]), &message[i + 2..])
+        }
+        _ => (String::new(), message),
+    };
+    if let Some(rest) = body.strip_prefix("unknown field `") {
+        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let valid: Vec<&str> = expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut help = match closest(field, valid.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`? "),
+            None => String::new(),
+        };
+        if valid.is_empty() {
+            help.push_str("remove this field");
+        } else {
+            help.push_str(&format!("valid fields are: {}", valid.join(", ")));
+        }
+        return (format!("{prefix}unknown field `{field}`"), Some(help));
+    }
+    if let Some(field) = body
+        .strip_prefix("duplicate field `")
+        .and_then(|r| r.split_once('`'))
+        .map(|(f, _)| f)
+    {
+        return (
+            format!("{prefix}the field `{field}` is given twice"),
+            Some(format!("keep one `{field}:` line and delete the other")),
+        );
+    }
+    if body.starts_with("invalid type: ") && body.contains("expected struct") {
+        return (
+            format!(
+                "{prefix}expected a mapping of `key: value` fields, found {}",
+                found(body)
+            ),
+            Some("write one `key: value` pair per line, e.g. `title: \"…\"`".to_owned()),
+        );
+    }
+    if body.starts_with("invalid type: ") && body.contains("expected a sequence") {
+        return (
+            format!("{prefix}expected a list, found {}", found(body)),
+            Some("write a list in brackets, e.g. `[probation, prison-reform]`".to_owned()),
+        );
+    }
+    if body.contains("found character that cannot start any token") || body.contains("found a tab")
+    {
+        return (
+            format!("{prefix}{body}"),
+            Some("YAML does not allow tabs for indentation; indent with spaces".to_owned()),
+        );
+    }
+    if body.contains("repetition limit exceeded") || body.contains("recursion limit exceeded") {
+        return (
+            format!("{prefix}the YAML is nested or aliased too deeply to be front matter"),
+            Some(
+                "remove the anchors (`&name`) and aliases (`*name`) and write the values out"
+                    .to_owned(),
+            ),
+        );
+    }
+    (format!("{prefix}{body}"), None)
+}
+
+/// The "found" part of serde's "invalid type: X, expected Y".
+fn found(body: &str) -> &str {
+    body.trim_start_matches("invalid type: ")
+        .split(", expected")
+        .next()
+        .unwrap_or("something else")
+}
+
+/// The 1-based line and column, within `text`, of the value of the top-level
+/// `key`, or of `needle` inside that value when given. serde_yaml does not keep
+/// positions of values after a successful parse, so checks done after parsing
+/// (dates, tag keys) find their place by looking at the text again.
+pub fn find_value(text: &str, key: &str, needle: Option<&str>) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|line| {
+        line.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    })?;
+    // The value may continue on the following, indented lines (a block list).
+    let mut end = start + 1;
+    while end < lines.len() && (lines[end].starts_with(' ') || lines[end].starts_with('-')) {
+        end += 1;
+    }
+    for (i, line) in lines.iter().enumerate().take(end).skip(start) {
+        let from = if i == start {
+            line.find(':').map_or(0, |c| c + 1)
+        } else {
+            0
+        };
+        let value = &line[from..];
+        let hit = match needle {
+            Some(n) => value.find(n).map(|o| from + o),
+            None => Some(from + (value.len() - value.trim_start().len())),
+        };
+        if let Some(byte) = hit {
+            if needle.is_none() && i == start && line[byte..].trim().is_empty() {
+                continue;
+            }
+            return Some((i + 1, line[..byte].chars().count() + 1));
+        }
+    }
+    Some((start + 1, 1))
+}
+
+/// The 1-based line on which the top-level `key` is defined.
+pub fn find_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let unquoted = line.trim_start_matches(['"', '\'']);
+            !line.starts_with([' ', '\t'])
+                && unquoted.strip_prefix(key).is_some_and(|rest| {
+                    rest.trim_start_matches(['"', '\''])
+                        .trim_start()
+                        .starts_with(':')
+                })
+        })
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Fields {
+        title: String,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+
+    fn err(text: &str) -> Diagnostic {
+        parse::<Fields>(Path::new("a.md"), text, 2).unwrap_err()
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_closest() {
+        let d = err("title: x\ntitel: y\n");
+        assert_eq!((d.line, d.column), (3, 1));
+        assert_eq!(d.message, "unknown field `titel`");
+        assert_eq!(
+            d.help.as_deref(),
+            Some("did you mean `title`? valid fields are: title, tags")
+        );
+    }
+
+    #[test]
+    fn wrong_types_are_explained() {
+        let d = err("title: x\ntags: probation\n");
+        assert!(d.message.contains("expected a list"), "{}", d.message);
+        assert_eq!(d.line, 3);
+        let d = err("- a\n- b\n");
+        assert!(d.message.contains("expected a mapping"), "{}", d.message);
+    }
+
+    #[test]
+    fn duplicate_keys_and_tabs_are_errors() {
+        let d = err("title: x\ntitle: y\n");
+        assert!(
+            d.message.contains("twice") || d.message.contains("duplicate"),
+            "{}",
+            d.message
+        );
+        let d = err("title: x\ntags:\n\t- a\n");
+        assert_eq!(d.line, 4, "{d}");
+    }
+
+    #[test]
+    fn anchors_cannot_explode() {
+        let mut text = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        for i in 1..10 {
+            let prev = (b'a' + i - 1) as char;
+            let cur = (b'a' + i) as char;
+            text.push_str(&format!("{cur}: &{cur} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+        }
+        text.push_str("title: x\n");
+        let d = err(&text);
+        assert!(d.is_error());
+    }
+
+    #[test]
+    fn find_value_positions() {
+        let text = "title: \"A\"\ndate: 2015-02-30\ntags: [a, bad tag]\nlist:\n  - one\n  - two\n";
+        assert_eq!(find_value(text, "date", None), Some((2, 7)));
+        assert_eq!(find_value(text, "tags", Some("bad tag")), Some((3, 11)));
+        assert_eq!(find_value(text, "list", Some("two")), Some((6, 5)));
+        assert_eq!(find_value(text, "list", None), Some((5, 3)));
+        assert_eq!(find_value(text, "missing", None), None);
+        assert_eq!(find_key(text, "list"), Some(4));
+        assert_eq!(find_key("a:\n  b: 1\n\"b\": 2\n", "b"), Some(3));
+    }
+}

@@ -229,14 +229,14 @@ impl SiteConfig {
             });
         }
         for l in &languages {
-            if let Some(fallback) = &l.fallback {
-                if !languages.iter().any(|x| &x.code == fallback) || fallback == &l.code {
-                    let (line, column) = at("languages", Some(&format!("fallback: {fallback}")));
-                    problems.push(
+            if let Some(fallback) = &l.fallback
+                && (!languages.iter().any(|x| &x.code == fallback) || fallback == &l.code)
+            {
+                let (line, column) = at("languages", Some(&format!("fallback: {fallback}")));
+                problems.push(
                         Diagnostic::error(display, line, column, format!("fallback `{fallback}` of language `{}` is not another language of the site", l.code))
                             .with_help("name one of the other codes under `languages`, or remove `fallback`"),
                     );
-                }
             }
         }
         let pagination = raw.pagination.unwrap_or(10);

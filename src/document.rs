@@ -245,11 +245,11 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
         },
     };
 
-    if let Some(slug) = &raw.slug {
-        if !is_valid_slug(slug) {
-            problems.push(error("slug", None, format!("the slug `{}` is not a valid slug", slug.escape_debug()),
+    if let Some(slug) = &raw.slug
+        && !is_valid_slug(slug)
+    {
+        problems.push(error("slug", None, format!("the slug `{}` is not a valid slug", slug.escape_debug()),
                 "use lower-case ASCII letters, digits and single hyphens, e.g. `slug: penitentiary-forum`"));
-        }
     }
     for tag in &raw.tags {
         if !is_valid_slug(tag) {
@@ -263,15 +263,15 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
                 "write the old page's path on this site, starting with `/`, e.g. `/press/2015/forum.html`"));
         }
     }
-    if let Some(key) = &raw.translation_key {
-        if key.trim().is_empty() {
-            problems.push(error(
-                "translation_key",
-                None,
-                "the translation key is empty".into(),
-                "give all translations of a release the same non-empty key, or remove the field",
-            ));
-        }
+    if let Some(key) = &raw.translation_key
+        && key.trim().is_empty()
+    {
+        problems.push(error(
+            "translation_key",
+            None,
+            "the translation key is empty".into(),
+            "give all translations of a release the same non-empty key, or remove the field",
+        ));
     }
     if raw.image_alt.is_some() && raw.image.is_none() {
         problems.push(error(

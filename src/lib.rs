@@ -106,6 +106,9 @@ impl BuildReport {
     }
 }
 
+/// One output file handled: its path, language and what happened to it.
+type Written = (String, Option<String>, WriteOutcome);
+
 /// The result of a failed build: every problem, warnings included.
 pub type BuildErrors = Diagnostics;
 
@@ -128,17 +131,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildErrors> {
     };
     // Pages are rendered and staged one at a time on each thread, so memory
     // holds a handful of pages, never the whole site.
-    let results: Vec<Result<(String, Option<String>, WriteOutcome), diagnostics::Diagnostic>> =
-        jobs.par_iter()
-            .map(|&job| {
-                let rendered = renderer.render(job)?;
-                let outcome = match &staging {
-                    Some(s) => s.put(&rendered.path, &rendered.bytes)?,
-                    None => WriteOutcome::Unchanged,
-                };
-                Ok((rendered.path, rendered.lang, outcome))
-            })
-            .collect();
+    let results: Vec<Result<Written, diagnostics::Diagnostic>> = jobs
+        .par_iter()
+        .map(|&job| {
+            let rendered = renderer.render(job)?;
+            let outcome = match &staging {
+                Some(s) => s.put(&rendered.path, &rendered.bytes)?,
+                None => WriteOutcome::Unchanged,
+            };
+            Ok((rendered.path, rendered.lang, outcome))
+        })
+        .collect();
 
     let mut problems = Diagnostics::new();
     let mut produced = BTreeSet::new();

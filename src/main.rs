@@ -150,13 +150,13 @@ fn build(args: BuildArgs) -> ExitCode {
         .clone()
         .unwrap_or_else(|| args.site.root.join("public"));
     let opts = options(&args.site, &args.content, Some(output.clone()));
-    if let Some(url) = &opts.base_url {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            eprintln!(
-                "error: --base-url `{url}` is not an absolute http(s) URL\n  help: e.g. --base-url https://staging.example.org"
-            );
-            return ExitCode::from(2);
-        }
+    if let Some(url) = &opts.base_url
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        eprintln!(
+            "error: --base-url `{url}` is not an absolute http(s) URL\n  help: e.g. --base-url https://staging.example.org"
+        );
+        return ExitCode::from(2);
     }
     match pressroom::build(&opts) {
         Ok(report) => {

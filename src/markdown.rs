@@ -142,21 +142,21 @@ fn split_fragment(target: &str) -> (&str, Option<&str>) {
 pub fn scan_links(body: &str, first_line: usize) -> Vec<LinkRef> {
     let mut links = Vec::new();
     for (event, range) in Parser::new_ext(body, options(false)).into_offset_iter() {
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
-            if let Some(rest) = dest_url.strip_prefix(INTERNAL_PREFIX) {
-                let (target, fragment) = split_fragment(rest);
-                // Point at the destination itself, not the link text.
-                let at = body[range.clone()]
-                    .find(INTERNAL_PREFIX)
-                    .map_or(range.start, |o| range.start + o);
-                let (line, column) = line_col(body, at);
-                links.push(LinkRef {
-                    target: target.to_owned(),
-                    fragment: fragment.map(str::to_owned),
-                    line: line + first_line - 1,
-                    column,
-                });
-            }
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
+            && let Some(rest) = dest_url.strip_prefix(INTERNAL_PREFIX)
+        {
+            let (target, fragment) = split_fragment(rest);
+            // Point at the destination itself, not the link text.
+            let at = body[range.clone()]
+                .find(INTERNAL_PREFIX)
+                .map_or(range.start, |o| range.start + o);
+            let (line, column) = line_col(body, at);
+            links.push(LinkRef {
+                target: target.to_owned(),
+                fragment: fragment.map(str::to_owned),
+                line: line + first_line - 1,
+                column,
+            });
         }
     }
     links

@@ -87,10 +87,10 @@ impl Staging {
             )
         })?;
         let target = self.out.join(&rel_path);
-        if let Ok(existing) = std::fs::read(&target) {
-            if existing == bytes {
-                return Ok(WriteOutcome::Unchanged);
-            }
+        if let Ok(existing) = std::fs::read(&target)
+            && existing == bytes
+        {
+            return Ok(WriteOutcome::Unchanged);
         }
         let staged = self.staging.join(&rel_path);
         if let Some(parent) = staged.parent() {

@@ -27,9 +27,8 @@ pub fn to_diagnostic(path: &Path, err: &serde_yaml::Error, first_line: usize) ->
     let (line, column) = err
         .location()
         .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
-    let raw = err.to_string();
-    let message = strip_location(&raw);
-    let (message, help) = explain(message);
+    let message = strip_location(&err.to_string());
+    let (message, help) = explain(&message);
     let d = Diagnostic::error(path, line, column, message);
     match help {
         Some(help) => d.with_help(help),
@@ -39,11 +38,27 @@ pub fn to_diagnostic(path: &Path, err: &serde_yaml::Error, first_line: usize) ->
 
 /// Removes the " at line N column M" that serde_yaml appends: the diagnostic
 /// carries the position itself.
-fn strip_location(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(i) if message[i..].contains(" column ") => &message[..i],
-        _ => message,
+fn strip_location(message: &str) -> String {
+    // libyaml's messages can carry more than one position ("found unexpected
+    // end of stream at line 3 column 1, while scanning …"), each relative to
+    // the front matter rather than the file: all of them go.
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let n = digits(after);
+        match after[n..].strip_prefix(" column ") {
+            Some(col) if n > 0 => rest = &col[digits(col)..],
+            _ => {
+                out.push_str(" at line ");
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
+    out
 }
 
 /// Rewrites serde's wording into an editor's and finds a suggestion.
@@ -104,6 +119,12 @@ fn explain(message: &str) -> (String, Option<String>) {
         return (
             format!("{prefix}{body}"),
             Some("YAML does not allow tabs for indentation; indent with spaces".to_owned()),
+        );
+    }
+    if body.contains("while scanning a quoted scalar") {
+        return (
+            format!("{prefix}a quoted value is not closed"),
+            Some("add the closing quote at the end of the value".to_owned()),
         );
     }
     if body.contains("repetition limit exceeded") || body.contains("recursion limit exceeded") {
@@ -240,6 +261,17 @@ mod tests {
         text.push_str("title: x\n");
         let d = err(&text);
         assert!(d.is_error());
+    }
+
+    #[test]
+    fn positions_inside_messages_are_removed() {
+        assert_eq!(
+            strip_location("found x at line 3 column 1, while y at line 2 column 8"),
+            "found x, while y"
+        );
+        assert_eq!(strip_location("at line of fire"), "at line of fire");
+        let d = err("title: \"x\n");
+        assert_eq!(d.message, "a quoted value is not closed");
     }
 
     #[test]

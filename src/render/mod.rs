@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tera::{Context, Tera};
+use tera::Context;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::I18n;
@@ -77,7 +77,12 @@ impl<'s> Renderer<'s> {
     /// Every file the build produces, in a stable order.
     pub fn jobs(&self) -> Vec<Job> {
         let site = self.site;
-        let mut jobs = vec![Job::Root];
+        // With the default language at the root, its home is `/index.html`.
+        let mut jobs = if site.config.default_language_at_root {
+            Vec::new()
+        } else {
+            vec![Job::Root]
+        };
         for (l, language) in site.config.languages.iter().enumerate() {
             jobs.push(Job::Home(l));
             jobs.extend((1..=site.list_pages(&language.code)).map(|n| Job::List(l, n)));
@@ -269,10 +274,6 @@ impl<'s> Renderer<'s> {
     fn render_root(&self) -> Result<Rendered, Diagnostic> {
         let site = self.site;
         let default = site.config.default_language().code.as_str();
-        if site.config.default_language_at_root {
-            // The default language's home already is `/index.html`.
-            return self.render_home(default);
-        }
         let mut ctx = self.common(
             default,
             "/",
@@ -477,11 +478,6 @@ fn copy(
 
 /// Template names and the files they came from, for diagnostics.
 pub(crate) type TemplateFiles = HashMap<String, PathBuf>;
-
-#[allow(dead_code)]
-fn _assert_tera_is_shareable(t: &Tera) -> &(dyn Send + Sync) {
-    t
-}
 
 #[cfg(test)]
 mod tests {

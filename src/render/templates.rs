@@ -34,7 +34,6 @@ pub(crate) struct StaticFile {
 pub(crate) struct TemplateSet {
     tera: Tera,
     files: TemplateFiles,
-    root: PathBuf,
     pub(crate) statics: Vec<StaticFile>,
 }
 
@@ -135,7 +134,6 @@ impl TemplateSet {
         Ok(TemplateSet {
             tera,
             files,
-            root: root.clone(),
             statics,
         })
     }
@@ -144,11 +142,6 @@ impl TemplateSet {
         self.tera
             .render(name, ctx)
             .map_err(|e| tera_diagnostic(&e, &self.files))
-    }
-
-    #[allow(dead_code)]
-    pub(crate) fn root(&self) -> &Path {
-        &self.root
     }
 }
 

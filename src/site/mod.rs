@@ -417,67 +417,97 @@ impl Site {
 
     /// Every output file must have exactly one source.
     fn check_outputs(&self, problems: &mut Diagnostics) {
-        let mut owners: BTreeMap<String, (PathBuf, &'static str)> = BTreeMap::new();
-        let mut claim =
-            |output: String, owner: PathBuf, field: &'static str, problems: &mut Diagnostics| {
-                if let Some((first, _)) = owners.get(&output) {
-                    if *first == owner {
-                        return;
-                    }
-                    problems.push(
-                        Diagnostic::error(
-                            &owner,
-                            1,
-                            1,
-                            format!("this file and {} both produce `/{output}`", first.display()),
-                        )
-                        .with_help(format!(
-                            "give one of them another {field}, or delete the duplicate"
-                        )),
-                    );
-                } else {
-                    owners.insert(output, (owner, field));
-                }
-            };
-        for entry in self.releases.iter().chain(&self.pages) {
-            let field = if entry.doc.front.slug.is_some() {
-                "`slug`"
-            } else {
-                "file name"
-            };
-            claim(
-                output_path(&entry.path),
-                entry.doc.source.rel.clone(),
-                field,
-                problems,
-            );
-        }
-        for alias in &self.aliases {
-            claim(
-                alias.output.clone(),
-                alias.source.clone(),
-                "alias",
-                problems,
-            );
-        }
+        // Generated pages claim their paths first, so that a document taking
+        // one of them is the one reported.
+        let mut owners: BTreeMap<String, Claim> = BTreeMap::new();
         for language in &self.config.languages {
-            let generated = PathBuf::from("(generated page)");
-            claim(
+            let generated = |what: &str| Claim {
+                path: PathBuf::from(what),
+                at: (1, 1),
+                field: "slug",
+                explicit: false,
+            };
+            owners.insert(
                 output_path(&self.urls.home(&language.code)),
-                generated.clone(),
-                "slug",
-                problems,
+                generated("(the language's home page)"),
             );
             for n in 1..=self.list_pages(&language.code) {
-                claim(
+                owners.insert(
                     output_path(&self.urls.releases_list(&language.code, n)),
-                    generated.clone(),
-                    "slug",
-                    problems,
+                    generated("(the releases list)"),
                 );
             }
         }
+        let mut claims = Vec::new();
+        for entry in self.releases.iter().chain(&self.pages) {
+            let doc = &entry.doc;
+            let explicit = doc.front.slug.is_some();
+            let (field, at) = if explicit {
+                ("`slug`", doc.position_of("slug", None))
+            } else {
+                ("file name", (1, 1))
+            };
+            claims.push((
+                output_path(&entry.path),
+                Claim {
+                    path: doc.source.rel.clone(),
+                    at,
+                    field,
+                    explicit,
+                },
+            ));
+        }
+        for alias in &self.aliases {
+            claims.push((
+                alias.output.clone(),
+                Claim {
+                    path: alias.source.clone(),
+                    at: (1, 1),
+                    field: "alias",
+                    explicit: true,
+                },
+            ));
+        }
+        for (output, claim) in claims {
+            let Some(first) = owners.get(&output) else {
+                owners.insert(output, claim);
+                continue;
+            };
+            if first.path == claim.path {
+                continue;
+            }
+            // Blame the file whose slug or alias chose the path, when one did.
+            let (culprit, other) = if first.explicit && !claim.explicit {
+                (first, &claim)
+            } else {
+                (&claim, first)
+            };
+            problems.push(
+                Diagnostic::error(
+                    &culprit.path,
+                    culprit.at.0,
+                    culprit.at.1,
+                    format!(
+                        "this file and {} both produce `/{output}`",
+                        other.path.display()
+                    ),
+                )
+                .with_help(format!(
+                    "change this file's {}, or delete the duplicate",
+                    culprit.field
+                )),
+            );
+        }
     }
+}
+
+/// Who produces an output path, for duplicate reports.
+struct Claim {
+    path: PathBuf,
+    at: (usize, usize),
+    field: &'static str,
+    /// Whether the path was chosen in front matter (slug, alias).
+    explicit: bool,
 }
 
 /// Turns sorted documents into entries and translation groups, reporting

@@ -1,0 +1,154 @@
+//! Bad input, through the CLI: exit code 1, every error with its location,
+//! and the output left as it was.
+
+use crate::util::Site;
+
+/// Builds `site` with one extra file and returns stderr, checking the exit
+/// code and that the previous output did not change.
+fn build_errors(files: &[(&str, &[u8])]) -> String {
+    let site = Site::fixture("basic");
+    site.build();
+    let before = site.tree();
+    for (path, text) in files {
+        site.write(path, text);
+    }
+    let out = site.cmd(&["build"]).assert().code(1);
+    assert_eq!(site.tree(), before, "the output changed");
+    String::from_utf8(out.get_output().stderr.clone()).unwrap()
+}
+
+fn release(text: &str) -> String {
+    build_errors(&[("content/releases/2015/bad.en.md", text.as_bytes())])
+}
+
+#[test]
+fn missing_title() {
+    insta::assert_snapshot!(release("---\ndate: 2015-12-11\n---\n\nText.\n"));
+}
+
+#[test]
+fn bad_date() {
+    insta::assert_snapshot!(release("---\ntitle: Bad\ndate: 2015-02-30\n---\n\nText.\n"));
+}
+
+#[test]
+fn unclosed_front_matter() {
+    insta::assert_snapshot!(release("---\ntitle: Bad\ndate: 2015-12-11\n\nText.\n"));
+}
+
+#[test]
+fn unknown_field() {
+    insta::assert_snapshot!(release(
+        "---\ntitle: Bad\ndate: 2015-12-11\nlocaton: Astana\n---\n\nText.\n"
+    ));
+}
+
+#[test]
+fn invalid_yaml() {
+    insta::assert_snapshot!(release(
+        "---\ntitle: \"Bad\ndate: 2015-12-11\n---\n\nText.\n"
+    ));
+}
+
+#[test]
+fn not_utf8() {
+    let stderr = build_errors(&[(
+        "content/releases/2015/bad.en.md",
+        b"---\ntitle: Caf\xE9\ndate: 2015-12-11\n---\n",
+    )]);
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn duplicate_url_names_both_files() {
+    let stderr = release("---\ntitle: Copy\ndate: 2015-12-11\nslug: forum\n---\n\nText.\n");
+    assert!(
+        stderr.contains("content/releases/2015/bad.en.md"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/releases/2015/forum.en.md"),
+        "{stderr}"
+    );
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn unknown_tag_suggests_the_registered_one() {
+    insta::assert_snapshot!(release(
+        "---\ntitle: Bad\ndate: 2015-12-11\ntags: [probaton]\n---\n\nText.\n"
+    ));
+}
+
+#[test]
+fn broken_internal_link() {
+    insta::assert_snapshot!(release(
+        "---\ntitle: Bad\ndate: 2015-12-11\n---\n\nSee [this](@/releases/2015/nope.md).\n"
+    ));
+}
+
+#[test]
+fn unknown_language_suffix() {
+    insta::assert_snapshot!(build_errors(&[(
+        "content/releases/2015/forum.de.md",
+        b"---\ntitle: Forum\ndate: 2015-12-11\n---\n"
+    )]));
+}
+
+#[test]
+fn every_error_of_a_build_is_reported_at_once() {
+    let stderr = build_errors(&[
+        (
+            "content/releases/2015/a.en.md",
+            b"---\ndate: 2015-12-11\n---\n",
+        ),
+        (
+            "content/releases/2015/b.en.md",
+            b"---\ntitle: B\ndate: 2015-13-01\n---\n",
+        ),
+        ("content/releases/2015/c.en.md", b"no front matter\n"),
+    ]);
+    assert_eq!(stderr.matches(": error: ").count(), 3, "{stderr}");
+    assert!(
+        stderr.ends_with("build failed: 3 errors; the output folder was left as it was\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_site_yaml() {
+    let site = Site::fixture("basic");
+    site.write(
+        "site.yaml",
+        "title: T\nbase_url: https://e.org\nlanguages: [en]\npagnation: 3\n",
+    );
+    let out = site.cmd(&["build"]).assert().code(1);
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.get_output().stderr));
+}
+
+#[test]
+fn missing_theme() {
+    let site = Site::fixture("basic");
+    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write("site.yaml", format!("{config}theme: nosuch\n"));
+    let out = site.cmd(&["build"]).assert().code(1);
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.get_output().stderr));
+}
+
+#[test]
+fn check_reports_the_same_errors_and_writes_nothing() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/releases/2015/bad.en.md",
+        "---\ntitle: Bad\ndate: 2015-02-30\n---\n",
+    );
+    let out = site.cmd(&["check"]).assert().code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(
+        stderr.contains(
+            "content/releases/2015/bad.en.md:3:7: error: `2015-02-30` is not a valid date"
+        ),
+        "{stderr}"
+    );
+    assert!(!site.public().exists());
+}

@@ -1,0 +1,14 @@
+//! Integration tests: fixture sites under `tests/fixtures/` are copied to a
+//! temporary folder (with the default theme), built, and the output checked.
+//!
+//! - `build`: what a good site produces (files, pages, translations, drafts).
+//! - `output`: the output folder's contract (determinism, unchanged files,
+//!   stale files, failed builds leave it alone).
+//! - `errors`: each kind of bad input, through the CLI, with its exact message.
+//! - `cli`: the other commands and options.
+
+mod build;
+mod cli;
+mod errors;
+mod output;
+mod util;

@@ -37,6 +37,8 @@ pub struct SiteConfig {
     pub pagination: usize,
     /// Releases on each language's home page.
     pub home_releases: usize,
+    /// Entries in each Atom feed.
+    pub feed_releases: usize,
     /// Markdown options.
     pub markdown: MarkdownConfig,
     /// Serve the default language at `/` instead of `/{lang}/`.
@@ -95,6 +97,8 @@ struct RawConfig {
     pagination: Option<usize>,
     #[serde(default)]
     home_releases: Option<usize>,
+    #[serde(default)]
+    feed_releases: Option<usize>,
     #[serde(default)]
     markdown: MarkdownConfig,
     #[serde(default)]
@@ -272,6 +276,7 @@ impl SiteConfig {
             theme,
             pagination: pagination.max(1),
             home_releases: raw.home_releases.unwrap_or(pagination),
+            feed_releases: raw.feed_releases.unwrap_or(20),
             markdown: raw.markdown,
             default_language_at_root: raw.default_language_at_root,
             list_untranslated: raw.list_untranslated.unwrap_or(true),

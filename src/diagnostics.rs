@@ -121,9 +121,11 @@ impl Diagnostics {
         self.items.extend(other.items);
     }
 
-    /// How many errors (not warnings) were recorded.
+    /// How many distinct errors (not warnings) were recorded. The same
+    /// template error met while rendering many pages counts once, as it is
+    /// printed once.
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.sorted().into_iter().filter(|d| d.is_error()).count()
     }
 
     /// Whether any error was recorded.
@@ -249,6 +251,6 @@ mod tests {
         all.push(Diagnostic::error("a.md", 2, 1, "y"));
         let order: Vec<String> = all.sorted().iter().map(|d| d.to_string()).collect();
         assert_eq!(order, ["a.md:2:1: error: y", "b.md:1:1: error: x"]);
-        assert_eq!(all.error_count(), 3);
+        assert_eq!(all.error_count(), 2);
     }
 }

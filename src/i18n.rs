@@ -16,15 +16,19 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::memoizer::MemoizerKind;
+use fluent_bundle::types::FluentNumberOptions;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use icu::calendar::{Date, Gregorian};
 use icu::collator::{Collator, CollatorBorrowed, options::CollatorOptions};
 use icu::datetime::{FixedCalendarDateTimeFormatter, fieldsets::YMD};
 use icu::decimal::DecimalFormatter;
 use icu::locale::Locale;
+use intl_memoizer::concurrent::IntlLangMemoizer;
 use unic_langid::LanguageIdentifier;
 use walkdir::WalkDir;
 
@@ -42,7 +46,7 @@ struct LangData {
     defined: BTreeMap<String, PathBuf>,
     /// The file a missing message should be added to.
     main_file: PathBuf,
-    dates: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+    dates: Arc<FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
     numbers: DecimalFormatter,
     collator: CollatorBorrowed<'static>,
 }
@@ -161,10 +165,7 @@ impl I18n {
 
     /// A release date written out in `lang`, e.g. «11 декабря 2015 г.».
     pub fn format_date(&self, lang: &str, date: NaiveDate) -> String {
-        match Date::try_new_gregorian(date.year(), date.month() as u8, date.day() as u8) {
-            Ok(d) => self.lang(lang).dates.format(&d).to_string(),
-            Err(_) => date.format("%Y-%m-%d").to_string(),
-        }
+        format_date_with(&self.lang(lang).dates, date)
     }
 
     /// An integer with the locale's digit grouping.
@@ -246,6 +247,33 @@ fn load_language(
     })?;
     let mut bundle = FluentBundle::new_concurrent(vec![langid]);
     bundle.set_use_isolating(false);
+    // Numbers in messages get the locale's digit grouping from ICU; plural
+    // selection still sees the number itself.
+    bundle.set_formatter(Some(format_fluent_number));
+    let dates = Arc::new(
+        FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long()).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "site.yaml",
+                1,
+                1,
+                format!("no date format for `{code}`: {e}"),
+            ))
+        })?,
+    );
+    let for_fluent = Arc::clone(&dates);
+    // DATETIME($date) writes an ISO date (as templates pass it) out in the
+    // bundle's language; anything else is passed through unchanged.
+    let _ = bundle.add_function(
+        "DATETIME",
+        move |args: &[FluentValue<'_>], _: &FluentArgs<'_>| match args.first() {
+            Some(FluentValue::String(text)) => match format_iso_date(&for_fluent, text) {
+                Some(formatted) => FluentValue::from(formatted),
+                None => FluentValue::from(text.clone().into_owned()),
+            },
+            Some(other) => other.clone(),
+            None => FluentValue::Error,
+        },
+    );
     let mut defined = BTreeMap::new();
     let mut main_file = dirs[0].join(code).join("main.ftl");
     for dir in dirs {
@@ -298,15 +326,6 @@ fn load_language(
     if problems.has_errors() {
         return Err(problems);
     }
-    let dates =
-        FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long()).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                "site.yaml",
-                1,
-                1,
-                format!("no date format for `{code}`: {e}"),
-            ))
-        })?;
     let numbers = DecimalFormatter::try_new((&locale).into(), Default::default()).map_err(|e| {
         Diagnostics::from(Diagnostic::error(
             "site.yaml",
@@ -334,6 +353,56 @@ fn load_language(
         numbers,
         collator,
     })
+}
+
+fn format_date_with(
+    formatter: &FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+    date: NaiveDate,
+) -> String {
+    match Date::try_new_gregorian(date.year(), date.month() as u8, date.day() as u8) {
+        Ok(d) => formatter.format(&d).to_string(),
+        Err(_) => date.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// Formats `YYYY-MM-DD` (or the date part of an RFC 3339 datetime).
+fn format_iso_date(
+    formatter: &FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+    text: &str,
+) -> Option<String> {
+    let date = NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()?;
+    Some(format_date_with(formatter, date))
+}
+
+/// ICU's decimal formatter, memoised per bundle by Fluent.
+struct IcuNumbers(DecimalFormatter);
+
+impl intl_memoizer::Memoizable for IcuNumbers {
+    type Args = ();
+    type Error = String;
+    fn construct(lang: LanguageIdentifier, _: ()) -> Result<Self, String> {
+        let locale: Locale = lang.to_string().parse().map_err(|e| format!("{e:?}"))?;
+        DecimalFormatter::try_new((&locale).into(), Default::default())
+            .map(IcuNumbers)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Fluent's hook for writing values: whole numbers with default options go
+/// through ICU; everything else keeps Fluent's own formatting.
+fn format_fluent_number(value: &FluentValue<'_>, intls: &IntlLangMemoizer) -> Option<String> {
+    let FluentValue::Number(number) = value else {
+        return None;
+    };
+    let whole = number.value.fract() == 0.0 && number.value.abs() < 1e15;
+    if !whole || number.options != FluentNumberOptions::default() {
+        return None;
+    }
+    intls
+        .with_try_get_threadsafe::<IcuNumbers, _, _>((), |f| {
+            f.0.format(&(number.value as i64).into()).to_string()
+        })
+        .ok()
 }
 
 /// The `.ftl` files of a folder, sorted so that loading order is stable.
@@ -461,6 +530,84 @@ mod tests {
         assert_eq!(i18n.format_date("en", date), "December 11, 2015");
         assert_eq!(i18n.format_date("ru", date), "11 декабря 2015\u{202f}г.");
         assert_eq!(i18n.format_date("kk", date), "2015\u{202f}ж. 11 желтоқсан");
+    }
+
+    #[test]
+    fn messages_format_numbers_and_dates_per_locale() {
+        let (_dir, config) = site(&[
+            (
+                "themes/osce/locales/en/main.ftl",
+                "n = { $n } inmates\nd = Published { DATETIME($date) }\n",
+            ),
+            (
+                "themes/osce/locales/ru/main.ftl",
+                "n = { $n } заключённых\nd = Опубликовано { DATETIME($date) }\n",
+            ),
+            (
+                "themes/osce/locales/kk/main.ftl",
+                "n = { $n } сотталған\nd = Жарияланды: { DATETIME($date) }\n",
+            ),
+        ]);
+        let (i18n, _) = I18n::load(&config).unwrap();
+        let n = |lang| {
+            i18n.message(lang, "n", &[("n".into(), Arg::Num(57038.0))])
+                .unwrap()
+        };
+        assert_eq!(n("en"), "57,038 inmates");
+        assert_eq!(n("ru"), "57\u{a0}038 заключённых");
+        assert_eq!(n("kk"), "57\u{a0}038 сотталған");
+        let d = |lang, date: &str| {
+            i18n.message(lang, "d", &[("date".into(), Arg::Str(date.into()))])
+                .unwrap()
+        };
+        assert_eq!(
+            d("ru", "2011-11-23"),
+            "Опубликовано 23 ноября 2011\u{202f}г."
+        );
+        assert_eq!(d("kk", "2015-04-01"), "Жарияланды: 2015\u{202f}ж. 1 сәуір");
+        assert_eq!(d("en", "not a date"), "Published not a date");
+    }
+
+    #[test]
+    fn seed_dates_in_every_language() {
+        let (_dir, i18n, _) = loaded();
+        let cases = [
+            (
+                "2011-11-23",
+                "November 23, 2011",
+                "23 ноября 2011\u{202f}г.",
+                "2011\u{202f}ж. 23 қараша",
+            ),
+            (
+                "2015-04-01",
+                "April 1, 2015",
+                "1 апреля 2015\u{202f}г.",
+                "2015\u{202f}ж. 1 сәуір",
+            ),
+            (
+                "2015-12-11",
+                "December 11, 2015",
+                "11 декабря 2015\u{202f}г.",
+                "2015\u{202f}ж. 11 желтоқсан",
+            ),
+            (
+                "2025-12-10",
+                "December 10, 2025",
+                "10 декабря 2025\u{202f}г.",
+                "2025\u{202f}ж. 10 желтоқсан",
+            ),
+        ];
+        for (iso, en, ru, kk) in cases {
+            let date = NaiveDate::parse_from_str(iso, "%Y-%m-%d").unwrap();
+            assert_eq!(
+                [
+                    i18n.format_date("en", date),
+                    i18n.format_date("ru", date),
+                    i18n.format_date("kk", date)
+                ],
+                [en, ru, kk]
+            );
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod config;
+pub mod coverage;
 pub mod diagnostics;
 pub mod document;
 pub mod fs;

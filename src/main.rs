@@ -85,6 +85,20 @@ struct CheckArgs {
     site: SiteArgs,
     #[command(flatten)]
     content: ContentArgs,
+    /// Print which releases exist in which languages.
+    #[arg(long)]
+    translations: bool,
+    /// Output format of --translations.
+    #[arg(long, value_enum, default_value = "text", requires = "translations")]
+    format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    /// A table for people.
+    Text,
+    /// JSON for tools.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -173,6 +187,26 @@ fn build(args: BuildArgs) -> ExitCode {
 fn check(args: CheckArgs) -> ExitCode {
     init_logging(&args.site.verbosity);
     let opts = options(&args.site, &args.content, None);
+    if args.translations {
+        return match pressroom::load(&opts) {
+            Ok(loaded) => {
+                print_diagnostics(&loaded.warnings, args.site.verbosity.quiet);
+                let coverage = pressroom::coverage::Coverage::of(&loaded.site);
+                match args.format {
+                    ReportFormat::Text => print!("{coverage}"),
+                    ReportFormat::Json => match serde_json::to_string_pretty(&coverage) {
+                        Ok(json) => println!("{json}"),
+                        Err(e) => {
+                            eprintln!("error: cannot write the report as JSON: {e}");
+                            return ExitCode::FAILURE;
+                        }
+                    },
+                }
+                ExitCode::SUCCESS
+            }
+            Err(problems) => fail(&problems, "check", "nothing was written"),
+        };
+    }
     match pressroom::build(&opts) {
         Ok(report) => {
             print_diagnostics(&report.warnings, args.site.verbosity.quiet);

@@ -6,6 +6,8 @@
 //! build produces as [`Job`]s and renders each one on demand, so the caller can
 //! stream them to disk in parallel without ever holding every page in memory.
 
+mod feeds;
+mod sitemap;
 mod templates;
 pub mod views;
 
@@ -18,7 +20,7 @@ use tera::Context;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::I18n;
 use crate::markdown::{self, RenderOptions};
-use crate::site::{Entry, Group, Site, output_path, paginated};
+use crate::site::{Entry, Group, ListItem, Site, output_path, paginated};
 use templates::{StaticFile, TemplateSet};
 use views::*;
 
@@ -43,6 +45,20 @@ pub enum Job {
     Asset(usize),
     /// A theme or site static file; index into the renderer's static files.
     Static(usize),
+    /// A language's tag index.
+    TagIndex(usize),
+    /// Page `n` of a tag's list: (language, index into `Site::tag_lists`, n).
+    Tag(usize, usize, usize),
+    /// Page `n` of a year's list: (language, index into `Site::year_lists`, n).
+    Year(usize, usize, usize),
+    /// A language's Atom feed.
+    Feed(usize),
+    /// A tag's Atom feed in one language: (language, tag index).
+    TagFeed(usize, usize),
+    /// Part `k` of the sitemap: 0 is `sitemap.xml` (the index when split).
+    Sitemap(usize),
+    /// `robots.txt`.
+    Robots,
 }
 
 /// A rendered output file.
@@ -93,6 +109,20 @@ impl<'s> Renderer<'s> {
         jobs.extend((0..site.aliases.len()).map(Job::Alias));
         jobs.extend((0..site.assets.len()).map(Job::Asset));
         jobs.extend((0..self.templates.statics.len()).map(Job::Static));
+        let per_page = site.config.pagination;
+        for (l, language) in site.config.languages.iter().enumerate() {
+            jobs.push(Job::TagIndex(l));
+            jobs.push(Job::Feed(l));
+            for (t, listing) in site.tag_lists[&language.code].iter().enumerate() {
+                jobs.extend((1..=listing.pages(per_page)).map(|n| Job::Tag(l, t, n)));
+                jobs.push(Job::TagFeed(l, t));
+            }
+            for (y, listing) in site.year_lists[&language.code].iter().enumerate() {
+                jobs.extend((1..=listing.pages(per_page)).map(|n| Job::Year(l, y, n)));
+            }
+        }
+        jobs.extend((0..sitemap::parts(site)).map(Job::Sitemap));
+        jobs.push(Job::Robots);
         jobs
     }
 
@@ -116,6 +146,21 @@ impl<'s> Renderer<'s> {
                 let file: &StaticFile = &self.templates.statics[i];
                 copy(&file.source, &site.config.root, file.rel.clone())
             }
+            Job::TagIndex(l) => self.render_tag_index(&lang_code(l)),
+            Job::Tag(l, t, n) => self.render_tag(&lang_code(l), t, n),
+            Job::Year(l, y, n) => self.render_year(&lang_code(l), y, n),
+            Job::Feed(l) => Ok(feeds::language_feed(self, &lang_code(l))),
+            Job::TagFeed(l, t) => Ok(feeds::tag_feed(self, &lang_code(l), t)),
+            Job::Sitemap(k) => Ok(sitemap::render(site, k)),
+            Job::Robots => Ok(Rendered {
+                path: "robots.txt".to_owned(),
+                bytes: format!(
+                    "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+                    site.urls.permalink("/sitemap.xml")
+                )
+                .into_bytes(),
+                lang: None,
+            }),
         }
     }
 
@@ -153,6 +198,8 @@ impl<'s> Renderer<'s> {
                 home: urls.url(&urls.home(lang)),
                 releases: urls.url(&urls.releases_list(lang, 1)),
                 root: urls.url("/"),
+                tags: urls.url(&urls.tags(lang)),
+                feed: urls.url(&urls.feed(lang)),
             },
         );
         let menu: Vec<MenuItem<'_>> = site
@@ -164,6 +211,13 @@ impl<'s> Renderer<'s> {
             })
             .collect();
         ctx.insert("menu", &menu);
+        ctx.insert(
+            "feeds",
+            &[FeedLink {
+                title: site.config.title_in(lang).to_owned(),
+                url: urls.url(&urls.feed(lang)),
+            }],
+        );
         ctx
     }
 
@@ -209,7 +263,12 @@ impl<'s> Renderer<'s> {
             .map(|key| TagView {
                 key,
                 label: self.site.tags.label(key, lang),
-                url: None,
+                // Every tag of a listed release has a page in every language
+                // whose lists show the release.
+                url: self.site.tag_lists[lang]
+                    .binary_search_by(|l| l.key.as_str().cmp(key))
+                    .ok()
+                    .map(|_| self.site.urls.url(&self.site.urls.tag(lang, key, 1))),
             })
             .collect()
     }
@@ -295,21 +354,34 @@ impl<'s> Renderer<'s> {
             .collect();
         ctx.insert("releases", &releases);
         ctx.insert("total_releases", &items.len());
+        ctx.insert("years", &self.years(lang, None));
         self.page("home.html", &ctx, &path, Some(lang))
     }
 
     fn render_list(&self, lang: &str, n: usize) -> Result<Rendered, Diagnostic> {
         let site = self.site;
-        let path = site.urls.releases_list(lang, n);
-        let mut ctx = self.common(
-            lang,
-            &path,
-            self.all_languages(lang, |l| {
-                site.urls.releases_list(l, n.min(site.list_pages(l)))
-            }),
-        );
-        let items = &site.lists[lang];
+        let translations = self.all_languages(lang, |l| {
+            site.urls.releases_list(l, n.min(site.list_pages(l)))
+        });
+        let first = site.urls.releases_list(lang, 1);
+        let mut ctx = self.listing(lang, &first, n, &site.lists[lang], translations);
+        ctx.insert("years", &self.years(lang, None));
+        self.page("releases.html", &ctx, &paginated(&first, n), Some(lang))
+    }
+
+    /// The common context plus `releases` and `paginator` for page `n` of a
+    /// paginated list whose first page is `first`.
+    fn listing(
+        &self,
+        lang: &str,
+        first: &str,
+        n: usize,
+        items: &[ListItem],
+        translations: Vec<LanguageView<'s>>,
+    ) -> Context {
+        let site = self.site;
         let per_page = site.config.pagination;
+        let mut ctx = self.common(lang, &paginated(first, n), translations);
         let releases: Vec<SummaryView<'_>> = items
             .iter()
             .skip((n - 1) * per_page)
@@ -317,17 +389,137 @@ impl<'s> Renderer<'s> {
             .map(|item| self.summary(&site.releases[item.entry], lang, item.translated))
             .collect();
         ctx.insert("releases", &releases);
-        let first = site.urls.releases_list(lang, 1);
+        let total_pages = items.len().div_ceil(per_page).max(1);
         ctx.insert(
             "paginator",
             &paginator(
-                &|k| site.urls.url(&paginated(&first, k)),
+                &|k| site.urls.url(&paginated(first, k)),
                 n,
-                site.list_pages(lang),
+                total_pages,
                 items.len(),
             ),
         );
-        self.page("releases.html", &ctx, &path, Some(lang))
+        ctx
+    }
+
+    /// The year archive of a language, newest first.
+    fn years(&self, lang: &str, current: Option<i32>) -> Vec<YearView> {
+        let site = self.site;
+        site.year_lists[lang]
+            .iter()
+            .map(|l| YearView {
+                year: l.key,
+                count: l.items.len(),
+                url: site.urls.url(&site.urls.year(lang, l.key, 1)),
+                current: Some(l.key) == current,
+            })
+            .collect()
+    }
+
+    fn render_tag_index(&self, lang: &str) -> Result<Rendered, Diagnostic> {
+        let site = self.site;
+        let path = site.urls.tags(lang);
+        let mut ctx = self.common(lang, &path, self.all_languages(lang, |l| site.urls.tags(l)));
+        let mut tags: Vec<TagIndexItem<'_>> = site.tag_lists[lang]
+            .iter()
+            .map(|l| TagIndexItem {
+                key: &l.key,
+                label: site.tags.label(&l.key, lang),
+                description: site.tags.description(&l.key, lang),
+                count: l.items.len(),
+                url: site.urls.url(&site.urls.tag(lang, &l.key, 1)),
+            })
+            .collect();
+        // Sorted as a reader of the language expects, not by code point.
+        tags.sort_by(|a, b| {
+            self.i18n
+                .compare(lang, a.label, b.label)
+                .then_with(|| a.key.cmp(b.key))
+        });
+        ctx.insert("tags", &tags);
+        self.page("tags.html", &ctx, &path, Some(lang))
+    }
+
+    /// Page `n` (or the last one it has) of the same listing in every
+    /// language that has it.
+    fn listing_translations<K: PartialEq>(
+        &self,
+        lang: &str,
+        lists: &'s std::collections::BTreeMap<String, Vec<crate::site::Listing<K>>>,
+        key: &K,
+        n: usize,
+        path_of: impl Fn(&str, usize) -> String,
+    ) -> Vec<LanguageView<'s>> {
+        let site = self.site;
+        let per_page = site.config.pagination;
+        site.config
+            .languages
+            .iter()
+            .filter_map(|l| {
+                let other = lists[&l.code].iter().find(|x| &x.key == key)?;
+                Some(LanguageView {
+                    code: &l.code,
+                    name: &l.name,
+                    url: site
+                        .urls
+                        .url(&path_of(&l.code, n.min(other.pages(per_page)))),
+                    current: l.code == lang,
+                })
+            })
+            .collect()
+    }
+
+    fn render_tag(&self, lang: &str, t: usize, n: usize) -> Result<Rendered, Diagnostic> {
+        let site = self.site;
+        let listing = &site.tag_lists[lang][t];
+        let key = listing.key.as_str();
+        // The switcher leads to the same tag in the languages that list it.
+        let translations =
+            self.listing_translations(lang, &site.tag_lists, &listing.key, n, |l, k| {
+                site.urls.tag(l, key, k)
+            });
+        let first = site.urls.tag(lang, key, 1);
+        let mut ctx = self.listing(lang, &first, n, &listing.items, translations);
+        let label = site.tags.label(key, lang);
+        let feed_url = site.urls.url(&site.urls.tag_feed(lang, key));
+        ctx.insert(
+            "tag",
+            &TagPageView {
+                key,
+                label,
+                description: site.tags.description(key, lang),
+                url: site.urls.url(&first),
+                feed_url: feed_url.clone(),
+            },
+        );
+        ctx.insert(
+            "feeds",
+            &[
+                FeedLink {
+                    title: site.config.title_in(lang).to_owned(),
+                    url: site.urls.url(&site.urls.feed(lang)),
+                },
+                FeedLink {
+                    title: format!("{} — {label}", site.config.title_in(lang)),
+                    url: feed_url,
+                },
+            ],
+        );
+        self.page("tag.html", &ctx, &paginated(&first, n), Some(lang))
+    }
+
+    fn render_year(&self, lang: &str, y: usize, n: usize) -> Result<Rendered, Diagnostic> {
+        let site = self.site;
+        let listing = &site.year_lists[lang][y];
+        let year = listing.key;
+        let translations = self.listing_translations(lang, &site.year_lists, &year, n, |l, k| {
+            site.urls.year(l, year, k)
+        });
+        let first = site.urls.year(lang, year, 1);
+        let mut ctx = self.listing(lang, &first, n, &listing.items, translations);
+        ctx.insert("year", &year);
+        ctx.insert("years", &self.years(lang, Some(year)));
+        self.page("year.html", &ctx, &paginated(&first, n), Some(lang))
     }
 
     fn render_release(&self, index: usize) -> Result<Rendered, Diagnostic> {

@@ -91,6 +91,9 @@ impl TemplateSet {
             "page.html",
             "404.html",
             "root.html",
+            "tags.html",
+            "tag.html",
+            "year.html",
         ] {
             if !files.contains_key(required) {
                 problems.push(
@@ -151,6 +154,30 @@ fn register_functions(
     urls: Urls,
     hashes: BTreeMap<String, String>,
 ) {
+    let dates = Arc::clone(&i18n);
+    tera.register_filter(
+        "format_date",
+        move |value: &str, _: Kwargs, state: &State<'_>| -> tera::TeraResult<String> {
+            let lang: String = state.get::<String>("lang")?.unwrap_or_default();
+            let date = value
+                .get(..10)
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            match date {
+                Some(date) => Ok(dates.format_date(&lang, date)),
+                None => Err(tera::Error::message(format!(
+                    "format_date: `{value}` is not a YYYY-MM-DD date"
+                ))),
+            }
+        },
+    );
+    let numbers = Arc::clone(&i18n);
+    tera.register_filter(
+        "format_number",
+        move |value: i64, _: Kwargs, state: &State<'_>| -> tera::TeraResult<String> {
+            let lang: String = state.get::<String>("lang")?.unwrap_or_default();
+            Ok(numbers.format_number(&lang, value))
+        },
+    );
     tera.register_function(
         "t",
         move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<String> {

@@ -43,6 +43,10 @@ pub struct UrlsView {
     pub releases: String,
     /// The site root (language chooser).
     pub root: String,
+    /// The tag index.
+    pub tags: String,
+    /// The language's Atom feed.
+    pub feed: String,
 }
 
 /// A static page in the menu.
@@ -170,4 +174,56 @@ pub struct PageView<'a> {
     pub content: String,
     /// Language.
     pub lang: &'a str,
+}
+
+/// A tag in the tag index.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagIndexItem<'a> {
+    /// Stable key.
+    pub key: &'a str,
+    /// Label in the page's language.
+    pub label: &'a str,
+    /// Description in the page's language.
+    pub description: Option<&'a str>,
+    /// Number of releases in the page's language's lists.
+    pub count: usize,
+    /// The tag's page.
+    pub url: String,
+}
+
+/// The `tag` variable of a tag page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagPageView<'a> {
+    /// Stable key.
+    pub key: &'a str,
+    /// Label in the page's language.
+    pub label: &'a str,
+    /// Description in the page's language.
+    pub description: Option<&'a str>,
+    /// The tag's first page.
+    pub url: String,
+    /// The tag's Atom feed in the page's language.
+    pub feed_url: String,
+}
+
+/// A year in the year archive.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearView {
+    /// The year.
+    pub year: i32,
+    /// Number of releases.
+    pub count: usize,
+    /// The year's first page.
+    pub url: String,
+    /// Whether it is the year being shown.
+    pub current: bool,
+}
+
+/// A feed advertised in the page head.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    /// Feed title.
+    pub title: String,
+    /// Feed URL.
+    pub url: String,
 }

@@ -77,6 +77,22 @@ pub struct ListItem {
     pub translated: bool,
 }
 
+/// A sub-list of a language's releases list (one tag, one year).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing<K> {
+    /// The tag key or the year.
+    pub key: K,
+    /// Its releases, newest first.
+    pub items: Vec<ListItem>,
+}
+
+impl<K> Listing<K> {
+    /// Number of list pages (at least one).
+    pub fn pages(&self, per_page: usize) -> usize {
+        self.items.len().div_ceil(per_page).max(1)
+    }
+}
+
 /// A file copied into the output as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssetCopy {
@@ -116,6 +132,10 @@ pub struct Site {
     pub page_groups: Vec<Group>,
     /// Per language: the releases list, newest first.
     pub lists: BTreeMap<String, Vec<ListItem>>,
+    /// Per language: each tag with releases, by key, with its list.
+    pub tag_lists: BTreeMap<String, Vec<Listing<String>>>,
+    /// Per language: each year with releases, newest first, with its list.
+    pub year_lists: BTreeMap<String, Vec<Listing<i32>>>,
     /// Bundle files to copy.
     pub assets: Vec<AssetCopy>,
     /// Redirect pages from `aliases`.
@@ -225,7 +245,39 @@ impl Site {
             lists.insert(language.code.clone(), items);
         }
 
+        let mut tag_lists = BTreeMap::new();
+        let mut year_lists = BTreeMap::new();
+        for (lang, items) in &lists {
+            let mut by_tag: BTreeMap<String, Vec<ListItem>> = BTreeMap::new();
+            let mut by_year: BTreeMap<i32, Vec<ListItem>> = BTreeMap::new();
+            for item in items {
+                let doc = &releases[item.entry].doc;
+                for tag in &doc.front.tags {
+                    by_tag.entry(tag.clone()).or_default().push(*item);
+                }
+                let year = doc.front.date.map_or(0, |d| d.date.year());
+                by_year.entry(year).or_default().push(*item);
+            }
+            tag_lists.insert(
+                lang.clone(),
+                by_tag
+                    .into_iter()
+                    .map(|(key, items)| Listing { key, items })
+                    .collect(),
+            );
+            year_lists.insert(
+                lang.clone(),
+                by_year
+                    .into_iter()
+                    .rev()
+                    .map(|(key, items)| Listing { key, items })
+                    .collect(),
+            );
+        }
+
         let mut site = Site {
+            tag_lists,
+            year_lists,
             urls,
             tags,
             releases,
@@ -431,11 +483,41 @@ impl Site {
                 output_path(&self.urls.home(&language.code)),
                 generated("(the language's home page)"),
             );
-            for n in 1..=self.list_pages(&language.code) {
+            let code = &language.code;
+            let per_page = self.config.pagination;
+            for n in 1..=self.list_pages(code) {
                 owners.insert(
-                    output_path(&self.urls.releases_list(&language.code, n)),
+                    output_path(&self.urls.releases_list(code, n)),
                     generated("(the releases list)"),
                 );
+            }
+            owners.insert(
+                output_path(&self.urls.tags(code)),
+                generated("(the tag index)"),
+            );
+            owners.insert(
+                output_path(&self.urls.feed(code)),
+                generated("(the Atom feed)"),
+            );
+            for listing in &self.tag_lists[code] {
+                for n in 1..=listing.pages(per_page) {
+                    owners.insert(
+                        output_path(&self.urls.tag(code, &listing.key, n)),
+                        generated("(a tag page)"),
+                    );
+                }
+                owners.insert(
+                    output_path(&self.urls.tag_feed(code, &listing.key)),
+                    generated("(a tag feed)"),
+                );
+            }
+            for listing in &self.year_lists[code] {
+                for n in 1..=listing.pages(per_page) {
+                    owners.insert(
+                        output_path(&self.urls.year(code, listing.key, n)),
+                        generated("(a year page)"),
+                    );
+                }
             }
         }
         let mut claims = Vec::new();

@@ -66,6 +66,31 @@ impl Urls {
         paginated(&format!("{}/releases/", self.lang_prefix(lang)), n)
     }
 
+    /// Page `n` of a tag's list, as a site path.
+    pub fn tag(&self, lang: &str, key: &str, n: usize) -> String {
+        paginated(&format!("{}/tags/{key}/", self.lang_prefix(lang)), n)
+    }
+
+    /// The tag index, as a site path.
+    pub fn tags(&self, lang: &str) -> String {
+        format!("{}/tags/", self.lang_prefix(lang))
+    }
+
+    /// Page `n` of a year's list, as a site path.
+    pub fn year(&self, lang: &str, year: i32, n: usize) -> String {
+        paginated(&format!("{}/releases/{year}/", self.lang_prefix(lang)), n)
+    }
+
+    /// A language's Atom feed, as a site path.
+    pub fn feed(&self, lang: &str) -> String {
+        format!("{}/atom.xml", self.lang_prefix(lang))
+    }
+
+    /// A tag's Atom feed in one language, as a site path.
+    pub fn tag_feed(&self, lang: &str, key: &str) -> String {
+        format!("{}/tags/{key}/atom.xml", self.lang_prefix(lang))
+    }
+
     /// A language's not-found page, as a site path.
     pub fn not_found(&self, lang: &str) -> String {
         format!("{}/404.html", self.lang_prefix(lang))

@@ -10,5 +10,7 @@
 mod build;
 mod cli;
 mod errors;
+mod i18n;
+mod navigation;
 mod output;
 mod util;

@@ -1,0 +1,128 @@
+//! Atom feeds: one per language and one per tag per language.
+//!
+//! Feeds carry the latest releases with their full content. Only releases
+//! written in the feed's language go in: a reader subscribed to the Russian
+//! feed wants Russian text. The feed's `updated` is its newest entry's date,
+//! never the build time, so that unchanged archives give unchanged feeds.
+
+use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
+use chrono::DateTime;
+
+use super::{Rendered, Renderer};
+use crate::site::output_path;
+
+/// `/{lang}/atom.xml`.
+pub(super) fn language_feed(r: &Renderer<'_>, lang: &str) -> Rendered {
+    let site = r.site;
+    let items = site.lists[lang]
+        .iter()
+        .filter(|i| i.translated)
+        .map(|i| i.entry);
+    let title = site.config.title_in(lang).to_owned();
+    feed(
+        r,
+        lang,
+        title,
+        &site.urls.feed(lang),
+        &site.urls.home(lang),
+        items,
+    )
+}
+
+/// `/{lang}/tags/{key}/atom.xml`.
+pub(super) fn tag_feed(r: &Renderer<'_>, lang: &str, t: usize) -> Rendered {
+    let site = r.site;
+    let listing = &site.tag_lists[lang][t];
+    let items = listing
+        .items
+        .iter()
+        .filter(|i| i.translated)
+        .map(|i| i.entry);
+    let title = format!(
+        "{} — {}",
+        site.config.title_in(lang),
+        site.tags.label(&listing.key, lang)
+    );
+    feed(
+        r,
+        lang,
+        title,
+        &site.urls.tag_feed(lang, &listing.key),
+        &site.urls.tag(lang, &listing.key, 1),
+        items,
+    )
+}
+
+fn feed(
+    r: &Renderer<'_>,
+    lang: &str,
+    title: String,
+    path: &str,
+    alternate: &str,
+    entries: impl Iterator<Item = usize>,
+) -> Rendered {
+    let site = r.site;
+    let urls = &site.urls;
+    let entries: Vec<Entry> = entries
+        .take(site.config.feed_releases)
+        .map(|index| {
+            let release = &site.releases[index];
+            let front = &release.doc.front;
+            let permalink = urls.permalink(&release.path);
+            let updated: FixedDateTime = front.date.map_or_else(epoch, |d| d.instant());
+            let mut content = Content::default();
+            content.set_content_type("html".to_owned());
+            content.set_value(r.body_html(release));
+            // Relative links and images in the body resolve against the page.
+            content.set_base(permalink.clone());
+            content.set_lang(release.lang().to_owned());
+            let mut link = Link::default();
+            link.set_href(permalink.clone());
+            link.set_rel("alternate");
+            link.set_mime_type("text/html".to_owned());
+            let mut entry = Entry::default();
+            entry.set_id(permalink);
+            entry.set_title(Text::plain(front.title.clone()));
+            entry.set_updated(updated);
+            entry.set_published(updated);
+            entry.set_links(vec![link]);
+            entry.set_summary(Text::plain(release.doc.summary.clone()));
+            entry.set_content(content);
+            entry
+        })
+        .collect();
+    let updated = entries
+        .iter()
+        .map(|e| *e.updated())
+        .max()
+        .unwrap_or_else(epoch);
+    let mut self_link = Link::default();
+    self_link.set_href(urls.permalink(path));
+    self_link.set_rel("self");
+    self_link.set_mime_type("application/atom+xml".to_owned());
+    let mut alternate_link = Link::default();
+    alternate_link.set_href(urls.permalink(alternate));
+    alternate_link.set_rel("alternate");
+    alternate_link.set_mime_type("text/html".to_owned());
+    let mut author = Person::default();
+    author.set_name(site.config.title_in(lang).to_owned());
+    let mut feed = Feed::default();
+    feed.set_id(urls.permalink(path));
+    feed.set_title(Text::plain(title));
+    feed.set_updated(updated);
+    feed.set_lang(lang.to_owned());
+    feed.set_links(vec![self_link, alternate_link]);
+    feed.set_authors(vec![author]);
+    feed.set_entries(entries);
+    let mut bytes = feed.to_string().into_bytes();
+    bytes.push(b'\n');
+    Rendered {
+        path: output_path(path),
+        bytes,
+        lang: Some(lang.to_owned()),
+    }
+}
+
+fn epoch() -> FixedDateTime {
+    DateTime::UNIX_EPOCH.fixed_offset()
+}

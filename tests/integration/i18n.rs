@@ -1,0 +1,107 @@
+//! Languages: translations, interface strings, coverage.
+
+use crate::util::{Site, main_of};
+
+#[test]
+fn translations_link_by_key_when_names_differ() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/releases/2015/vizit.ru.md",
+        "---\ntitle: Визит в Бельгию\ndate: 2015-04-01\ntranslation_key: belgium-visit\n---\n\nТекст.\n",
+    );
+    site.write(
+        "content/releases/2015/visit.en.md",
+        "---\ntitle: Study visit to Belgium\ndate: 2015-04-01\ntranslation_key: belgium-visit\n---\n\nText.\n",
+    );
+    site.build();
+    let ru = site.read("ru/releases/2015/vizit/index.html");
+    assert!(
+        ru.contains("hreflang=\"en\" href=\"https://press.example.org/en/releases/2015/visit/\""),
+        "{ru}"
+    );
+    let en = site.read("en/releases/2015/visit/index.html");
+    assert!(
+        en.contains("hreflang=\"ru\" href=\"https://press.example.org/ru/releases/2015/vizit/\"")
+    );
+}
+
+#[test]
+fn two_versions_in_one_language_are_an_error() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/releases/2015/other.en.md",
+        "---\ntitle: Other\ndate: 2015-04-01\ntranslation_key: 2015/forum\n---\n",
+    );
+    let errors = site.try_build(|_| {}).unwrap_err();
+    let text = errors.sorted()[0].to_string();
+    assert!(
+        text.contains("are both the `en` version of `2015/forum`"),
+        "{text}"
+    );
+    assert!(text.starts_with("content/releases/2015/"), "{text}");
+}
+
+#[test]
+fn interface_strings_are_in_the_page_language_with_plurals() {
+    let site = Site::fixture("basic");
+    site.build();
+    let ru = site.read("ru/releases/index.html");
+    // Three releases listed in Russian lists (one translated, two shown in English).
+    assert!(main_of(&ru).contains("3 пресс-релиза"), "{}", main_of(&ru));
+    let kk = site.read("kk/index.html");
+    assert!(kk.contains("<html lang=\"kk\""));
+}
+
+#[test]
+fn a_message_no_language_has_is_an_error_at_the_template_line() {
+    let site = Site::fixture("basic");
+    site.write("templates/404.html", "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ t(key=\"no-such-message\") }}</p>\n{% endblock content %}\n");
+    let out = site.cmd(&["build"]).assert().code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(stderr.contains("templates/404.html:3:"), "{stderr}");
+    assert!(stderr.contains("no-such-message"), "{stderr}");
+}
+
+#[test]
+fn a_fluent_syntax_error_has_its_position() {
+    let site = Site::fixture("basic");
+    site.write("locales/ru/site.ftl", "good = хорошо\nbroken = { $x\n");
+    let out = site.cmd(&["check"]).assert().code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(
+        stderr.contains("locales/ru/site.ftl:2:1: error: Fluent syntax error"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn site_messages_override_the_theme_one_by_one() {
+    let site = Site::fixture("basic");
+    site.write("locales/en/site.ftl", "nav-home = Front page\n");
+    site.build();
+    let html = site.read("en/index.html");
+    assert!(html.contains(">Front page</a>"));
+    assert!(
+        html.contains(">Press releases</a>"),
+        "other messages stay the theme's"
+    );
+}
+
+#[test]
+fn coverage_report_as_table_and_json() {
+    let site = Site::fixture("basic");
+    let out = site.cmd(&["check", "--translations"]).assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    insta::assert_snapshot!(stdout);
+    let out = site
+        .cmd(&["check", "--translations", "--format", "json"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["totals"]["ru"]["translated"], 1);
+    assert_eq!(json["totals"]["kk"]["missing"], 3);
+    assert_eq!(
+        json["releases"][0]["versions"]["ru"],
+        "content/releases/2015/forum.ru.md"
+    );
+}

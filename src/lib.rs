@@ -21,6 +21,7 @@ pub mod diagnostics;
 pub mod document;
 pub mod fs;
 pub mod i18n;
+pub mod linkcheck;
 pub mod markdown;
 pub mod new;
 pub mod output;

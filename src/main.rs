@@ -32,6 +32,20 @@ enum Command {
     /// Create new content.
     #[command(subcommand)]
     New(NewCommand),
+    /// Check that every internal link of a built site resolves to a file.
+    CheckLinks(CheckLinksArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckLinksArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The built site to check (default: public/ under the root).
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// The base URL the site was built with (default: site.yaml's).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
 }
 
 /// Options shared by every command that reads a site.
@@ -132,6 +146,36 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
         Command::New(NewCommand::Release(args)) => new_release(args),
+        Command::CheckLinks(args) => check_links(args),
+    }
+}
+
+fn check_links(args: CheckLinksArgs) -> ExitCode {
+    init_logging(&args.site.verbosity);
+    let base_url = match args.base_url {
+        Some(url) => url,
+        None => match pressroom::config::SiteConfig::load(&args.site.root) {
+            Ok(c) => c.base_url,
+            Err(problems) => return fail(&problems, "check-links", "nothing was checked"),
+        },
+    };
+    let output = args.output.unwrap_or_else(|| args.site.root.join("public"));
+    match pressroom::linkcheck::check(&output, &base_url) {
+        Ok(report) => {
+            println!("{report}");
+            if report.broken.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!(
+                "{}: error: cannot read the built site: {e}\n  help: build it first with `pressroom build`",
+                output.display()
+            );
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 mod build;
 mod cli;
 mod errors;
+mod example;
 mod i18n;
 mod navigation;
 mod output;

@@ -114,6 +114,23 @@ fn explain(message: &str) -> (String, Option<String>) {
             Some("write a list in brackets, e.g. `[probation, prison-reform]`".to_owned()),
         );
     }
+    if let Some(rest) = body.strip_prefix("invalid type: ") {
+        let (found, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another type"));
+        let expected = match expected {
+            "a string" => "text",
+            "a boolean" => "true or false",
+            "i64" | "u64" | "usize" => "a whole number",
+            other => other,
+        };
+        return (
+            format!("{prefix}expected {expected}, found {found}"),
+            Some(format!(
+                "write the value as {expected}; quote text that YAML would read otherwise, e.g. `\"2015\"`"
+            )),
+        );
+    }
     if body.contains("found character that cannot start any token") || body.contains("found a tab")
     {
         return (

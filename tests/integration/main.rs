@@ -8,6 +8,7 @@
 //! - `cli`: the other commands and options.
 
 mod build;
+mod catalog;
 mod cli;
 mod errors;
 mod example;

@@ -1,0 +1,162 @@
+//! The catalogue of bad input. For each case: a clear message at
+//! `path:line:column` where a location exists, exit code 1, no panic, and the
+//! previous output unchanged. The transcripts of all cases are one snapshot, so
+//! a reviewer reads every message an editor can get in one place.
+
+use std::fmt::Write as _;
+
+use crate::util::Site;
+
+/// (name, files to write, files to remove)
+type Case = (
+    &'static str,
+    Vec<(&'static str, Vec<u8>)>,
+    Vec<&'static str>,
+);
+
+fn release(text: &str) -> Vec<(&'static str, Vec<u8>)> {
+    vec![("content/releases/2015/bad.en.md", text.as_bytes().to_vec())]
+}
+
+fn billion_laughs() -> String {
+    let mut yaml = String::from(
+        "---\ntitle: Laughs\ndate: 2015-01-01\nx0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+    );
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        let _ = writeln!(yaml, "x{i}: &a{i} [{refs}]");
+    }
+    yaml.push_str("tags: *a9\n---\n");
+    yaml
+}
+
+fn cases() -> Vec<Case> {
+    let deep = format!(
+        "---\ntitle: Deep\ndate: 2015-01-01\ntags: {}{}\n---\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let huge_title = format!(
+        "---\ntitle: \"{}\"\ndate: 2015-01-01\n---\n",
+        "x".repeat(10 * 1024 * 1024)
+    );
+    vec![
+        ("empty file", release(""), vec![]),
+        ("front matter not closed", release("---\ntitle: Open\ndate: 2015-01-01\n\nText.\n"), vec![]),
+        ("front matter not a mapping", release("---\n- title\n- date\n---\n"), vec![]),
+        ("yaml with tabs", release("---\ntitle: Tabs\ndate: 2015-01-01\ntags:\n\t- probation\n---\n"), vec![]),
+        ("duplicate keys", release("---\ntitle: One\ntitle: Two\ndate: 2015-01-01\n---\n"), vec![]),
+        ("billion laughs", release(&billion_laughs()), vec![]),
+        ("very deep nesting", release(&deep), vec![]),
+        ("tags not a list", release("---\ntitle: T\ndate: 2015-01-01\ntags: probation\n---\n"), vec![]),
+        ("date yesterday", release("---\ntitle: T\ndate: yesterday\n---\n"), vec![]),
+        ("date 2015-02-30", release("---\ntitle: T\ndate: 2015-02-30\n---\n"), vec![]),
+        ("title of 10 MB", release(&huge_title), vec![]),
+        ("not utf-8", vec![("content/releases/2015/bad.en.md", b"---\ntitle: Caf\xe9\ndate: 2015-01-01\n---\n".to_vec())], vec![]),
+        ("slug with dots", release("---\ntitle: T\ndate: 2015-01-01\nslug: ../../etc\n---\n"), vec![]),
+        ("slug with slash", release("---\ntitle: T\ndate: 2015-01-01\nslug: a/b\n---\n"), vec![]),
+        ("slug with nul", release("---\ntitle: T\ndate: 2015-01-01\nslug: \"a\\0b\"\n---\n"), vec![]),
+        ("slug absolute", release("---\ntitle: T\ndate: 2015-01-01\nslug: /etc/passwd\n---\n"), vec![]),
+        ("alias with dots", release("---\ntitle: T\ndate: 2015-01-01\naliases: [\"/a/../../../etc/passwd\"]\n---\n"), vec![]),
+        ("alias not absolute", release("---\ntitle: T\ndate: 2015-01-01\naliases: [\"old/page.html\"]\n---\n"), vec![]),
+        ("alias with nul", release("---\ntitle: T\ndate: 2015-01-01\naliases: [\"/a\\0b\"]\n---\n"), vec![]),
+        ("two releases one url", release("---\ntitle: T\ndate: 2015-12-11\nslug: forum\n---\n"), vec![]),
+        ("tag key not a slug", release("---\ntitle: T\ndate: 2015-01-01\ntags: [\"Prison Reform\"]\n---\n"), vec![]),
+        ("language not in site.yaml", vec![("content/releases/2015/forum.de.md", b"---\ntitle: T\ndate: 2015-01-01\n---\n".to_vec())], vec![]),
+        ("template syntax error", vec![("templates/page.html", b"{% extends \"base.html\" %}\n{% block content %}\n{% if %}\n{% endblock content %}\n".to_vec())], vec![]),
+        ("template undefined variable", vec![("templates/page.html", b"{% extends \"base.html\" %}\n{% block content %}\n{{ page.nonexistent }}\n{% endblock content %}\n".to_vec())], vec![]),
+        ("missing theme", vec![("site.yaml", [include_str!("../fixtures/basic/site.yaml").as_bytes(), b"theme: gone\n"].concat())], vec![]),
+        ("missing site.yaml", vec![], vec!["site.yaml"]),
+    ]
+}
+
+#[test]
+fn every_bad_input_is_reported_and_changes_nothing() {
+    let mut transcript = String::new();
+    for (name, files, removed) in cases() {
+        let site = Site::fixture("basic");
+        site.build();
+        let before = site.tree();
+        for (path, bytes) in &files {
+            site.write(path, bytes);
+        }
+        for path in &removed {
+            site.remove(path);
+        }
+        let out = site.cmd(&["build"]).assert().code(1);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert_eq!(site.tree(), before, "{name}: the output changed");
+        // Only the first lines: a 10 MB title must not land in the snapshot.
+        let shown: Vec<String> = stderr
+            .lines()
+            .map(|l| l.chars().take(300).collect())
+            .collect();
+        let _ = writeln!(transcript, "## {name}\n{}\n", shown.join("\n"));
+    }
+    insta::assert_snapshot!(transcript);
+}
+
+#[test]
+fn a_symlink_loop_is_reported() {
+    let site = Site::fixture("basic");
+    site.build();
+    let before = site.tree();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("..", site.root().join("content/releases/loop")).unwrap();
+    let out = site.cmd(&["build"]).assert().code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(stderr.starts_with("content/releases/loop:1:1: error: a symbolic link here points back to a folder that contains it"), "{stderr}");
+    assert_eq!(site.tree(), before);
+}
+
+#[test]
+fn a_bom_and_crlf_line_endings_are_accepted() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/releases/2015/windows.en.md",
+        b"\xef\xbb\xbf---\r\ntitle: \"Saved on Windows\"\r\ndate: 2015-05-05\r\n---\r\n\r\nFirst line.\r\n\r\nSecond.\r\n",
+    );
+    site.build();
+    let html = site.read("en/releases/2015/windows/index.html");
+    assert!(
+        html.contains("<h1 class=\"release__title\">Saved on Windows</h1>"),
+        "{html}"
+    );
+    assert!(html.contains("<p>First line.</p>\n<p>Second.</p>"));
+}
+
+#[test]
+fn hostile_strings_are_escaped_everywhere() {
+    let site = Site::fixture("basic");
+    let title = "<script>alert(1)</script>\\\"><img src=x onerror=alert(1)>";
+    site.write(
+        "content/releases/2015/xss.en.md",
+        format!("---\ntitle: \"{title}\"\ndate: 2015-12-12\nlocation: \"<b>Astana</b>\"\nsummary: \"\\\"><svg onload=alert(1)>\"\ntags: [probation]\n---\n\nBody <script>alert(2)</script>\n"),
+    );
+    site.build();
+    for page in [
+        "en/releases/2015/xss/index.html",
+        "en/index.html",
+        "en/releases/index.html",
+        "en/tags/probation/index.html",
+    ] {
+        let html = site.read(page);
+        assert!(!html.contains("<script>alert"), "{page}");
+        assert!(!html.contains("<img src=x"), "{page}");
+        assert!(!html.contains("<svg onload"), "{page}");
+        assert!(!html.contains("<b>Astana</b>"), "{page}");
+    }
+    let html = site.read("en/releases/2015/xss/index.html");
+    assert!(html.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt; — Test press office</title>"), "{html}");
+    let feed = site.read("en/atom.xml");
+    assert!(
+        !feed.contains("<script>") && !feed.contains("<img src=x"),
+        "{feed}"
+    );
+    let parsed: atom_syndication::Feed = feed.parse().unwrap();
+    assert_eq!(
+        parsed.entries()[0].title().as_str(),
+        "<script>alert(1)</script>\"><img src=x onerror=alert(1)>"
+    );
+}

@@ -15,4 +15,5 @@ mod example;
 mod i18n;
 mod navigation;
 mod output;
+mod properties;
 mod util;

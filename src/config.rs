@@ -59,6 +59,8 @@ pub struct Language {
     pub fallback: Option<String>,
     /// The site title in this language.
     pub title: Option<String>,
+    /// The site description in this language.
+    pub description: Option<String>,
     /// The locale for dates, numbers and sorting, when it differs from the
     /// code (e.g. `en-GB` for day-month-year dates under `/en/`).
     pub locale: Option<String>,
@@ -122,6 +124,8 @@ struct LanguageFields {
     #[serde(default)]
     title: Option<String>,
     #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
     locale: Option<String>,
 }
 
@@ -139,6 +143,7 @@ impl<'de> Deserialize<'de> for RawLanguage {
                     name: None,
                     fallback: None,
                     title: None,
+                    description: None,
                     locale: None,
                 }))
             }
@@ -229,6 +234,7 @@ impl SiteConfig {
                 code: l.code,
                 fallback: l.fallback,
                 title: l.title,
+                description: l.description,
                 locale: l.locale,
             });
         }
@@ -308,6 +314,13 @@ impl SiteConfig {
         self.language(lang)
             .and_then(|l| l.title.as_deref())
             .unwrap_or(&self.title)
+    }
+
+    /// The site description in `lang`.
+    pub fn description_in(&self, lang: &str) -> Option<&str> {
+        self.language(lang)
+            .and_then(|l| l.description.as_deref())
+            .or(self.description.as_deref())
     }
 
     /// The order in which to look for an interface string of `lang`: the

@@ -173,7 +173,7 @@ impl<'s> Renderer<'s> {
             "site",
             &SiteView {
                 title: site.config.title_in(lang),
-                description: site.config.description.as_deref(),
+                description: site.config.description_in(lang),
                 base_url: urls.permalink("").trim_end_matches('/').to_owned(),
                 default_language: &site.config.default_language().code,
                 languages: site

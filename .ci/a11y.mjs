@@ -1,0 +1,75 @@
+// Runs axe-core in headless Chromium over key pages of a built site, in every
+// language, and fails on any violation. Usage: node a11y.mjs PUBLIC_DIR [SHOTS_DIR]
+// Pages are served from a local static server on loopback, so links and the
+// stylesheet load exactly as on a real host.
+import { createServer } from "node:http";
+import { readFile, stat, mkdir } from "node:fs/promises";
+import { join, extname, normalize } from "node:path";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const { chromium } = require("playwright-core");
+const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const root = process.argv[2] ?? "public";
+const shots = process.argv[3];
+const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".svg": "image/svg+xml", ".xml": "application/xml" };
+
+const server = createServer(async (req, res) => {
+  let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+  path = normalize(path).replace(/^(\.\.[/\\])+/, "");
+  let file = join(root, path);
+  try {
+    if ((await stat(file)).isDirectory()) file = join(file, "index.html");
+    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+    res.end(await readFile(file));
+  } catch {
+    res.writeHead(404);
+    res.end();
+  }
+});
+await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+
+// The first release and tag linked from each language's lists.
+async function firstLink(url, prefix) {
+  await page.goto(base + url);
+  return page.evaluate((p) => [...document.querySelectorAll("main a")].map((a) => a.getAttribute("href")).find((h) => h && h.startsWith(p) && h !== p), prefix);
+}
+
+let violations = 0;
+let checked = 0;
+for (const lang of ["en", "ru", "kk"]) {
+  const release = await firstLink(`/${lang}/releases/`, `/${lang}/releases/20`);
+  const tag = await firstLink(`/${lang}/tags/`, `/${lang}/tags/`);
+  for (const url of [`/${lang}/`, release, `/${lang}/tags/`, tag, `/${lang}/releases/`]) {
+    if (!url) {
+      console.log(`${lang}: a page to check was not found`);
+      violations++;
+      continue;
+    }
+    await page.goto(base + url);
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+    checked++;
+    for (const v of result.violations) {
+      violations += v.nodes.length;
+      console.log(`${url}: ${v.id} (${v.impact}): ${v.help}`);
+      for (const n of v.nodes.slice(0, 5)) console.log(`    ${n.target.join(" ")}: ${n.failureSummary.replace(/\n/g, " ")}`);
+    }
+    if (shots) {
+      await mkdir(shots, { recursive: true });
+      await page.screenshot({ path: join(shots, url.replace(/\//g, "_") + ".png"), fullPage: true });
+    }
+  }
+}
+await browser.close();
+server.close();
+console.log(`axe: ${checked} pages checked, ${violations} violations`);
+process.exit(violations === 0 ? 0 : 1);

@@ -26,16 +26,73 @@ fn source() -> SourceDoc {
 /// Front-matter lines built from the real field names and YAML's tricky bits.
 fn front_matter() -> impl Strategy<Value = String> {
     let key = prop::sample::select(vec![
-        "title", "date", "summary", "location", "tags", "slug", "draft", "embargo", "aliases", "image", "image_alt",
-        "translation_key", "weight", "unknown", "- ", "  ", "\t", "? ", "&a ", "*a", "!!binary ", "<<",
+        "title",
+        "date",
+        "summary",
+        "location",
+        "tags",
+        "slug",
+        "draft",
+        "embargo",
+        "aliases",
+        "image",
+        "image_alt",
+        "translation_key",
+        "weight",
+        "unknown",
+        "- ",
+        "  ",
+        "\t",
+        "? ",
+        "&a ",
+        "*a",
+        "!!binary ",
+        "<<",
     ]);
     let value = prop::sample::select(vec![
-        "\"x\"", "2015-12-11", "2015-02-30", "2015-12-11T10:00:00+06:00", "[a, b]", "[", "{", "}", "|", ">", "'", "\"",
-        "null", "~", "true", "1e309", "-1", "[[[[[[", "*a", "&a [x]", "/../x", "\\0", "—", "Қазақ", "\u{feff}", "#",
+        "\"x\"",
+        "2015-12-11",
+        "2015-02-30",
+        "2015-12-11T10:00:00+06:00",
+        "[a, b]",
+        "[",
+        "{",
+        "}",
+        "|",
+        ">",
+        "'",
+        "\"",
+        "null",
+        "~",
+        "true",
+        "1e309",
+        "-1",
+        "[[[[[[",
+        "*a",
+        "&a [x]",
+        "/../x",
+        "\\0",
+        "—",
+        "Қазақ",
+        "\u{feff}",
+        "#",
         "",
     ]);
-    prop::collection::vec((key, ":", value, prop::sample::select(vec!["\n", " ", "\r\n"])), 0..12)
-        .prop_map(|parts| parts.into_iter().map(|(k, c, v, e)| format!("{k}{c} {v}{e}")).collect())
+    prop::collection::vec(
+        (
+            key,
+            ":",
+            value,
+            prop::sample::select(vec!["\n", " ", "\r\n"]),
+        ),
+        0..12,
+    )
+    .prop_map(|parts| {
+        parts
+            .into_iter()
+            .map(|(k, c, v, e)| format!("{k}{c} {v}{e}"))
+            .collect()
+    })
 }
 
 proptest! {

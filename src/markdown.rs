@@ -21,6 +21,9 @@ pub const SUMMARY_CHARS: usize = 300;
 /// Prefix of internal links to source files.
 pub const INTERNAL_PREFIX: &str = "@/";
 
+/// Element ids that themes use for the page layout; headings never take them.
+pub const RESERVED_IDS: &[&str] = &["main", "content", "top"];
+
 /// Options for rendering one body.
 #[derive(Debug, Clone, Copy)]
 pub struct RenderOptions<'a> {
@@ -98,7 +101,11 @@ pub fn render(
 /// Gives every heading without an explicit id one made from its text, unique
 /// within the page.
 fn assign_heading_ids(events: &mut [Event<'_>], lang: &str) {
-    let mut used: HashMap<String, usize> = HashMap::new();
+    // Ids the theme's layout uses itself (the skip link's target) are taken.
+    let mut used: HashMap<String, usize> = RESERVED_IDS
+        .iter()
+        .map(|id| ((*id).to_owned(), 1))
+        .collect();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
@@ -266,6 +273,19 @@ mod tests {
         assert_eq!(
             out,
             "<h2 id=\"itogi-foruma\">Итоги форума</h2>\n<h2 id=\"itogi-foruma-1\">Итоги форума</h2>\n<h2 id=\"section\">!!!</h2>\n"
+        );
+    }
+
+    #[test]
+    fn headings_never_take_layout_ids() {
+        let opts = RenderOptions {
+            allow_html: false,
+            smart_punctuation: false,
+            lang: "en",
+        };
+        assert_eq!(
+            render("# Main\n", opts, &|_| None),
+            "<h1 id=\"main-1\">Main</h1>\n"
         );
     }
 

@@ -175,6 +175,7 @@ impl<'s> Renderer<'s> {
                 title: site.config.title_in(lang),
                 description: site.config.description_in(lang),
                 base_url: urls.permalink("").trim_end_matches('/').to_owned(),
+                origin: urls.origin().to_owned(),
                 default_language: &site.config.default_language().code,
                 languages: site
                     .config
@@ -184,6 +185,7 @@ impl<'s> Renderer<'s> {
                         code: &l.code,
                         name: &l.name,
                         url: urls.url(&urls.home(&l.code)),
+                        permalink: urls.permalink(&urls.home(&l.code)),
                         current: l.code == lang,
                     })
                     .collect(),
@@ -231,6 +233,7 @@ impl<'s> Renderer<'s> {
                 code: &l.code,
                 name: &l.name,
                 url: self.site.urls.url(&path_of(&l.code)),
+                permalink: self.site.urls.permalink(&path_of(&l.code)),
                 current: l.code == lang,
             })
             .collect()
@@ -249,6 +252,7 @@ impl<'s> Renderer<'s> {
                 code,
                 name: site.config.language(code).map_or(code, |l| l.name.as_str()),
                 url: site.urls.url(&entries[i].path),
+                permalink: site.urls.permalink(&entries[i].path),
                 current: i == groups[entry.group].versions[entry.lang()],
             })
             .collect()
@@ -287,6 +291,7 @@ impl<'s> Renderer<'s> {
             summary: &entry.doc.summary,
             tags: self.tags(entry, lang),
             lang: entry.lang(),
+            draft: entry.doc.front.draft,
             translated,
             available: if translated {
                 Vec::new()
@@ -457,12 +462,12 @@ impl<'s> Renderer<'s> {
             .iter()
             .filter_map(|l| {
                 let other = lists[&l.code].iter().find(|x| &x.key == key)?;
+                let path = path_of(&l.code, n.min(other.pages(per_page)));
                 Some(LanguageView {
                     code: &l.code,
                     name: &l.name,
-                    url: site
-                        .urls
-                        .url(&path_of(&l.code, n.min(other.pages(per_page)))),
+                    url: site.urls.url(&path),
+                    permalink: site.urls.permalink(&path),
                     current: l.code == lang,
                 })
             })

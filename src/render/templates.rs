@@ -182,11 +182,16 @@ fn register_functions(
         "t",
         move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<String> {
             let key: String = kwargs.must_get::<&str>("key")?.to_owned();
-            let lang: String = state.get::<String>("lang")?.unwrap_or_default();
+            // `lang=` asks for another language than the page's, e.g. for a
+            // language chooser that speaks every language.
+            let lang: String = match kwargs.get::<&str>("lang")? {
+                Some(lang) => lang.to_owned(),
+                None => state.get::<String>("lang")?.unwrap_or_default(),
+            };
             let mut args = Vec::new();
             for (name, value) in kwargs.iter() {
                 let Some(name) = name.as_str() else { continue };
-                if name == "key" {
+                if name == "key" || name == "lang" {
                     continue;
                 }
                 let arg = match value.as_f64().or_else(|| value.as_i64().map(|n| n as f64)) {

@@ -15,6 +15,8 @@ pub struct LanguageView<'a> {
     pub name: &'a str,
     /// The language's home, or the page's version in that language.
     pub url: String,
+    /// The same as an absolute URL (for hreflang and canonical links).
+    pub permalink: String,
     /// Whether this is the language of the page being rendered.
     pub current: bool,
 }
@@ -28,6 +30,8 @@ pub struct SiteView<'a> {
     pub description: Option<&'a str>,
     /// Absolute base URL.
     pub base_url: String,
+    /// Scheme and host of the base URL, for making root-relative URLs absolute.
+    pub origin: String,
     /// Code of the default language.
     pub default_language: &'a str,
     /// Every language with its home URL.
@@ -121,6 +125,8 @@ pub struct SummaryView<'a> {
     pub tags: Vec<TagView<'a>>,
     /// Language of the version shown.
     pub lang: &'a str,
+    /// Whether it is a draft (only in `--drafts` builds).
+    pub draft: bool,
     /// False when shown in another language for lack of a translation.
     pub translated: bool,
     /// The versions that exist, when `translated` is false.

@@ -96,6 +96,11 @@ impl Urls {
         format!("{}/404.html", self.lang_prefix(lang))
     }
 
+    /// Scheme and host of the base URL, e.g. `https://example.org`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
     /// A site path as a root-relative URL (with the base path).
     pub fn url(&self, site_path: &str) -> String {
         format!("{}{site_path}", self.base_path)

@@ -11,6 +11,8 @@
 
 mod dates;
 mod parse;
+mod render;
 mod titles;
 
 pub use parse::{ImportError, Note, ParsedRelease, parse_release_bytes, parse_release_text};
+pub use render::render_markdown;

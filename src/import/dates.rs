@@ -115,6 +115,9 @@ fn alternation(exact: &[&[(&str, u32)]], stems: &[(&str, u32)]) -> String {
 
 const ORDINAL: &str = r"(?:st|nd|rd|th)?";
 const DASH: &str = r"\s*[-–—]\s*";
+/// The end of a year: not followed by another digit. An ASCII boundary, so
+/// that "2015г." (Russian, no space before "year") still ends at "2015".
+const YEAR_END: &str = r"(?-u:\b)";
 
 struct Patterns {
     /// "from 1 to 4 April 2015", "1–4 April 2015", "30 March – 2 April 2015",
@@ -140,18 +143,18 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
     let build = |pattern: String| Regex::new(&format!("(?i){pattern}")).expect("valid pattern");
     Patterns {
         day_first_range: build(format!(
-            r"\b(?:(?:from|between|с|со)\s+)?(?P<d1>\d{{1,2}}){ORDINAL}(?:\s+(?P<m1>{any})\.?(?:\s+(?P<y1>\d{{4}}))?)?{separator}(?P<d2>\d{{1,2}}){ORDINAL}\s+(?P<m2>{any})\.?,?\s+(?P<y2>\d{{4}})\b"
+            r"\b(?:(?:from|between|с|со)\s+)?(?P<d1>\d{{1,2}}){ORDINAL}(?:\s+(?P<m1>{any})\.?(?:\s+(?P<y1>\d{{4}}))?)?{separator}(?P<d2>\d{{1,2}}){ORDINAL}\s+(?P<m2>{any})\.?,?\s+(?P<y2>\d{{4}}){YEAR_END}"
         )),
         day_first: build(format!(
-            r"\b(?P<d1>\d{{1,2}}){ORDINAL}\s+(?:of\s+)?(?P<m2>{any})\.?,?\s+(?P<y2>\d{{4}})\b"
+            r"\b(?P<d1>\d{{1,2}}){ORDINAL}\s+(?:of\s+)?(?P<m2>{any})\.?,?\s+(?P<y2>\d{{4}}){YEAR_END}"
         )),
         month_first: build(format!(
-            r"\b(?P<m2>{english})\.?\s+(?P<d1>\d{{1,2}}){ORDINAL}(?:(?:{DASH}|\s+(?:to|through)\s+)(?P<d2>\d{{1,2}}){ORDINAL})?,?\s+(?P<y2>\d{{4}})\b"
+            r"\b(?P<m2>{english})\.?\s+(?P<d1>\d{{1,2}}){ORDINAL}(?:(?:{DASH}|\s+(?:to|through)\s+)(?P<d2>\d{{1,2}}){ORDINAL})?,?\s+(?P<y2>\d{{4}}){YEAR_END}"
         )),
         year_first: build(format!(
             r"\b(?P<y2>\d{{4}})\s*(?:жылғы|жылы|жылдың|ж\.)\s*(?P<d1>\d{{1,2}})(?:{DASH}(?P<d2>\d{{1,2}}))?\s+(?P<m2>{kazakh})"
         )),
-        dotted: build(r"\b(?P<d1>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4})\b".to_owned()),
+        dotted: build(r"\b(?P<d1>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4})(?-u:\b)".to_owned()),
         iso: build(r"\b(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d1>\d{2})\b".to_owned()),
     }
 });
@@ -306,6 +309,11 @@ mod tests {
             ymd(2015, 11, 23)
         );
         assert_eq!(dates("11 желтоқсан 2015 ж.")[0].0, ymd(2015, 12, 11));
+        assert_eq!(
+            dates("11 декабря 2015г.")[0],
+            (ymd(2015, 12, 11), false, "11 декабря 2015")
+        );
+        assert!(dates("11 December 20151").is_empty());
     }
 
     #[test]

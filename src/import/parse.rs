@@ -735,6 +735,9 @@ mod tests {
         assert_eq!(p.location.as_deref(), Some("Астана"));
         assert_eq!(p.paragraphs, ["Третий форум прошёл в Астане."]);
         assert!(p.notes.is_empty(), "{:?}", p.notes);
+        let p = parse_release_text("Форум\nАЛМАТЫ, 3 марта 2016г. — Текст.", "ru").unwrap();
+        assert_eq!(p.date, ymd(2016, 3, 3));
+        assert_eq!(p.paragraphs, ["Текст."]);
         let p = parse_release_text("Форум\nАЛМАТЫ, 3 марта 2016 года — Текст.", "ru").unwrap();
         assert_eq!(p.date, ymd(2016, 3, 3));
         assert_eq!(p.location.as_deref(), Some("Алматы"));

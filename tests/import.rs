@@ -205,6 +205,10 @@ fn the_report_says_what_was_inferred_and_what_needs_review() {
             .ends_with("taken from the title: “… Held in Astana”")
     );
     assert!(
+        line_with("003_4f0b8f2250a28fee.txt:6: note: “Khojim\u{0430}tov” mixes Latin and Cyrillic")
+            .contains("(Cyrillic: \u{0430})")
+    );
+    assert!(
         line_with("002_af40727c9494e953.txt:4: note: date 2011-11-23")
             .contains("“… and Perspectives will be held on 23 November 2011 in Astana.”")
     );

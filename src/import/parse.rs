@@ -224,6 +224,9 @@ pub fn parse_release_text(text: &str, lang: &str) -> Result<ParsedRelease, Impor
         });
     }
     notes.extend(wrapped_lines(&paragraphs));
+    let title_line = std::iter::once((head.line, title.as_str()));
+    let lines = title_line.chain(paragraphs.iter().map(|p| (p.line, p.text.as_str())));
+    notes.extend(lines.flat_map(|(line, text)| mixed_script_words(text, line)));
     notes.extend(script_mismatch(&body, lang, head.line));
 
     notes.sort_by_key(|n| n.line);
@@ -633,6 +636,35 @@ fn wrapped_lines(paragraphs: &[Paragraph]) -> Vec<Note> {
         .collect()
 }
 
+/// Notes for words that mix Latin and Cyrillic letters, such as a Cyrillic
+/// "а" typed inside "Khojimatov": they look right but search and spelling
+/// checks miss them. The text is kept as written; the editor decides.
+fn mixed_script_words(text: &str, line: usize) -> Vec<Note> {
+    let is_latin =
+        |c: char| c.is_alphabetic() && (c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c));
+    let is_cyrillic = |c: char| ('\u{0400}'..='\u{04FF}').contains(&c);
+    text.split(|c: char| !c.is_alphabetic())
+        .filter_map(|word| {
+            let latin: String = word.chars().filter(|&c| is_latin(c)).collect();
+            let cyrillic: String = word.chars().filter(|&c| is_cyrillic(c)).collect();
+            if latin.is_empty() || cyrillic.is_empty() {
+                return None;
+            }
+            let (fewer, script) = if cyrillic.chars().count() <= latin.chars().count() {
+                (cyrillic, "Cyrillic")
+            } else {
+                (latin, "Latin")
+            };
+            Some(Note {
+                line,
+                message: format!(
+                    "“{word}” mixes Latin and Cyrillic letters ({script}: {fewer}); it is kept as written, but search and spelling checks will miss it"
+                ),
+            })
+        })
+        .collect()
+}
+
 /// A note when the text is mostly in a script the language does not use, a
 /// sign that `--lang` is wrong for this file.
 fn script_mismatch(body: &[String], lang: &str, line: usize) -> Option<Note> {
@@ -1030,6 +1062,21 @@ mod tests {
         let err = decode(b"\xFF\xFET\x00").unwrap_err();
         assert!(err.help().contains("UTF-16"));
         assert_eq!(decode(b"\xEF\xBB\xBFTitle").unwrap(), "Title");
+    }
+
+    #[test]
+    fn words_mixing_scripts_are_pointed_out() {
+        // The "а" in "Khojimаtov" is Cyrillic, as in seed 003.
+        let p = parse(
+            "Title\nASTANA, 11 December 2015 – Sukhrob Khojim\u{0430}tov spoke.\nКазахстан and Astana.",
+        );
+        assert_eq!(p.paragraphs[0], "Sukhrob Khojim\u{0430}tov spoke.");
+        assert_eq!(
+            messages(&p.notes),
+            [
+                "2: “Khojim\u{0430}tov” mixes Latin and Cyrillic letters (Cyrillic: \u{0430}); it is kept as written, but search and spelling checks will miss it"
+            ]
+        );
     }
 
     #[test]

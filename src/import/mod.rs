@@ -110,10 +110,10 @@ impl Run<'_> {
         }
 
         let bytes = fs::read(source).map_err(|err| io_diagnostic(source, &err, "read"))?;
-        let parsed = parse_release_bytes(&bytes, &opts.lang)
+        let mut parsed = parse_release_bytes(&bytes, &opts.lang)
             .map_err(|err| ImportDiagnostic::from_error(source, &err))?;
 
-        let mut notes = parsed.notes.clone();
+        let mut notes = std::mem::take(&mut parsed.notes);
         let folder = parsed
             .date
             .map_or_else(|| UNDATED.to_owned(), |d| d.format("%Y").to_string());

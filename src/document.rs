@@ -214,7 +214,9 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
     };
 
     let date = match raw.date.as_deref() {
-        None if source.section == Section::Releases => {
+        // A draft may wait for its date (`pressroom import` writes such drafts
+        // when a text does not say when it was issued); it is built once dated.
+        None if source.section == Section::Releases && !raw.draft => {
             problems.push(
                 Diagnostic::error(&rel, 1, 1, "the front matter has no `date`").with_help(
                     "add a line `date: YYYY-MM-DD` with the release date, e.g. `date: 2015-12-11`",
@@ -506,6 +508,12 @@ mod tests {
             "x".repeat(MAX_TITLE_CHARS + 1)
         );
         assert!(first_error(&text).contains("characters long"));
+    }
+
+    #[test]
+    fn drafts_may_wait_for_their_date() {
+        let doc = parse_release("---\ntitle: Undated\ndraft: true\n---\nText").unwrap();
+        assert!(doc.front.date.is_none());
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod diagnostics;
 pub mod document;
 pub mod fs;
 pub mod i18n;
+pub mod import;
 pub mod linkcheck;
 pub mod markdown;
 pub mod new;
@@ -211,6 +212,17 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, Diagnostics> {
         match result {
             Ok((doc, warnings)) => {
                 problems.extend(warnings);
+                if doc.source.section == source::Section::Releases && doc.front.date.is_none() {
+                    problems.push(
+                        diagnostics::Diagnostic::warning(
+                            &doc.source.rel,
+                            1,
+                            1,
+                            "this draft has no `date`, so no build includes it",
+                        )
+                        .with_help("add `date: YYYY-MM-DD` when the release date is known"),
+                    );
+                }
                 docs.push(Arc::new(doc));
             }
             Err(e) => problems.extend(e),

@@ -34,6 +34,29 @@ enum Command {
     New(NewCommand),
     /// Check that every internal link of a built site resolves to a file.
     CheckLinks(CheckLinksArgs),
+    /// Turn plain-text press releases into markdown releases under content/.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The plain-text files to import.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// The language of the texts (a language of the site).
+    #[arg(long)]
+    lang: String,
+    /// Replace releases imported earlier from the same texts.
+    #[arg(long)]
+    force: bool,
+    /// Print what would be written, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// A tag key to give every imported release (repeatable).
+    #[arg(long = "tag", value_name = "KEY")]
+    tags: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -147,6 +170,39 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::New(NewCommand::Release(args)) => new_release(args),
         Command::CheckLinks(args) => check_links(args),
+        Command::Import(args) => import(args),
+    }
+}
+
+fn import(args: ImportArgs) -> ExitCode {
+    init_logging(&args.site.verbosity);
+    let config = match pressroom::config::SiteConfig::load(&args.site.root) {
+        Ok(c) => c,
+        Err(problems) => return fail(&problems, "import", "nothing was written"),
+    };
+    if config.language(&args.lang).is_none() {
+        let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+        eprintln!(
+            "error: `{}` is not a language of this site\n  help: use one of: {}",
+            args.lang,
+            codes.join(", ")
+        );
+        return ExitCode::from(2);
+    }
+    let opts = pressroom::import::ImportOptions {
+        files: args.files,
+        lang: args.lang,
+        content_dir: config.content_dir(),
+        force: args.force,
+        dry_run: args.dry_run,
+        tags: args.tags,
+    };
+    let report = pressroom::import::run_import(&opts);
+    println!("{report}");
+    if report.counts().failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -164,7 +164,9 @@ impl Site {
         };
 
         let published = |d: &&Arc<Document>| {
-            (opts.drafts || !d.front.draft)
+            // An undated draft has no URL yet (the year is part of it).
+            (d.front.date.is_some() || d.source.section != Section::Releases)
+                && (opts.drafts || !d.front.draft)
                 && (opts.embargoed || d.front.embargo.is_none_or(|e| e <= opts.now))
         };
         let mut release_docs: Vec<&Arc<Document>> = docs

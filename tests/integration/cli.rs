@@ -84,3 +84,61 @@ fn new_release_writes_a_file_that_builds() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn import_writes_releases_that_build() {
+    let site = Site::fixture("basic");
+    let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import/seeds");
+    let mut files: Vec<String> = std::fs::read_dir(seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    files.sort();
+    let mut args = vec!["import", "--lang", "en"];
+    args.extend(files.iter().map(String::as_str));
+    let out = site.cmd(&args).assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout);
+    assert!(
+        stdout
+            .trim_end()
+            .ends_with("imported 4, needs review 1, skipped 0, failed 0"),
+        "{stdout}"
+    );
+    // The undated one is a draft that no build includes until it has a date.
+    let build = site.cmd(&["build"]).assert().success();
+    let stderr = String::from_utf8_lossy(&build.get_output().stderr);
+    assert!(
+        stderr.contains("warning: this draft has no `date`, so no build includes it"),
+        "{stderr}"
+    );
+    assert!(site.exists("en/releases/2015/osce-co-organizes-forum-on-re-socialization-of-convicted-persons-in-kazakhstan/index.html"));
+    // A second run leaves everything alone.
+    let again = site.cmd(&args).assert().success();
+    assert!(
+        String::from_utf8_lossy(&again.get_output().stdout)
+            .contains("imported 0, needs review 0, skipped 5, failed 0")
+    );
+}
+
+#[test]
+fn import_refuses_bad_files_and_languages() {
+    let site = Site::fixture("basic");
+    let empty = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/import/bad/empty.txt"
+    );
+    let out = site
+        .cmd(&["import", "--lang", "en", empty])
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout);
+    assert!(stdout.contains("empty.txt:1:1: error:"), "{stdout}");
+    let out = site
+        .cmd(&["import", "--lang", "de", empty])
+        .assert()
+        .code(2);
+    assert!(
+        String::from_utf8_lossy(&out.get_output().stderr)
+            .contains("`de` is not a language of this site")
+    );
+}

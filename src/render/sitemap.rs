@@ -21,24 +21,28 @@ struct SitemapUrl {
 
 /// How many files the sitemap needs: 1, or the index plus its parts.
 pub(super) fn parts(site: &Site) -> usize {
-    let n = urls(site).len();
-    if n <= MAX_URLS {
-        1
-    } else {
-        1 + n.div_ceil(MAX_URLS)
-    }
+    parts_with_limit(site, MAX_URLS)
 }
 
 /// Renders part `k` (0: `sitemap.xml`).
 pub(super) fn render(site: &Site, k: usize) -> Rendered {
+    render_with_limit(site, k, MAX_URLS)
+}
+
+fn parts_with_limit(site: &Site, max: usize) -> usize {
+    let n = urls(site).len();
+    if n <= max { 1 } else { 1 + n.div_ceil(max) }
+}
+
+fn render_with_limit(site: &Site, k: usize, max: usize) -> Rendered {
     let all = urls(site);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let path = if all.len() <= MAX_URLS {
+    let path = if all.len() <= max {
         urlset(site, &all, &mut xml);
         "sitemap.xml".to_owned()
     } else if k == 0 {
         xml.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        for part in 1..=all.len().div_ceil(MAX_URLS) {
+        for part in 1..=all.len().div_ceil(max) {
             let _ = writeln!(
                 xml,
                 "  <sitemap><loc>{}</loc></sitemap>",
@@ -48,7 +52,7 @@ pub(super) fn render(site: &Site, k: usize) -> Rendered {
         xml.push_str("</sitemapindex>\n");
         "sitemap.xml".to_owned()
     } else {
-        let chunk = all.chunks(MAX_URLS).nth(k - 1).unwrap_or(&[]);
+        let chunk = all.chunks(max).nth(k - 1).unwrap_or(&[]);
         urlset(site, chunk, &mut xml);
         format!("sitemap-{k}.xml")
     };
@@ -168,4 +172,35 @@ fn versions(
                 .map(|&i| (l.code.clone(), entries[i].path.clone()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_sitemaps_are_split_under_an_index() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let loaded = crate::load(&crate::BuildOptions::new(root, None)).unwrap();
+        let site = &loaded.site;
+        let total = urls(site).len();
+        assert!(total > 20, "{total}");
+        assert_eq!(parts_with_limit(site, total), 1);
+        let parts = parts_with_limit(site, 10);
+        assert_eq!(parts, 1 + total.div_ceil(10));
+        let index = String::from_utf8(render_with_limit(site, 0, 10).bytes).unwrap();
+        assert!(index.contains("<sitemapindex"));
+        assert_eq!(index.matches("<sitemap>").count(), parts - 1);
+        assert!(index.contains("<loc>https://press.example.org/sitemap-1.xml</loc>"));
+        let mut seen = 0;
+        for k in 1..parts {
+            let part = render_with_limit(site, k, 10);
+            assert_eq!(part.path, format!("sitemap-{k}.xml"));
+            let text = String::from_utf8(part.bytes).unwrap();
+            let n = text.matches("<url>").count();
+            assert!(n <= 10 && n > 0);
+            seen += n;
+        }
+        assert_eq!(seen, total);
+    }
 }

@@ -87,9 +87,10 @@ impl Staging {
             )
         })?;
         let target = self.out.join(&rel_path);
-        if let Ok(existing) = std::fs::read(&target)
-            && existing == bytes
-        {
+        // The size alone tells most changed files apart without reading them.
+        let same_size =
+            std::fs::metadata(&target).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+        if same_size && std::fs::read(&target).is_ok_and(|existing| existing == bytes) {
             return Ok(WriteOutcome::Unchanged);
         }
         let staged = self.staging.join(&rel_path);

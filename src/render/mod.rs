@@ -617,12 +617,7 @@ impl<'s> Renderer<'s> {
         // theme, and it must work even when the theme is being changed.
         let html = format!(
             "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{url}</title>\n<link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n<p><a href=\"{url}\">{url}</a></p>\n</body>\n</html>\n",
-            lang = esc(site
-                .releases
-                .iter()
-                .chain(&site.pages)
-                .find(|e| e.path == alias.target)
-                .map_or("en", Entry::lang)),
+            lang = esc(&alias.lang),
             url = esc(&url),
             permalink = esc(&permalink),
         );

@@ -111,6 +111,8 @@ pub struct Alias {
     pub target: String,
     /// The document that declares it.
     pub source: PathBuf,
+    /// The language of the page it leads to.
+    pub lang: String,
 }
 
 /// The whole site, ready to render.
@@ -463,6 +465,7 @@ impl Site {
                     output,
                     target: entry.path.clone(),
                     source: entry.doc.source.rel.clone(),
+                    lang: entry.lang().to_owned(),
                 });
             }
         }

@@ -30,15 +30,32 @@ pub(crate) struct StaticFile {
     pub(crate) source: PathBuf,
 }
 
-/// The compiled templates of a build.
-pub(crate) struct TemplateSet {
+/// The compiled templates and static files of a theme with its site overrides.
+pub struct TemplateSet {
     tera: Tera,
     files: TemplateFiles,
     pub(crate) statics: Vec<StaticFile>,
+    /// Per page template: a hash of every source its output can depend on.
+    fingerprints: HashMap<String, u64>,
 }
 
+/// The templates a page is rendered with; the others are partials.
+pub(crate) const PAGE_TEMPLATES: [&str; 9] = [
+    "home.html",
+    "release.html",
+    "releases.html",
+    "page.html",
+    "404.html",
+    "root.html",
+    "tags.html",
+    "tag.html",
+    "year.html",
+];
+
 impl TemplateSet {
-    pub(crate) fn load(
+    /// Loads and compiles the templates; `t()` and `asset()` are bound to
+    /// `i18n` and `urls`.
+    pub fn load(
         config: &SiteConfig,
         urls: &Urls,
         i18n: Arc<I18n>,
@@ -83,18 +100,7 @@ impl TemplateSet {
                 Err(d) => problems.push(d),
             }
         }
-        for required in [
-            "base.html",
-            "home.html",
-            "release.html",
-            "releases.html",
-            "page.html",
-            "404.html",
-            "root.html",
-            "tags.html",
-            "tag.html",
-            "year.html",
-        ] {
+        for required in std::iter::once("base.html").chain(PAGE_TEMPLATES) {
             if !files.contains_key(required) {
                 problems.push(
                     Diagnostic::error(
@@ -128,6 +134,7 @@ impl TemplateSet {
             return Err(problems);
         }
 
+        let fingerprints = fingerprints(&sources, &hashes);
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
         register_functions(&mut tera, i18n, urls.clone(), hashes);
@@ -138,7 +145,14 @@ impl TemplateSet {
             tera,
             files,
             statics,
+            fingerprints,
         })
+    }
+
+    /// What the output of pages rendered with `name` depends on in the
+    /// theme: changes when one of those templates or a static file changes.
+    pub(crate) fn fingerprint(&self, name: &str) -> u64 {
+        self.fingerprints.get(name).copied().unwrap_or_default()
     }
 
     pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
@@ -146,6 +160,41 @@ impl TemplateSet {
             .render(name, ctx)
             .map_err(|e| tera_diagnostic(&e, &self.files))
     }
+}
+
+/// For each page template, a hash of its own source, of every partial (any
+/// template that is not a page template: pages extend and include them), of
+/// any page template some template names in a string (included or extended by
+/// name), and of the static files (`asset()` puts their hashes in URLs). Editing
+/// `tag.html` thus leaves release pages alone, and editing `base.html` touches
+/// every page.
+fn fingerprints(
+    sources: &[(String, String)],
+    statics: &BTreeMap<String, String>,
+) -> HashMap<String, u64> {
+    use std::hash::Hash;
+    let named = |name: &str| {
+        sources.iter().any(|(_, text)| {
+            text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'"))
+        })
+    };
+    let is_page = |name: &str| PAGE_TEMPLATES.contains(&name);
+    let shared: Vec<&(String, String)> = sources
+        .iter()
+        .filter(|(name, _)| !is_page(name) || named(name))
+        .collect();
+    PAGE_TEMPLATES
+        .iter()
+        .map(|&page| {
+            let mut h = std::hash::DefaultHasher::new();
+            for (name, text) in sources.iter().filter(|(n, _)| n == page) {
+                (name, text).hash(&mut h);
+            }
+            shared.hash(&mut h);
+            statics.hash(&mut h);
+            (page.to_owned(), h.finish())
+        })
+        .collect()
 }
 
 fn register_functions(

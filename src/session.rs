@@ -51,8 +51,9 @@ pub struct Session {
 pub struct Rebuild {
     /// Files written, unchanged, per language.
     pub report: BuildReport,
-    /// Jobs rendered (the others' inputs had not changed).
-    pub rendered: usize,
+    /// Output paths of the jobs rendered, sorted (the others' inputs had not
+    /// changed, so they were not rendered at all).
+    pub rendered: Vec<String>,
     /// Output files the build no longer produces, deleted.
     pub removed: usize,
 }
@@ -286,7 +287,7 @@ impl Session {
         let mut problems = Diagnostics::new();
         let mut produced = BTreeSet::new();
         let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
-        let mut rendered = 0;
+        let mut rendered = Vec::new();
         for (result, plan) in results.into_iter().zip(&plans) {
             match result {
                 Ok(handled) => {
@@ -295,7 +296,9 @@ impl Session {
                         WriteOutcome::Written => c.written += 1,
                         WriteOutcome::Unchanged => c.unchanged += 1,
                     }
-                    rendered += usize::from(handled.rendered);
+                    if handled.rendered {
+                        rendered.push(plan.path.clone());
+                    }
                     if !produced.insert(plan.path.clone()) {
                         problems.push(Diagnostic::error(&plan.path, 1, 1, "two pages of the build write this same file")
                             .with_help("a generated page and a release, page or alias share a URL; rename one of them"));
@@ -332,6 +335,7 @@ impl Session {
             self.in_sync = true;
         }
         warnings.extend(problems);
+        rendered.sort();
         Ok(Rebuild {
             report: BuildReport {
                 counts,

@@ -13,6 +13,7 @@ mod cli;
 mod errors;
 mod example;
 mod i18n;
+mod incremental;
 mod navigation;
 mod output;
 mod properties;

@@ -527,7 +527,7 @@ fn editor_files_and_the_output_folder_are_not_changes() {
         root.join("README.md"),
     ] {
         assert!(
-            session.invalidate(&[path.clone()]).is_empty(),
+            session.invalidate(std::slice::from_ref(&path)).is_empty(),
             "{}",
             path.display()
         );

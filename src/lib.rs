@@ -27,10 +27,12 @@ pub mod markdown;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod session;
 pub mod site;
 pub mod slug;
 pub mod source;
+pub mod watch;
 pub mod yaml;
 
 use std::collections::BTreeMap;

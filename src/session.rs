@@ -170,24 +170,35 @@ impl Session {
     }
 
     /// Forgets what `paths` (absolute) may have changed. The next
-    /// [`Session::rebuild`] reads them again. Returns what they were.
-    pub fn invalidate(&mut self, paths: &[PathBuf]) -> BTreeSet<ChangeKind> {
-        let mut kinds = BTreeSet::new();
+    /// [`Session::rebuild`] reads them again. Returns the paths that matter
+    /// to the site, with their kind; a temporary file that came and went
+    /// within one batch does not.
+    pub fn invalidate(&mut self, paths: &[PathBuf]) -> Vec<(PathBuf, ChangeKind)> {
+        let mut relevant = Vec::new();
         for path in paths {
             let kind = self.classify(path);
-            match kind {
-                ChangeKind::Config => self.forget_all(),
+            let matters = match kind {
+                ChangeKind::Config => {
+                    self.forget_all();
+                    true
+                }
                 ChangeKind::Content => self.content_changed(path),
-                ChangeKind::Theme => self.templates = None,
+                ChangeKind::Theme => {
+                    self.templates = None;
+                    true
+                }
                 ChangeKind::Locale => {
                     self.i18n = None;
                     self.templates = None;
+                    true
                 }
-                ChangeKind::Unrelated => continue,
+                ChangeKind::Unrelated => false,
+            };
+            if matters {
+                relevant.push((path.clone(), kind));
             }
-            kinds.insert(kind);
         }
-        kinds
+        relevant
     }
 
     /// Forgets everything read; used when `site.yaml` changes or events were
@@ -201,14 +212,24 @@ impl Session {
         self.templates = None;
     }
 
-    fn content_changed(&mut self, path: &Path) {
-        let Some(config) = &self.config else { return };
-        if config.content_dir().join("tags.yaml").starts_with(path) {
+    /// Updates the file list for a changed path; whether the path is or was
+    /// part of the content.
+    fn content_changed(&mut self, path: &Path) -> bool {
+        let Some(config) = &self.config else {
+            return true;
+        };
+        let tags_file = config.content_dir().join("tags.yaml");
+        if tags_file.starts_with(path) {
             self.tags = None;
         }
         self.docs.retain(|p, _| !p.starts_with(path));
-        let Some(files) = &mut self.files else { return };
+        let exists = path.exists();
+        let Some(files) = &mut self.files else {
+            return true;
+        };
+        let before = files.len();
         files.retain(|p| !p.starts_with(path));
+        let mut known = files.len() != before || tags_file.starts_with(path);
         if path.is_file() {
             files.insert(path.to_path_buf());
         } else if path.is_dir() {
@@ -222,9 +243,11 @@ impl Session {
             {
                 if entry.file_type().is_file() {
                     files.insert(entry.into_path());
+                    known = true;
                 }
             }
         }
+        known || exists
     }
 
     /// Builds the site from what changed since the last call: re-reads what

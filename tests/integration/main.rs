@@ -14,6 +14,7 @@ mod errors;
 mod example;
 mod i18n;
 mod incremental;
+mod live;
 mod navigation;
 mod output;
 mod properties;

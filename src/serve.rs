@@ -182,14 +182,16 @@ async fn events(
     status: watch::Receiver<Status>,
 ) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
     let first_generation = status.borrow().generation;
+    // Browsers drop events without data, so each one carries the generation.
     let stream = WatchStream::new(status).map(move |s| {
-        let event = match &s.errors {
-            Some(text) => Event::default().event("failed").data(text.clone()),
-            None if s.generation == first_generation => Event::default().event("ok").data(""),
-            None if s.css_only => Event::default().event("css").data(""),
-            None => Event::default().event("reload").data(""),
+        let generation = s.generation.to_string();
+        let (name, data) = match &s.errors {
+            Some(text) => ("failed", text.clone()),
+            None if s.generation == first_generation => ("ok", generation),
+            None if s.css_only => ("css", generation),
+            None => ("reload", generation),
         };
-        Ok(event)
+        Ok(Event::default().event(name).data(data))
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }

@@ -16,8 +16,9 @@
     box.setAttribute("role", "alertdialog");
     box.setAttribute("aria-label", "pressroom: the last build failed");
     box.style.cssText =
-      "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;" +
-      "padding:1.5rem;background:rgba(20,20,20,.94);color:#fff;" +
+      "position:fixed;top:0;left:0;right:0;max-height:75vh;z-index:2147483647;" +
+      "overflow:auto;margin:0;padding:1.5rem;background:#1e1e1e;color:#fff;" +
+      "border-bottom:4px solid #e05252;box-shadow:0 4px 16px rgba(0,0,0,.4);" +
       "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;";
     var title = document.createElement("p");
     title.textContent =

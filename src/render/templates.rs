@@ -350,3 +350,71 @@ fn tera_diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
             .with_help("check the theme's templates"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_page_template_change_touches_only_its_pages() {
+        let statics = BTreeMap::new();
+        let before = fingerprints(
+            &sources(&[("base.html", "b"), ("tag.html", "t"), ("release.html", "r")]),
+            &statics,
+        );
+        let after = fingerprints(
+            &sources(&[
+                ("base.html", "b"),
+                ("tag.html", "t2"),
+                ("release.html", "r"),
+            ]),
+            &statics,
+        );
+        assert_ne!(before["tag.html"], after["tag.html"]);
+        assert_eq!(before["release.html"], after["release.html"]);
+    }
+
+    #[test]
+    fn partials_statics_and_named_pages_touch_every_page() {
+        let statics = BTreeMap::new();
+        let base = sources(&[("base.html", "b"), ("tag.html", "t"), ("release.html", "r")]);
+        let before = fingerprints(&base, &statics);
+        let partial = fingerprints(
+            &sources(&[
+                ("base.html", "b2"),
+                ("tag.html", "t"),
+                ("release.html", "r"),
+            ]),
+            &statics,
+        );
+        let mut css = BTreeMap::new();
+        css.insert("css/style.css".to_owned(), "0123abcd".to_owned());
+        let styled = fingerprints(&base, &css);
+        for page in PAGE_TEMPLATES {
+            assert_ne!(before[page], partial[page], "{page}");
+            assert_ne!(before[page], styled[page], "{page}");
+        }
+        // A page template that another includes by name counts as a partial.
+        let including = |t: &str| {
+            fingerprints(
+                &sources(&[
+                    ("base.html", "b"),
+                    ("tag.html", t),
+                    ("release.html", "{% include \"tag.html\" %}"),
+                ]),
+                &statics,
+            )
+        };
+        assert_ne!(
+            including("t")["release.html"],
+            including("t2")["release.html"]
+        );
+    }
+}

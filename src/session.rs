@@ -21,7 +21,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::{self, Document};
 use crate::i18n::I18n;
 use crate::output::{Staging, WriteOutcome};
-use crate::render::{Renderer, TemplateSet};
+use crate::render::{Read, Renderer, TemplateSet};
 use crate::site::{ModelOptions, Site, TagRegistry};
 use crate::source::{self, Section, SourceDoc};
 use crate::{BuildOptions, BuildReport, Counts};
@@ -44,6 +44,30 @@ pub struct Session {
     previous: HashMap<String, Option<u64>>,
     /// Whether the output folder is known to hold exactly `previous`.
     in_sync: bool,
+    /// The last good build, for edits that move nothing (see [`Last`]).
+    last: Option<Last>,
+    /// Documents whose text changed since the last rebuild…
+    edited: BTreeSet<PathBuf>,
+    /// …unless anything else changed too.
+    structural: bool,
+}
+
+/// What the last good build made, kept so that an edit to a document's body
+/// that leaves its front matter and links alone can skip the walk, the model
+/// and the planning of every job: the model after such an edit is the same
+/// except for that document's text, so only the jobs that read the text
+/// (recorded in their [`crate::render::Plan::reads`]) can change.
+struct Last {
+    site: Site,
+    i18n: Arc<I18n>,
+    templates: Arc<TemplateSet>,
+    jobs: Vec<crate::render::Job>,
+    plans: Vec<crate::render::Plan>,
+    warnings: Diagnostics,
+    /// Source path → the entry it became.
+    entries: HashMap<PathBuf, Read>,
+    /// Entry → the jobs that read its text.
+    readers: HashMap<Read, Vec<usize>>,
 }
 
 /// What one rebuild did, beyond [`BuildReport`].
@@ -87,6 +111,9 @@ impl Session {
             templates: None,
             previous: HashMap::new(),
             in_sync: false,
+            last: None,
+            edited: BTreeSet::new(),
+            structural: true,
         }
     }
 
@@ -185,11 +212,13 @@ impl Session {
                 ChangeKind::Content => self.content_changed(path),
                 ChangeKind::Theme => {
                     self.templates = None;
+                    self.structural = true;
                     true
                 }
                 ChangeKind::Locale => {
                     self.i18n = None;
                     self.templates = None;
+                    self.structural = true;
                     true
                 }
                 ChangeKind::Unrelated => false,
@@ -204,6 +233,7 @@ impl Session {
     /// Forgets everything read; used when `site.yaml` changes or events were
     /// lost. The fingerprints stay: they still describe the output folder.
     pub fn forget_all(&mut self) {
+        self.structural = true;
         self.config = None;
         self.files = None;
         self.docs.clear();
@@ -221,6 +251,14 @@ impl Session {
         let tags_file = config.content_dir().join("tags.yaml");
         if tags_file.starts_with(path) {
             self.tags = None;
+        }
+        // A document that parsed cleanly and is still a file may have had
+        // only its text edited; anything else changes the site's shape.
+        let clean = matches!(self.docs.get(path), Some((_, Ok((_, w)))) if w.is_empty());
+        if clean && path.is_file() {
+            self.edited.insert(path.to_path_buf());
+        } else {
+            self.structural = true;
         }
         self.docs.retain(|p, _| !p.starts_with(path));
         let exists = path.exists();
@@ -255,8 +293,137 @@ impl Session {
     /// output folder (all or nothing). On failure the output stays as the last
     /// good build left it, and the next rebuild tries again.
     pub fn rebuild(&mut self) -> Result<Rebuild, Diagnostics> {
+        let quick = !self.structural && self.in_sync && !self.edited.is_empty();
+        if quick && let Some(result) = self.rebuild_edited() {
+            self.edited.clear();
+            return result;
+        }
+        self.edited.clear();
+        // Until a full rebuild succeeds, the next one must be full too.
+        self.structural = true;
+        self.last = None;
+        let result = self.rebuild_all();
+        self.structural = result.is_err();
+        result
+    }
+
+    /// The quick path for edits to documents' text; `None` when the edits
+    /// move something, and a full rebuild is needed.
+    fn rebuild_edited(&mut self) -> Option<Result<Rebuild, Diagnostics>> {
+        let started = Instant::now();
+        let out = self.opts.output.clone()?;
+        let last = self.last.as_mut()?;
+        let mut fresh = Vec::new();
+        for path in &self.edited {
+            let read = *last.entries.get(path)?;
+            let old = match read {
+                Read::Release(i) => &last.site.releases[i].doc,
+                Read::Page(i) => &last.site.pages[i].doc,
+            };
+            let (doc, warnings) = parse_file(&old.source).ok()?;
+            if !warnings.is_empty() || doc.front != old.front || doc.links != old.links {
+                return None;
+            }
+            fresh.push((read, doc));
+        }
+        let mut affected = BTreeSet::new();
+        for (read, doc) in fresh {
+            let entry = match read {
+                Read::Release(i) => &mut last.site.releases[i],
+                Read::Page(i) => &mut last.site.pages[i],
+            };
+            entry.doc = Arc::clone(&doc);
+            self.docs.insert(
+                doc.source.path.clone(),
+                (doc.source.clone(), Ok((doc, Diagnostics::new()))),
+            );
+            affected.extend(last.readers.get(&read).into_iter().flatten().copied());
+        }
+
+        let renderer = Renderer::with_templates(
+            &last.site,
+            Arc::clone(&last.i18n),
+            Arc::clone(&last.templates),
+        );
+        let fingerprinter = renderer.fingerprinter();
+        let staging = match Staging::begin(&out) {
+            Ok(s) => s,
+            Err(e) => return Some(Err(e.into())),
+        };
+        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
+        let mut rendered = Vec::new();
+        let mut replanned = Vec::new();
+        for &index in &affected {
+            let job = last.jobs[index];
+            let plan = fingerprinter.plan(job);
+            if plan.fingerprint == last.plans[index].fingerprint {
+                continue;
+            }
+            let outcome = renderer
+                .render(job)
+                .and_then(|page| staging.put(&plan.path, &page.bytes));
+            match outcome {
+                Ok(outcome) => {
+                    let c = counts
+                        .entry(job_language(&last.site, job).unwrap_or_default())
+                        .or_default();
+                    match outcome {
+                        WriteOutcome::Written => c.written += 1,
+                        WriteOutcome::Unchanged => c.unchanged += 1,
+                    }
+                    rendered.push(plan.path.clone());
+                    replanned.push((index, plan));
+                }
+                Err(d) => {
+                    staging.abort();
+                    // The kept model now holds the new text; a full rebuild
+                    // starts over from the files.
+                    self.last = None;
+                    self.structural = true;
+                    let mut problems = Diagnostics::from(d);
+                    problems.extend(self.last_warnings());
+                    return Some(Err(problems));
+                }
+            }
+        }
+        drop(fingerprinter);
+        drop(renderer);
+        if let Err(e) = staging.commit_changes(&[]) {
+            self.in_sync = false;
+            self.last = None;
+            self.structural = true;
+            return Some(Err(e.into()));
+        }
+        let last = self.last.as_mut()?;
+        for (index, plan) in replanned {
+            self.previous.insert(plan.path.clone(), plan.fingerprint);
+            last.plans[index] = plan;
+        }
+        rendered.sort();
+        Some(Ok(Rebuild {
+            report: BuildReport {
+                counts,
+                warnings: last.warnings.clone(),
+                elapsed: started.elapsed(),
+            },
+            rendered,
+            removed: 0,
+        }))
+    }
+
+    fn last_warnings(&self) -> Diagnostics {
+        self.last
+            .as_ref()
+            .map(|l| l.warnings.clone())
+            .unwrap_or_default()
+    }
+
+    /// The full path: every job planned, the changed ones rendered.
+    fn rebuild_all(&mut self) -> Result<Rebuild, Diagnostics> {
         let started = Instant::now();
         let (site, i18n, templates, mut warnings) = self.load()?;
+        log::debug!("model ready after {:?}", started.elapsed());
+        let (i18n_kept, templates_kept) = (Arc::clone(&i18n), Arc::clone(&templates));
         let renderer = Renderer::with_templates(&site, i18n, templates);
         let jobs = renderer.jobs();
         let fingerprinter = renderer.fingerprinter();
@@ -265,6 +432,7 @@ impl Session {
             .map(|&job| fingerprinter.plan(job))
             .collect();
 
+        log::debug!("{} jobs planned after {:?}", jobs.len(), started.elapsed());
         let staging = match &self.opts.output {
             Some(out) => Some(Staging::begin(out).map_err(Diagnostics::from)?),
             None => None,
@@ -307,6 +475,7 @@ impl Session {
             })
             .collect();
 
+        log::debug!("rendered after {:?}", started.elapsed());
         let mut problems = Diagnostics::new();
         let mut produced = BTreeSet::new();
         let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
@@ -354,11 +523,24 @@ impl Session {
                 self.in_sync = false;
                 return Err(e.into());
             }
-            self.previous = plans.into_iter().map(|p| (p.path, p.fingerprint)).collect();
+            self.previous = plans
+                .iter()
+                .map(|p| (p.path.clone(), p.fingerprint))
+                .collect();
             self.in_sync = true;
         }
         warnings.extend(problems);
         rendered.sort();
+        drop(fingerprinter);
+        drop(renderer);
+        self.last = Some(Last::new(
+            site,
+            i18n_kept,
+            templates_kept,
+            jobs,
+            plans,
+            warnings.clone(),
+        ));
         Ok(Rebuild {
             report: BuildReport {
                 counts,
@@ -409,7 +591,9 @@ impl Session {
             .iter()
             .cloned()
             .collect();
+        let t = Instant::now();
         let sources = source::classify(config, &files)?;
+        log::debug!("classified {} files in {:?}", files.len(), t.elapsed());
         let mut problems = sources.warnings.clone();
 
         // Parse what is new or changed, in parallel; reuse the rest.
@@ -488,17 +672,55 @@ impl Session {
             now: self.opts.now,
             base_url: self.opts.base_url.clone(),
         };
+        log::debug!("documents ready after {:?}", t.elapsed());
+        let t = Instant::now();
         let site = Site::build(config.clone(), &docs, &sources.assets, tags, &model_opts).map_err(
             |mut e| {
                 e.extend(problems.clone());
                 e
             },
         )?;
+        log::debug!("model built in {:?}", t.elapsed());
         Ok(crate::Loaded {
             site,
             i18n,
             warnings: problems,
         })
+    }
+}
+
+impl Last {
+    fn new(
+        site: Site,
+        i18n: Arc<I18n>,
+        templates: Arc<TemplateSet>,
+        jobs: Vec<crate::render::Job>,
+        plans: Vec<crate::render::Plan>,
+        warnings: Diagnostics,
+    ) -> Last {
+        let mut entries = HashMap::new();
+        for (i, entry) in site.releases.iter().enumerate() {
+            entries.insert(entry.doc.source.path.clone(), Read::Release(i));
+        }
+        for (i, entry) in site.pages.iter().enumerate() {
+            entries.insert(entry.doc.source.path.clone(), Read::Page(i));
+        }
+        let mut readers: HashMap<Read, Vec<usize>> = HashMap::new();
+        for (index, plan) in plans.iter().enumerate() {
+            for &read in &plan.reads {
+                readers.entry(read).or_default().push(index);
+            }
+        }
+        Last {
+            site,
+            i18n,
+            templates,
+            jobs,
+            plans,
+            warnings,
+            entries,
+            readers,
+        }
     }
 }
 

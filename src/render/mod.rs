@@ -22,7 +22,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::I18n;
 use crate::markdown::{self, RenderOptions};
 use crate::site::{Entry, Group, ListItem, Site, output_path, paginated};
-pub use plan::{Fingerprinter, Plan};
+pub use plan::{Fingerprinter, Plan, Read};
 use templates::StaticFile;
 pub use templates::TemplateSet;
 use views::*;

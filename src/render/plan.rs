@@ -21,6 +21,18 @@ pub struct Plan {
     pub path: String,
     /// The hash of its inputs; `None` when it must always be rendered.
     pub fingerprint: Option<u64>,
+    /// The documents whose text (not only whose place) it depends on: a
+    /// change to one of them that moves nothing re-plans only these jobs.
+    pub reads: Vec<Read>,
+}
+
+/// A document a job reads: a release or a page, by index in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Read {
+    /// An index into `Site::releases`.
+    Release(usize),
+    /// An index into `Site::pages`.
+    Page(usize),
 }
 
 /// Computes plans for the jobs of one renderer; shares the per-build parts.
@@ -79,6 +91,7 @@ impl Fingerprinter<'_, '_> {
         let urls = &site.urls;
         let code = |l: usize| site.config.languages[l].code.as_str();
         let mut h = DefaultHasher::new();
+        let mut reads = Vec::new();
         // Distinguishes kinds of jobs whose other inputs could coincide.
         std::mem::discriminant(&job).hash(&mut h);
         let path = match job {
@@ -92,7 +105,7 @@ impl Fingerprinter<'_, '_> {
                 self.page(&mut h, l, "home.html");
                 let items = &site.lists[code(l)];
                 for item in items.iter().take(site.config.home_releases) {
-                    self.summary(&mut h, item, code(l));
+                    self.summary(&mut h, &mut reads, item, code(l));
                 }
                 items.len().hash(&mut h);
                 self.years(&mut h, code(l));
@@ -103,7 +116,7 @@ impl Fingerprinter<'_, '_> {
                 for other in &site.config.languages {
                     site.list_pages(&other.code).hash(&mut h);
                 }
-                self.listing(&mut h, code(l), &site.lists[code(l)], n);
+                self.listing(&mut h, &mut reads, code(l), &site.lists[code(l)], n);
                 self.years(&mut h, code(l));
                 output_path(&paginated(&urls.releases_list(code(l), 1), n))
             }
@@ -112,6 +125,7 @@ impl Fingerprinter<'_, '_> {
                 let l = self.lang_index(entry.lang());
                 self.page(&mut h, l, "release.html");
                 self.entry(&mut h, entry, &site.release_groups, &site.releases, i);
+                reads.push(Read::Release(i));
                 self.tags(&mut h, entry, entry.lang());
                 output_path(&entry.path)
             }
@@ -120,6 +134,7 @@ impl Fingerprinter<'_, '_> {
                 let l = self.lang_index(entry.lang());
                 self.page(&mut h, l, "page.html");
                 self.entry(&mut h, entry, &site.page_groups, &site.pages, i);
+                reads.push(Read::Page(i));
                 output_path(&entry.path)
             }
             Job::NotFound(l) => {
@@ -140,6 +155,7 @@ impl Fingerprinter<'_, '_> {
                 return Plan {
                     path: asset.output.clone(),
                     fingerprint: file_stamp(&asset.source).map(|s| hash_of((&asset.source, s))),
+                    reads,
                 };
             }
             Job::Static(i) => {
@@ -147,6 +163,7 @@ impl Fingerprinter<'_, '_> {
                 return Plan {
                     path: file.rel.clone(),
                     fingerprint: file_stamp(&file.source).map(|s| hash_of((&file.source, s))),
+                    reads,
                 };
             }
             Job::TagIndex(l) => {
@@ -161,7 +178,7 @@ impl Fingerprinter<'_, '_> {
                 self.page(&mut h, l, "tag.html");
                 listing.key.hash(&mut h);
                 self.listing_languages(&mut h, &site.tag_lists, &listing.key);
-                self.listing(&mut h, code(l), &listing.items, n);
+                self.listing(&mut h, &mut reads, code(l), &listing.items, n);
                 output_path(&paginated(&urls.tag(code(l), &listing.key, 1), n))
             }
             Job::Year(l, y, n) => {
@@ -169,19 +186,19 @@ impl Fingerprinter<'_, '_> {
                 self.page(&mut h, l, "year.html");
                 listing.key.hash(&mut h);
                 self.listing_languages(&mut h, &site.year_lists, &listing.key);
-                self.listing(&mut h, code(l), &listing.items, n);
+                self.listing(&mut h, &mut reads, code(l), &listing.items, n);
                 self.years(&mut h, code(l));
                 output_path(&paginated(&urls.year(code(l), listing.key, 1), n))
             }
             Job::Feed(l) => {
                 (self.global, code(l)).hash(&mut h);
-                self.feed(&mut h, &site.lists[code(l)]);
+                self.feed(&mut h, &mut reads, &site.lists[code(l)]);
                 output_path(&urls.feed(code(l)))
             }
             Job::TagFeed(l, t) => {
                 let listing = &site.tag_lists[code(l)][t];
                 (self.global, code(l), &listing.key).hash(&mut h);
-                self.feed(&mut h, &listing.items);
+                self.feed(&mut h, &mut reads, &listing.items);
                 output_path(&urls.tag_feed(code(l), &listing.key))
             }
             Job::Sitemap(k) => {
@@ -200,6 +217,7 @@ impl Fingerprinter<'_, '_> {
         Plan {
             path,
             fingerprint: Some(h.finish()),
+            reads,
         }
     }
 
@@ -256,9 +274,10 @@ impl Fingerprinter<'_, '_> {
     }
 
     /// One line of a list, as [`Renderer::summary`] reads it.
-    fn summary(&self, h: &mut DefaultHasher, item: &ListItem, lang: &str) {
+    fn summary(&self, h: &mut DefaultHasher, reads: &mut Vec<Read>, item: &ListItem, lang: &str) {
         let site = self.r.site;
         let entry = &site.releases[item.entry];
+        reads.push(Read::Release(item.entry));
         (entry.doc.hash, &entry.path, item.translated).hash(h);
         self.tags(h, entry, lang);
         if !item.translated {
@@ -269,11 +288,18 @@ impl Fingerprinter<'_, '_> {
     }
 
     /// Page `n` of a paginated list: its lines and its paginator.
-    fn listing(&self, h: &mut DefaultHasher, lang: &str, items: &[ListItem], n: usize) {
+    fn listing(
+        &self,
+        h: &mut DefaultHasher,
+        reads: &mut Vec<Read>,
+        lang: &str,
+        items: &[ListItem],
+        n: usize,
+    ) {
         let per_page = self.r.site.config.pagination;
         (n, items.len()).hash(h);
         for item in items.iter().skip((n - 1) * per_page).take(per_page) {
-            self.summary(h, item, lang);
+            self.summary(h, reads, item, lang);
         }
     }
 
@@ -302,7 +328,7 @@ impl Fingerprinter<'_, '_> {
     }
 
     /// The entries of a feed, with their full content.
-    fn feed(&self, h: &mut DefaultHasher, items: &[ListItem]) {
+    fn feed(&self, h: &mut DefaultHasher, reads: &mut Vec<Read>, items: &[ListItem]) {
         let site = self.r.site;
         for item in items
             .iter()
@@ -310,6 +336,7 @@ impl Fingerprinter<'_, '_> {
             .take(site.config.feed_releases)
         {
             let entry = &site.releases[item.entry];
+            reads.push(Read::Release(item.entry));
             (entry.doc.hash, &entry.path).hash(h);
             self.links(h, entry, entry.lang());
         }

@@ -35,6 +35,8 @@ pub struct Session {
     config: Option<SiteConfig>,
     /// Every file under `content/`, kept up to date from change events.
     files: Option<BTreeSet<PathBuf>>,
+    /// What the files are; kept while the list stays the same.
+    sources: Option<source::SourceSet>,
     /// Parsed documents by path, with the identity they were parsed under.
     docs: HashMap<PathBuf, (SourceDoc, Parsed)>,
     tags: Option<Result<(TagRegistry, Diagnostics), Diagnostics>>,
@@ -105,6 +107,7 @@ impl Session {
             opts,
             config: None,
             files: None,
+            sources: None,
             docs: HashMap::new(),
             tags: None,
             i18n: None,
@@ -236,6 +239,7 @@ impl Session {
         self.structural = true;
         self.config = None;
         self.files = None;
+        self.sources = None;
         self.docs.clear();
         self.tags = None;
         self.i18n = None;
@@ -267,10 +271,16 @@ impl Session {
         };
         let before = files.len();
         files.retain(|p| !p.starts_with(path));
-        let mut known = files.len() != before || tags_file.starts_with(path);
+        let removed = files.len() != before;
+        let mut known = removed || tags_file.starts_with(path);
         if path.is_file() {
+            // The same list as before: its classification stays valid.
+            if !(removed && files.len() + 1 == before) {
+                self.sources = None;
+            }
             files.insert(path.to_path_buf());
         } else if path.is_dir() {
+            self.sources = None;
             for entry in walkdir::WalkDir::new(path)
                 .follow_links(true)
                 .into_iter()
@@ -284,6 +294,9 @@ impl Session {
                     known = true;
                 }
             }
+        }
+        if removed && !exists {
+            self.sources = None;
         }
         known || exists
     }
@@ -584,15 +597,19 @@ impl Session {
         if self.files.is_none() {
             self.files = Some(source::list_files(config)?.into_iter().collect());
         }
-        let files: Vec<PathBuf> = self
-            .files
-            .as_ref()
-            .expect("listed above")
-            .iter()
-            .cloned()
-            .collect();
         let t = Instant::now();
-        let sources = source::classify(config, &files)?;
+        if self.sources.is_none() {
+            let files: Vec<PathBuf> = self
+                .files
+                .as_ref()
+                .expect("listed above")
+                .iter()
+                .cloned()
+                .collect();
+            self.sources = Some(source::classify(config, &files)?);
+        }
+        let sources = self.sources.as_ref().expect("classified above");
+        let files = &sources.docs;
         log::debug!("classified {} files in {:?}", files.len(), t.elapsed());
         let mut problems = sources.warnings.clone();
 
@@ -609,8 +626,7 @@ impl Session {
         for (doc, parsed) in fresh {
             self.docs.insert(doc.path.clone(), (doc, parsed));
         }
-        let keep: BTreeSet<&Path> = sources.docs.iter().map(|d| d.path.as_path()).collect();
-        self.docs.retain(|p, _| keep.contains(p.as_path()));
+        // Documents that left the file list were dropped by `invalidate`.
 
         let mut docs = Vec::with_capacity(sources.docs.len());
         for source in &sources.docs {

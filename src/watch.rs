@@ -98,6 +98,8 @@ pub fn run(mut session: Session, mut on_pass: impl FnMut(&Pass) -> bool) -> Resu
         .watch(&root, RecursiveMode::NonRecursive)
         .map_err(|e| watch_error(&root, &e))?;
     let mut watched = BTreeSet::new();
+    // Watch before the first build, so that a save during it is not lost.
+    sync_watches(&mut watcher, &session, &mut watched);
 
     let started = Instant::now();
     let result = session.rebuild();

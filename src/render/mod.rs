@@ -644,6 +644,9 @@ fn paginator(
         prev_url: (current > 1).then(|| url(current - 1)),
         next_url: (current < total_pages).then(|| url(current + 1)),
         pages: (1..=total_pages)
+            .filter(|&number| {
+                number == 1 || number == total_pages || number.abs_diff(current) <= PAGINATOR_WINDOW
+            })
             .map(|number| PageLink {
                 number,
                 url: url(number),
@@ -685,5 +688,21 @@ mod tests {
         assert_eq!(mid.next_url.as_deref(), Some("/p/3/"));
         assert_eq!(mid.pages.iter().filter(|p| p.current).count(), 1);
         assert_eq!(mid.last_url, "/p/3/");
+    }
+
+    #[test]
+    fn paginator_pages_are_a_window_with_both_ends() {
+        let url = |k: usize| format!("/p/{k}/");
+        let numbers = |current| {
+            paginator(&url, current, 100, 1000)
+                .pages
+                .iter()
+                .map(|p| p.number)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(numbers(1), [1, 2, 3, 4, 100]);
+        assert_eq!(numbers(50), [1, 47, 48, 49, 50, 51, 52, 53, 100]);
+        assert_eq!(numbers(99), [1, 96, 97, 98, 99, 100]);
+        assert_eq!(paginator(&url, 1, 1, 0).pages.len(), 1);
     }
 }

@@ -215,18 +215,7 @@ impl<'s> Renderer<'s> {
 
     /// Every language, each pointing at the same kind of page (`path_of`).
     fn all_languages(&self, lang: &str, path_of: impl Fn(&str) -> String) -> Vec<LanguageView<'s>> {
-        self.site
-            .config
-            .languages
-            .iter()
-            .map(|l| LanguageView {
-                code: &l.code,
-                name: &l.name,
-                url: self.site.urls.url(&path_of(&l.code)),
-                permalink: self.site.urls.permalink(&path_of(&l.code)),
-                current: l.code == lang,
-            })
-            .collect()
+        all_languages(self.site, lang, path_of)
     }
 
     /// The versions of an entry that exist.
@@ -619,6 +608,25 @@ impl<'s> Renderer<'s> {
     }
 }
 
+/// Every language of `site`, each pointing at the same kind of page (`path_of`).
+fn all_languages<'a>(
+    site: &'a Site,
+    lang: &str,
+    path_of: impl Fn(&str) -> String,
+) -> Vec<LanguageView<'a>> {
+    site.config
+        .languages
+        .iter()
+        .map(|l| LanguageView {
+            code: &l.code,
+            name: &l.name,
+            url: site.urls.url(&path_of(&l.code)),
+            permalink: site.urls.permalink(&path_of(&l.code)),
+            current: l.code == lang,
+        })
+        .collect()
+}
+
 /// The context values shared by every page of `lang`.
 fn shared(site: &Site, lang: &str) -> Shared {
     let urls = &site.urls;
@@ -628,18 +636,7 @@ fn shared(site: &Site, lang: &str) -> Shared {
         base_url: urls.permalink("").trim_end_matches('/').to_owned(),
         origin: urls.origin().to_owned(),
         default_language: &site.config.default_language().code,
-        languages: site
-            .config
-            .languages
-            .iter()
-            .map(|l| LanguageView {
-                code: &l.code,
-                name: &l.name,
-                url: urls.url(&urls.home(&l.code)),
-                permalink: urls.permalink(&urls.home(&l.code)),
-                current: l.code == lang,
-            })
-            .collect(),
+        languages: all_languages(site, lang, |l| urls.home(l)),
     };
     let urls_view = UrlsView {
         home: urls.url(&urls.home(lang)),

@@ -109,6 +109,9 @@ pub struct Document {
     pub summary: String,
     /// Internal links (`@/…`) in the body, checked by the model.
     pub links: Vec<LinkRef>,
+    /// A hash of the file's text and identity. Watch mode compares it across
+    /// rebuilds to tell which pages can have changed.
+    pub hash: u64,
 }
 
 impl Document {
@@ -321,9 +324,20 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
         body_line,
         summary,
         links,
+        hash: content_hash(&source, text),
         source,
     };
     Ok((doc, problems))
+}
+
+fn content_hash(source: &SourceDoc, text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // The std hasher's keys are fixed, so the value is stable within a process,
+    // which is all a comparison between two rebuilds needs.
+    let mut h = std::hash::DefaultHasher::new();
+    source.hash(&mut h);
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// Parses `YYYY-MM-DD` or an RFC 3339 datetime with offset.

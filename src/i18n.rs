@@ -48,6 +48,8 @@ struct LangData {
     main_file: PathBuf,
     dates: Arc<FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
     numbers: DecimalFormatter,
+    /// A hash of the `.ftl` sources read for this language.
+    sources_hash: u64,
     collator: CollatorBorrowed<'static>,
     /// Every message of the chain that needs no arguments, already formatted:
     /// templates ask for the same labels on every page, tens of thousands of
@@ -144,6 +146,19 @@ impl I18n {
             .iter()
             .find(|l| l.code == code)
             .unwrap_or(&self.langs[0])
+    }
+
+    /// A value that changes whenever the strings `lang`'s pages can show
+    /// change: its own `.ftl` files and those of its fallbacks.
+    pub fn fingerprint(&self, lang: &str) -> u64 {
+        use std::hash::Hasher;
+        let data = self.lang(lang);
+        let mut h = std::hash::DefaultHasher::new();
+        h.write(data.code.as_bytes());
+        for &i in &data.chain {
+            h.write_u64(self.langs[i].sources_hash);
+        }
+        h.finish()
     }
 
     /// Formats the message `key` in `lang`, falling back along the chain.
@@ -314,6 +329,7 @@ fn load_language(
         },
     );
     let mut defined = BTreeMap::new();
+    let mut sources_hash = std::hash::DefaultHasher::new();
     let mut main_file = dirs[0].join(code).join("main.ftl");
     for dir in dirs {
         let lang_dir = dir.join(code);
@@ -329,6 +345,7 @@ fn load_language(
                     continue;
                 }
             };
+            std::hash::Hash::hash(&(&display, &text), &mut sources_hash);
             let resource = match FluentResource::try_new(text) {
                 Ok(r) => r,
                 Err((r, errors)) => {
@@ -390,6 +407,7 @@ fn load_language(
         main_file,
         dates,
         numbers,
+        sources_hash: std::hash::Hasher::finish(&sources_hash),
         collator,
         // Filled by `I18n::load` once the fallback chains are known.
         plain: HashMap::new(),

@@ -36,6 +36,36 @@ enum Command {
     CheckLinks(CheckLinksArgs),
     /// Turn plain-text press releases into markdown releases under content/.
     Import(ImportArgs),
+    /// Build, then rebuild the output folder after every change.
+    Watch(BuildArgs),
+    /// Build, serve the site locally, and reload browsers after every change.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Include releases and pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Include releases whose embargo has not lifted yet.
+    #[arg(long)]
+    embargoed: bool,
+    /// The address to listen on. Other machines can reach the server only
+    /// if this is not a loopback address (e.g. 0.0.0.0).
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    bind: std::net::IpAddr,
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Open the site in the default browser once it is built.
+    #[arg(long)]
+    open: bool,
+    /// Write the served site here (default: a temporary folder, removed on
+    /// exit; public/ is never touched).
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +201,103 @@ fn main() -> ExitCode {
         Command::New(NewCommand::Release(args)) => new_release(args),
         Command::CheckLinks(args) => check_links(args),
         Command::Import(args) => import(args),
+        Command::Watch(args) => watch(args),
+        Command::Serve(args) => serve(args),
+    }
+}
+
+/// File-system events name absolute paths; the watched paths must match.
+fn absolute(path: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Prints a rebuild's line, its warnings and its errors.
+fn print_pass(pass: &pressroom::watch::Pass, quiet: bool) {
+    match &pass.result {
+        Ok(rebuild) => print_diagnostics(&rebuild.report.warnings, quiet),
+        Err(problems) => print_diagnostics(problems, false),
+    }
+    if !quiet || pass.result.is_err() {
+        println!("{}", pass.summary());
+    }
+}
+
+fn watch(args: BuildArgs) -> ExitCode {
+    init_logging(&args.site.verbosity);
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.site.root.join("public"));
+    let mut opts = options(&args.site, &args.content, Some(absolute(&output)));
+    opts.root = absolute(&opts.root);
+    let quiet = args.site.verbosity.quiet;
+    if !quiet {
+        println!(
+            "watching {} and writing {}; press Ctrl-C to stop",
+            args.site.root.display(),
+            output.display()
+        );
+    }
+    let session = pressroom::session::Session::new(opts);
+    match pressroom::watch::run(session, |pass| {
+        print_pass(pass, quiet);
+        true
+    }) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e.into(), "watch", "nothing is being watched"),
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    init_logging(&args.site.verbosity);
+    let addr = std::net::SocketAddr::new(args.bind, args.port);
+    let bound = match pressroom::serve::bind(addr) {
+        Ok(b) => b,
+        Err(e) => return fail(&e.into(), "serve", "nothing is being served"),
+    };
+    // Kept until the server stops; dropping it removes the folder.
+    let mut temporary = None;
+    let output = match &args.output {
+        Some(dir) => dir.clone(),
+        None => match tempfile::Builder::new()
+            .prefix("pressroom-serve-")
+            .tempdir()
+        {
+            Ok(dir) => temporary.insert(dir).path().join("site"),
+            Err(e) => {
+                eprintln!(
+                    "error: cannot create a temporary folder to serve from: {e}\n  help: pass --output DIR"
+                );
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let base_url = pressroom::serve::local_base_url(bound.addr);
+    let output = absolute(&output);
+    let mut opts = BuildOptions::new(absolute(&args.site.root), Some(output.clone()));
+    opts.drafts = args.drafts;
+    opts.embargoed = args.embargoed;
+    opts.base_url = Some(base_url.clone());
+    let quiet = args.site.verbosity.quiet;
+    let session = pressroom::session::Session::new(opts);
+    let open = args.open;
+    let mut first = true;
+    let url = base_url.clone();
+    let result = bound.run(session, output, move |pass| {
+        print_pass(pass, quiet);
+        if std::mem::take(&mut first) {
+            println!("serving {url} (press Ctrl-C to stop)");
+            if open && let Err(e) = open::that(&url) {
+                eprintln!("warning: cannot open a browser: {e}");
+            }
+        }
+    });
+    drop(temporary);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e.into(), "serve", "the server stopped"),
     }
 }
 

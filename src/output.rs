@@ -117,6 +117,44 @@ impl Staging {
         }
         std::fs::create_dir_all(&self.out).map_err(|e| io_error(&self.out, &e))?;
         std::fs::write(self.out.join(MARKER), b"").map_err(|e| io_error(&self.out, &e))?;
+        self.move_staged()?;
+        prune(&self.out, "", produced)?;
+        Ok(())
+    }
+
+    /// Moves the staged files into place and deletes the `stale` files (paths
+    /// relative to the output folder), leaving every other file alone: for
+    /// watch mode, which knows what the previous build produced.
+    pub fn commit_changes(self, stale: &[&String]) -> Result<(), Diagnostic> {
+        std::fs::create_dir_all(&self.out).map_err(|e| io_error(&self.out, &e))?;
+        let marker = self.out.join(MARKER);
+        if !marker.is_file() {
+            std::fs::write(&marker, b"").map_err(|e| io_error(&self.out, &e))?;
+        }
+        self.move_staged()?;
+        for rel in stale {
+            let Some(rel) = safe_relative(rel) else {
+                continue;
+            };
+            let path = self.out.join(&rel);
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_error(&path, &e)),
+            }
+            // A clean build leaves no empty folders; neither may watch mode.
+            let mut dir = path.parent();
+            while let Some(d) = dir {
+                if d == self.out || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        Ok(())
+    }
+
+    fn move_staged(&self) -> Result<(), Diagnostic> {
         let mut staged = Vec::new();
         collect_files(&self.staging, &self.staging, &mut staged)
             .map_err(|e| io_error(&self.staging, &e))?;
@@ -132,7 +170,6 @@ impl Staging {
             std::fs::rename(&from, &to).map_err(|e| io_error(&to, &e))?;
         }
         std::fs::remove_dir_all(&self.staging).map_err(|e| io_error(&self.staging, &e))?;
-        prune(&self.out, "", produced)?;
         Ok(())
     }
 

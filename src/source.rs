@@ -35,7 +35,7 @@ impl Section {
 }
 
 /// A markdown document found by the walk.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SourceDoc {
     /// Absolute path.
     pub path: PathBuf,
@@ -98,10 +98,15 @@ pub fn is_ignored_name(name: &str) -> bool {
 
 /// Walks `content/` and classifies what it finds.
 pub fn walk(config: &SiteConfig) -> Result<SourceSet, Diagnostics> {
+    let files = list_files(config)?;
+    classify(config, &files)
+}
+
+/// Every file under `content/` that is not an editor's or the OS's, sorted.
+pub fn list_files(config: &SiteConfig) -> Result<Vec<PathBuf>, Diagnostics> {
     let root = &config.root;
     let content = config.content_dir();
     let mut problems = Diagnostics::new();
-    let mut set = SourceSet::default();
     if !content.is_dir() {
         problems.push(
             Diagnostic::error(
@@ -145,6 +150,20 @@ pub fn walk(config: &SiteConfig) -> Result<SourceSet, Diagnostics> {
             }
         }
     }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(files)
+}
+
+/// Classifies the files of `content/` (as [`list_files`] gives them) into
+/// documents, bundle assets and the tag registry. Touches no file, so watch
+/// mode can run it after every change to the file list.
+pub fn classify(config: &SiteConfig, files: &[PathBuf]) -> Result<SourceSet, Diagnostics> {
+    let root = &config.root;
+    let content = config.content_dir();
+    let mut problems = Diagnostics::new();
+    let mut set = SourceSet::default();
 
     // Bundles are the folders that hold an `index.md` or `index.<lang>.md`;
     // they must be known before their other files can be classified.
@@ -154,7 +173,7 @@ pub fn walk(config: &SiteConfig) -> Result<SourceSet, Diagnostics> {
         .filter_map(|p| p.parent())
         .collect();
 
-    for path in &files {
+    for path in files {
         let rel = relative(path, root);
         let inside = path.strip_prefix(&content).unwrap_or(path);
         let mut parts = inside.components();

@@ -7,6 +7,7 @@
 //! stream them to disk in parallel without ever holding every page in memory.
 
 mod feeds;
+mod plan;
 mod sitemap;
 mod templates;
 pub mod views;
@@ -21,7 +22,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::I18n;
 use crate::markdown::{self, RenderOptions};
 use crate::site::{Entry, Group, ListItem, Site, output_path, paginated};
-use templates::{StaticFile, TemplateSet};
+pub use plan::{Fingerprinter, Plan, Read};
+use templates::StaticFile;
+pub use templates::TemplateSet;
 use views::*;
 
 /// One file of the output.
@@ -76,7 +79,7 @@ pub struct Rendered {
 pub struct Renderer<'s> {
     site: &'s Site,
     i18n: Arc<I18n>,
-    templates: TemplateSet,
+    templates: Arc<TemplateSet>,
     /// Per language, in site order: the context values that are the same on
     /// every page of the language, converted to template values once.
     shared: Vec<Shared>,
@@ -94,18 +97,29 @@ impl<'s> Renderer<'s> {
     /// Loads the templates and static files for `site`.
     pub fn new(site: &'s Site, i18n: Arc<I18n>) -> Result<Renderer<'s>, Diagnostics> {
         let templates = TemplateSet::load(&site.config, &site.urls, Arc::clone(&i18n))?;
+        Ok(Renderer::with_templates(site, i18n, Arc::new(templates)))
+    }
+
+    /// A renderer with templates loaded before (by [`TemplateSet::load`] with
+    /// the same configuration, URL scheme and bundles), as watch mode keeps them
+    /// while only content changes.
+    pub fn with_templates(
+        site: &'s Site,
+        i18n: Arc<I18n>,
+        templates: Arc<TemplateSet>,
+    ) -> Renderer<'s> {
         let shared = site
             .config
             .languages
             .iter()
             .map(|l| shared(site, &l.code))
             .collect();
-        Ok(Renderer {
+        Renderer {
             site,
             i18n,
             templates,
             shared,
-        })
+        }
     }
 
     /// Every file the build produces, in a stable order.

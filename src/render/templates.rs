@@ -30,15 +30,32 @@ pub(crate) struct StaticFile {
     pub(crate) source: PathBuf,
 }
 
-/// The compiled templates of a build.
-pub(crate) struct TemplateSet {
+/// The compiled templates and static files of a theme with its site overrides.
+pub struct TemplateSet {
     tera: Tera,
     files: TemplateFiles,
     pub(crate) statics: Vec<StaticFile>,
+    /// Per page template: a hash of every source its output can depend on.
+    fingerprints: HashMap<String, u64>,
 }
 
+/// The templates a page is rendered with; the others are partials.
+pub(crate) const PAGE_TEMPLATES: [&str; 9] = [
+    "home.html",
+    "release.html",
+    "releases.html",
+    "page.html",
+    "404.html",
+    "root.html",
+    "tags.html",
+    "tag.html",
+    "year.html",
+];
+
 impl TemplateSet {
-    pub(crate) fn load(
+    /// Loads and compiles the templates; `t()` and `asset()` are bound to
+    /// `i18n` and `urls`.
+    pub fn load(
         config: &SiteConfig,
         urls: &Urls,
         i18n: Arc<I18n>,
@@ -83,18 +100,7 @@ impl TemplateSet {
                 Err(d) => problems.push(d),
             }
         }
-        for required in [
-            "base.html",
-            "home.html",
-            "release.html",
-            "releases.html",
-            "page.html",
-            "404.html",
-            "root.html",
-            "tags.html",
-            "tag.html",
-            "year.html",
-        ] {
+        for required in std::iter::once("base.html").chain(PAGE_TEMPLATES) {
             if !files.contains_key(required) {
                 problems.push(
                     Diagnostic::error(
@@ -128,6 +134,7 @@ impl TemplateSet {
             return Err(problems);
         }
 
+        let fingerprints = fingerprints(&sources, &hashes);
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
         register_functions(&mut tera, i18n, urls.clone(), hashes);
@@ -138,7 +145,14 @@ impl TemplateSet {
             tera,
             files,
             statics,
+            fingerprints,
         })
+    }
+
+    /// What the output of pages rendered with `name` depends on in the
+    /// theme: changes when one of those templates or a static file changes.
+    pub(crate) fn fingerprint(&self, name: &str) -> u64 {
+        self.fingerprints.get(name).copied().unwrap_or_default()
     }
 
     pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
@@ -146,6 +160,41 @@ impl TemplateSet {
             .render(name, ctx)
             .map_err(|e| tera_diagnostic(&e, &self.files))
     }
+}
+
+/// For each page template, a hash of its own source, of every partial (any
+/// template that is not a page template: pages extend and include them), of
+/// any page template some template names in a string (included or extended by
+/// name), and of the static files (`asset()` puts their hashes in URLs). Editing
+/// `tag.html` thus leaves release pages alone, and editing `base.html` touches
+/// every page.
+fn fingerprints(
+    sources: &[(String, String)],
+    statics: &BTreeMap<String, String>,
+) -> HashMap<String, u64> {
+    use std::hash::Hash;
+    let named = |name: &str| {
+        sources.iter().any(|(_, text)| {
+            text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'"))
+        })
+    };
+    let is_page = |name: &str| PAGE_TEMPLATES.contains(&name);
+    let shared: Vec<&(String, String)> = sources
+        .iter()
+        .filter(|(name, _)| !is_page(name) || named(name))
+        .collect();
+    PAGE_TEMPLATES
+        .iter()
+        .map(|&page| {
+            let mut h = std::hash::DefaultHasher::new();
+            for (name, text) in sources.iter().filter(|(n, _)| n == page) {
+                (name, text).hash(&mut h);
+            }
+            shared.hash(&mut h);
+            statics.hash(&mut h);
+            (page.to_owned(), h.finish())
+        })
+        .collect()
 }
 
 fn register_functions(
@@ -299,5 +348,73 @@ fn tera_diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
         .with_help("add it to the theme's or the site's templates/ folder"),
         _ => Diagnostic::error("templates", 1, 1, format!("template error: {err}"))
             .with_help("check the theme's templates"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_page_template_change_touches_only_its_pages() {
+        let statics = BTreeMap::new();
+        let before = fingerprints(
+            &sources(&[("base.html", "b"), ("tag.html", "t"), ("release.html", "r")]),
+            &statics,
+        );
+        let after = fingerprints(
+            &sources(&[
+                ("base.html", "b"),
+                ("tag.html", "t2"),
+                ("release.html", "r"),
+            ]),
+            &statics,
+        );
+        assert_ne!(before["tag.html"], after["tag.html"]);
+        assert_eq!(before["release.html"], after["release.html"]);
+    }
+
+    #[test]
+    fn partials_statics_and_named_pages_touch_every_page() {
+        let statics = BTreeMap::new();
+        let base = sources(&[("base.html", "b"), ("tag.html", "t"), ("release.html", "r")]);
+        let before = fingerprints(&base, &statics);
+        let partial = fingerprints(
+            &sources(&[
+                ("base.html", "b2"),
+                ("tag.html", "t"),
+                ("release.html", "r"),
+            ]),
+            &statics,
+        );
+        let mut css = BTreeMap::new();
+        css.insert("css/style.css".to_owned(), "0123abcd".to_owned());
+        let styled = fingerprints(&base, &css);
+        for page in PAGE_TEMPLATES {
+            assert_ne!(before[page], partial[page], "{page}");
+            assert_ne!(before[page], styled[page], "{page}");
+        }
+        // A page template that another includes by name counts as a partial.
+        let including = |t: &str| {
+            fingerprints(
+                &sources(&[
+                    ("base.html", "b"),
+                    ("tag.html", t),
+                    ("release.html", "{% include \"tag.html\" %}"),
+                ]),
+                &statics,
+            )
+        };
+        assert_ne!(
+            including("t")["release.html"],
+            including("t2")["release.html"]
+        );
     }
 }

@@ -103,7 +103,7 @@ pub struct AssetCopy {
 }
 
 /// A redirect from an old path to a page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Alias {
     /// Output path of the redirect page.
     pub output: String,

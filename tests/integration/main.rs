@@ -13,6 +13,8 @@ mod cli;
 mod errors;
 mod example;
 mod i18n;
+mod incremental;
+mod live;
 mod navigation;
 mod output;
 mod properties;

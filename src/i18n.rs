@@ -14,7 +14,7 @@
 //! is left-to-right, and the marks would leak into `title` attributes and feeds.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -51,6 +51,10 @@ struct LangData {
     /// A hash of the `.ftl` sources read for this language.
     sources_hash: u64,
     collator: CollatorBorrowed<'static>,
+    /// Every message of the chain that needs no arguments, already formatted:
+    /// templates ask for the same labels on every page, tens of thousands of
+    /// times in a large archive.
+    plain: HashMap<String, String>,
 }
 
 /// The interface strings and formatters of every language of a site.
@@ -112,7 +116,27 @@ impl I18n {
                 .filter_map(|code| config.languages.iter().position(|l| &l.code == code))
                 .collect();
         }
-        let i18n = I18n { langs };
+        let mut i18n = I18n { langs };
+        let keys: BTreeSet<String> = i18n
+            .langs
+            .iter()
+            .flat_map(|l| l.defined.keys().cloned())
+            .collect();
+        let plain: Vec<HashMap<String, String>> = i18n
+            .langs
+            .iter()
+            .map(|data| {
+                keys.iter()
+                    .filter_map(|key| {
+                        let text = i18n.format(&data.code, key, &[]).ok()?;
+                        Some((key.clone(), text))
+                    })
+                    .collect()
+            })
+            .collect();
+        for (data, plain) in i18n.langs.iter_mut().zip(plain) {
+            data.plain = plain;
+        }
         problems.extend(i18n.missing_message_warnings(config));
         Ok((i18n, problems))
     }
@@ -139,6 +163,21 @@ impl I18n {
 
     /// Formats the message `key` in `lang`, falling back along the chain.
     pub fn message(
+        &self,
+        lang: &str,
+        key: &str,
+        args: &[(String, Arg)],
+    ) -> Result<String, MessageError> {
+        if args.is_empty()
+            && let Some(text) = self.lang(lang).plain.get(key)
+        {
+            return Ok(text.clone());
+        }
+        self.format(lang, key, args)
+    }
+
+    /// [`I18n::message`] without the table of plain messages.
+    fn format(
         &self,
         lang: &str,
         key: &str,
@@ -370,6 +409,8 @@ fn load_language(
         numbers,
         sources_hash: std::hash::Hasher::finish(&sources_hash),
         collator,
+        // Filled by `I18n::load` once the fallback chains are known.
+        plain: HashMap::new(),
     })
 }
 

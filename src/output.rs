@@ -34,11 +34,15 @@ pub enum WriteOutcome {
 pub struct Staging {
     out: PathBuf,
     staging: PathBuf,
+    /// The output is missing or empty, so every file is new and the staging
+    /// folder can simply become the output.
+    fresh: bool,
 }
 
 impl Staging {
     /// Prepares to update `out`, refusing folders pressroom does not own.
     pub fn begin(out: &Path) -> Result<Staging, Diagnostic> {
+        let mut fresh = true;
         if out.exists() {
             if !out.is_dir() {
                 return Err(Diagnostic::error(
@@ -57,6 +61,7 @@ impl Staging {
                 return Err(Diagnostic::error(out, 1, 1, "the output folder is not empty and was not written by pressroom")
                     .with_help(format!("pressroom deletes files it did not produce from its output folder; choose an empty or new folder, or add an empty `{MARKER}` file to this one to hand it over")));
             }
+            fresh = empty;
         }
         let name = out
             .file_name()
@@ -75,6 +80,7 @@ impl Staging {
         Ok(Staging {
             out: out.to_path_buf(),
             staging,
+            fresh,
         })
     }
 
@@ -86,12 +92,14 @@ impl Staging {
                 "this path comes from a slug or alias; use plain path segments without `..`",
             )
         })?;
-        let target = self.out.join(&rel_path);
-        // The size alone tells most changed files apart without reading them.
-        let same_size =
-            std::fs::metadata(&target).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-        if same_size && std::fs::read(&target).is_ok_and(|existing| existing == bytes) {
-            return Ok(WriteOutcome::Unchanged);
+        if !self.fresh {
+            let target = self.out.join(&rel_path);
+            // The size alone tells most changed files apart without reading them.
+            let same_size = std::fs::metadata(&target)
+                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+            if same_size && std::fs::read(&target).is_ok_and(|existing| existing == bytes) {
+                return Ok(WriteOutcome::Unchanged);
+            }
         }
         let staged = self.staging.join(&rel_path);
         if let Some(parent) = staged.parent() {
@@ -104,20 +112,13 @@ impl Staging {
     /// Moves the staged files into place and deletes every file of the output
     /// that is not in `produced`.
     pub fn commit(self, produced: &BTreeSet<String>) -> Result<(), Diagnostic> {
+        if self.fresh && self.move_whole() {
+            return Ok(());
+        }
         std::fs::create_dir_all(&self.out).map_err(|e| io_error(&self.out, &e))?;
         std::fs::write(self.out.join(MARKER), b"").map_err(|e| io_error(&self.out, &e))?;
         self.move_staged()?;
-
-        let mut existing = Vec::new();
-        collect_files(&self.out, &self.out, &mut existing).map_err(|e| io_error(&self.out, &e))?;
-        for rel in existing {
-            let key = to_key(&rel);
-            if key != MARKER && !produced.contains(&key) {
-                let path = self.out.join(&rel);
-                std::fs::remove_file(&path).map_err(|e| io_error(&path, &e))?;
-            }
-        }
-        remove_empty_dirs(&self.out).map_err(|e| io_error(&self.out, &e))?;
+        prune(&self.out, "", produced)?;
         Ok(())
     }
 
@@ -172,6 +173,21 @@ impl Staging {
         Ok(())
     }
 
+    /// Turns the staging folder into the output with one rename: a clean
+    /// build then creates each folder once, not once in staging and once in
+    /// the output, and moves no file one by one. False (with nothing lost)
+    /// where that cannot be done, e.g. when the output folder is a mount point.
+    fn move_whole(&self) -> bool {
+        if std::fs::write(self.staging.join(MARKER), b"").is_err() {
+            return false;
+        }
+        // Only an empty folder is removed, so nothing of the user's can go.
+        if self.out.is_dir() && std::fs::remove_dir(&self.out).is_err() {
+            return false;
+        }
+        std::fs::rename(&self.staging, &self.out).is_ok()
+    }
+
     /// Throws the staged files away; the output is untouched.
     pub fn abort(self) {
         // Best effort: a leftover staging folder is removed by the next build.
@@ -217,28 +233,34 @@ fn collect_files(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<
     Ok(())
 }
 
-fn remove_empty_dirs(dir: &Path) -> io::Result<bool> {
+/// Deletes the files under `dir` (at `key`, `/`-separated, relative to the
+/// output) that are not in `produced`, and the folders left empty, in one walk
+/// of the tree. Returns whether `dir` is now empty.
+fn prune(dir: &Path, key: &str, produced: &BTreeSet<String>) -> Result<bool, Diagnostic> {
     let mut empty = true;
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            if remove_empty_dirs(&entry.path())? {
-                std::fs::remove_dir(entry.path())?;
+    let entries = std::fs::read_dir(dir).map_err(|e| io_error(dir, &e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| io_error(dir, &e))?;
+        let name = entry.file_name();
+        let child = if key.is_empty() {
+            name.to_string_lossy().into_owned()
+        } else {
+            format!("{key}/{}", name.to_string_lossy())
+        };
+        let path = entry.path();
+        if entry.file_type().map_err(|e| io_error(&path, &e))?.is_dir() {
+            if prune(&path, &child, produced)? {
+                std::fs::remove_dir(&path).map_err(|e| io_error(&path, &e))?;
             } else {
                 empty = false;
             }
-        } else {
+        } else if child == MARKER || produced.contains(&child) {
             empty = false;
+        } else {
+            std::fs::remove_file(&path).map_err(|e| io_error(&path, &e))?;
         }
     }
     Ok(empty)
-}
-
-fn to_key(rel: &Path) -> String {
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 fn io_error(path: &Path, err: &io::Error) -> Diagnostic {
@@ -288,6 +310,36 @@ mod tests {
         assert!(!out.join("old.html").exists());
         assert_eq!(std::fs::read(out.join("b.html")).unwrap(), b"B");
         assert!(!dir.path().join(".public.pressroom-staging").exists());
+    }
+
+    #[test]
+    fn a_fresh_output_is_the_staging_folder_renamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir(&out).unwrap();
+        let s = Staging::begin(&out).unwrap();
+        s.put("en/a/index.html", b"A").unwrap();
+        s.commit(&set(&["en/a/index.html"])).unwrap();
+        assert_eq!(std::fs::read(out.join("en/a/index.html")).unwrap(), b"A");
+        assert!(out.join(MARKER).is_file());
+        assert!(!dir.path().join(".public.pressroom-staging").exists());
+    }
+
+    #[test]
+    fn folders_left_empty_by_stale_files_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::begin(&out).unwrap();
+        s.put("en/old/deep/index.html", b"O").unwrap();
+        s.put("en/kept/index.html", b"K").unwrap();
+        s.commit(&set(&["en/old/deep/index.html", "en/kept/index.html"]))
+            .unwrap();
+        let s = Staging::begin(&out).unwrap();
+        s.put("en/kept/index.html", b"K").unwrap();
+        s.commit(&set(&["en/kept/index.html"])).unwrap();
+        assert!(!out.join("en/old").exists());
+        assert!(out.join("en/kept/index.html").is_file());
+        assert!(out.join(MARKER).is_file());
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tera::Context;
+use tera::{Context, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::I18n;
@@ -80,6 +80,17 @@ pub struct Renderer<'s> {
     site: &'s Site,
     i18n: Arc<I18n>,
     templates: Arc<TemplateSet>,
+    /// Per language, in site order: the context values that are the same on
+    /// every page of the language, converted to template values once.
+    shared: Vec<Shared>,
+}
+
+/// The `site`, `urls`, `feeds` and `menu` (with no item current) of one language.
+struct Shared {
+    site: Value,
+    urls: Value,
+    feeds: Value,
+    menu: Value,
 }
 
 impl<'s> Renderer<'s> {
@@ -97,10 +108,17 @@ impl<'s> Renderer<'s> {
         i18n: Arc<I18n>,
         templates: Arc<TemplateSet>,
     ) -> Renderer<'s> {
+        let shared = site
+            .config
+            .languages
+            .iter()
+            .map(|l| shared(site, &l.code))
+            .collect();
         Renderer {
             site,
             i18n,
             templates,
+            shared,
         }
     }
 
@@ -181,76 +199,37 @@ impl<'s> Renderer<'s> {
     fn common(&self, lang: &str, site_path: &str, translations: Vec<LanguageView<'s>>) -> Context {
         let site = self.site;
         let urls = &site.urls;
+        let shared = &self.shared[self.lang_index(lang)];
         let mut ctx = Context::new();
         ctx.insert("lang", lang);
-        ctx.insert(
-            "site",
-            &SiteView {
-                title: site.config.title_in(lang),
-                description: site.config.description_in(lang),
-                base_url: urls.permalink("").trim_end_matches('/').to_owned(),
-                origin: urls.origin().to_owned(),
-                default_language: &site.config.default_language().code,
-                languages: site
-                    .config
-                    .languages
-                    .iter()
-                    .map(|l| LanguageView {
-                        code: &l.code,
-                        name: &l.name,
-                        url: urls.url(&urls.home(&l.code)),
-                        permalink: urls.permalink(&urls.home(&l.code)),
-                        current: l.code == lang,
-                    })
-                    .collect(),
-            },
-        );
+        ctx.insert_value("site", shared.site.clone());
         ctx.insert("page_url", &urls.url(site_path));
         ctx.insert("permalink", &urls.permalink(site_path));
         ctx.insert("translations", &translations);
-        ctx.insert(
-            "urls",
-            &UrlsView {
-                home: urls.url(&urls.home(lang)),
-                releases: urls.url(&urls.releases_list(lang, 1)),
-                root: urls.url("/"),
-                tags: urls.url(&urls.tags(lang)),
-                feed: urls.url(&urls.feed(lang)),
-            },
-        );
-        let menu: Vec<MenuItem<'_>> = site
-            .pages_in(lang)
-            .map(|p| MenuItem {
-                title: &p.doc.front.title,
-                url: urls.url(&p.path),
-                current: p.path == site_path,
-            })
-            .collect();
-        ctx.insert("menu", &menu);
-        ctx.insert(
-            "feeds",
-            &[FeedLink {
-                title: site.config.title_in(lang).to_owned(),
-                url: urls.url(&urls.feed(lang)),
-            }],
-        );
+        ctx.insert_value("urls", shared.urls.clone());
+        if site.pages_in(lang).any(|p| p.path == site_path) {
+            ctx.insert("menu", &menu(site, lang, site_path));
+        } else {
+            ctx.insert_value("menu", shared.menu.clone());
+        }
+        ctx.insert_value("feeds", shared.feeds.clone());
         ctx
     }
 
-    /// Every language, each pointing at the same kind of page (`path_of`).
-    fn all_languages(&self, lang: &str, path_of: impl Fn(&str) -> String) -> Vec<LanguageView<'s>> {
+    /// The position of `lang` among the site's languages (the default
+    /// language's for an unknown code, as the i18n lookups do).
+    fn lang_index(&self, lang: &str) -> usize {
         self.site
             .config
             .languages
             .iter()
-            .map(|l| LanguageView {
-                code: &l.code,
-                name: &l.name,
-                url: self.site.urls.url(&path_of(&l.code)),
-                permalink: self.site.urls.permalink(&path_of(&l.code)),
-                current: l.code == lang,
-            })
-            .collect()
+            .position(|l| l.code == lang)
+            .unwrap_or(0)
+    }
+
+    /// Every language, each pointing at the same kind of page (`path_of`).
+    fn all_languages(&self, lang: &str, path_of: impl Fn(&str) -> String) -> Vec<LanguageView<'s>> {
+        all_languages(self.site, lang, path_of)
     }
 
     /// The versions of an entry that exist.
@@ -643,6 +622,67 @@ impl<'s> Renderer<'s> {
     }
 }
 
+/// Every language of `site`, each pointing at the same kind of page (`path_of`).
+fn all_languages<'a>(
+    site: &'a Site,
+    lang: &str,
+    path_of: impl Fn(&str) -> String,
+) -> Vec<LanguageView<'a>> {
+    site.config
+        .languages
+        .iter()
+        .map(|l| LanguageView {
+            code: &l.code,
+            name: &l.name,
+            url: site.urls.url(&path_of(&l.code)),
+            permalink: site.urls.permalink(&path_of(&l.code)),
+            current: l.code == lang,
+        })
+        .collect()
+}
+
+/// The context values shared by every page of `lang`.
+fn shared(site: &Site, lang: &str) -> Shared {
+    let urls = &site.urls;
+    let site_view = SiteView {
+        title: site.config.title_in(lang),
+        description: site.config.description_in(lang),
+        base_url: urls.permalink("").trim_end_matches('/').to_owned(),
+        origin: urls.origin().to_owned(),
+        default_language: &site.config.default_language().code,
+        languages: all_languages(site, lang, |l| urls.home(l)),
+    };
+    let urls_view = UrlsView {
+        home: urls.url(&urls.home(lang)),
+        releases: urls.url(&urls.releases_list(lang, 1)),
+        root: urls.url("/"),
+        tags: urls.url(&urls.tags(lang)),
+        feed: urls.url(&urls.feed(lang)),
+    };
+    let feeds = [FeedLink {
+        title: site.config.title_in(lang).to_owned(),
+        url: urls.url(&urls.feed(lang)),
+    }];
+    Shared {
+        site: Value::from_serializable(&site_view),
+        urls: Value::from_serializable(&urls_view),
+        feeds: Value::from_serializable(&feeds),
+        // No page of the site has the path of a generated page.
+        menu: Value::from_serializable(&menu(site, lang, "")),
+    }
+}
+
+/// The static pages of `lang`, the one at `site_path` marked current.
+fn menu<'a>(site: &'a Site, lang: &'a str, site_path: &str) -> Vec<MenuItem<'a>> {
+    site.pages_in(lang)
+        .map(|p| MenuItem {
+            title: &p.doc.front.title,
+            url: site.urls.url(&p.path),
+            current: p.path == site_path,
+        })
+        .collect()
+}
+
 fn paginator(
     url: &dyn Fn(usize) -> String,
     current: usize,
@@ -658,6 +698,9 @@ fn paginator(
         prev_url: (current > 1).then(|| url(current - 1)),
         next_url: (current < total_pages).then(|| url(current + 1)),
         pages: (1..=total_pages)
+            .filter(|&number| {
+                number == 1 || number == total_pages || number.abs_diff(current) <= PAGINATOR_WINDOW
+            })
             .map(|number| PageLink {
                 number,
                 url: url(number),
@@ -699,5 +742,21 @@ mod tests {
         assert_eq!(mid.next_url.as_deref(), Some("/p/3/"));
         assert_eq!(mid.pages.iter().filter(|p| p.current).count(), 1);
         assert_eq!(mid.last_url, "/p/3/");
+    }
+
+    #[test]
+    fn paginator_pages_are_a_window_with_both_ends() {
+        let url = |k: usize| format!("/p/{k}/");
+        let numbers = |current| {
+            paginator(&url, current, 100, 1000)
+                .pages
+                .iter()
+                .map(|p| p.number)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(numbers(1), [1, 2, 3, 4, 100]);
+        assert_eq!(numbers(50), [1, 47, 48, 49, 50, 51, 52, 53, 100]);
+        assert_eq!(numbers(99), [1, 96, 97, 98, 99, 100]);
+        assert_eq!(paginator(&url, 1, 1, 0).pages.len(), 1);
     }
 }

@@ -150,9 +150,15 @@ pub struct PaginatorView {
     pub prev_url: Option<String>,
     /// Next page URL.
     pub next_url: Option<String>,
-    /// Every page.
+    /// The first page, the last page and the pages within
+    /// [`PAGINATOR_WINDOW`] of the current one, in order. Not every page: a
+    /// list of a thousand pages would otherwise carry a million links in all.
     pub pages: Vec<PageLink>,
 }
+
+/// How far from the current page `paginator.pages` reaches. Three lets a
+/// theme link two pages either side and still tell where a gap begins.
+pub const PAGINATOR_WINDOW: usize = 3;
 
 /// One page number in a paginator.
 #[derive(Debug, Clone, Serialize)]

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Edit latency of `pressroom watch`: from saving a source file to the changed
+page on disk. Run by bench/run.sh when the binary has a `watch` command.
+
+It copies the corpus (so the cached one stays as generated), starts
+`pressroom watch --root COPY --output OUT`, waits for the first build, then
+edits one English release EDITS times in two ways, timing each from the write
+until the page shows the change (polling the file every millisecond):
+
+- body: append a sentence with a unique word, wait until the page holds it;
+- tags: add a tag to the front matter (or remove it again), wait until the
+  page shows (or no longer shows) that tag's label.
+
+Between edits it waits SETTLE seconds so that rebuilds do not overlap. It
+prints Markdown lines with the median and 95th percentile of each kind.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--bin", required=True, help="the pressroom binary")
+    p.add_argument("--corpus", required=True, help="a corpus from pressroom-corpus")
+    p.add_argument("--work", required=True, help="a scratch folder")
+    p.add_argument("--edits", type=int, default=21, help="edits of each kind")
+    p.add_argument("--settle", type=float, default=0.5, help="seconds between edits")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds before an edit counts as lost")
+    p.add_argument("--startup-timeout", type=float, default=600.0, help="seconds for the first build")
+    return p.parse_args()
+
+
+def read(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
+def write(path, text):
+    # Rewrite in place, as most editors' plain save does.
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def wait_until(condition, timeout):
+    """Seconds until condition() holds, polling every millisecond; None on timeout."""
+    start = time.perf_counter()
+    while True:
+        if condition():
+            return time.perf_counter() - start
+        if time.perf_counter() - start > timeout:
+            return None
+        time.sleep(0.001)
+
+
+def percentile(values, q):
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))
+    return ordered[int(rank) - 1]
+
+
+def tag_labels(tags_yaml):
+    """English label of every tag key in the generated registry."""
+    return dict(re.findall(r'^([a-z0-9-]+):\n  label: \{ en: "([^"]*)"', tags_yaml, re.M))
+
+
+def main():
+    args = parse_args()
+    root = os.path.join(args.work, "watch-corpus")
+    out = os.path.join(args.work, "watch-out")
+    for path in (root, out, os.path.join(args.work, ".watch-out.pressroom-staging")):
+        shutil.rmtree(path, ignore_errors=True)
+    shutil.copytree(args.corpus, root, symlinks=True)
+
+    # The first English release in path order, and where its page goes: the
+    # generator files each release under the year of its date, as URLs do.
+    releases = os.path.join(root, "content", "releases")
+    year = sorted(os.listdir(releases))[0]
+    name = sorted(f for f in os.listdir(os.path.join(releases, year)) if f.endswith(".en.md"))[0]
+    source = os.path.join(releases, year, name)
+    slug = name[: -len(".en.md")]
+    page = os.path.join(out, "en", "releases", year, slug, "index.html")
+    original = read(source)
+
+    watcher = subprocess.Popen(
+        [args.bin, "watch", "--root", root, "--output", out],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        marker = os.path.join(out, ".pressroom-output")
+        staging = os.path.join(args.work, ".watch-out.pressroom-staging")
+        ready = wait_until(
+            lambda: os.path.exists(marker) and os.path.exists(page) and not os.path.exists(staging),
+            args.startup_timeout,
+        )
+        if ready is None or watcher.poll() is not None:
+            sys.exit("edit latency: the watcher's first build did not finish")
+        print(f"edit latency: first build of the watcher took about {ready:.1f} s")
+        time.sleep(1.0)
+
+        body_times, body_lost = [], 0
+        text = original
+        for k in range(args.edits):
+            word = f"benchedit{k:03d}x"
+            text = text.rstrip("\n") + f"\n\nA sentence added by the benchmark: {word}.\n"
+            write(source, text)
+            t = wait_until(lambda: word in read(page), args.timeout)
+            if t is None:
+                body_lost += 1
+            else:
+                body_times.append(t)
+            time.sleep(args.settle)
+
+        # Tags: toggle one that the release lacks and whose label the page
+        # does not show yet, so its presence tells the new page from the old.
+        labels = tag_labels(read(os.path.join(root, "content", "tags.yaml")))
+        front_tags = re.search(r"^tags: \[(.*)\]$", text, re.M)
+        own = [t.strip() for t in front_tags.group(1).split(",")]
+        shown = read(page)
+        extra = next(
+            key for key, label in sorted(labels.items())
+            if key not in own and re.fullmatch(r"[A-Za-z -]+", label) and f">{label}<" not in shown
+        )
+        chip = f">{labels[extra]}<"
+        tag_times, tag_lost = [], 0
+        for k in range(args.edits):
+            adding = k % 2 == 0
+            tags = own + [extra] if adding else own
+            text = re.sub(r"^tags: \[.*\]$", f"tags: [{', '.join(tags)}]", text, count=1, flags=re.M)
+            write(source, text)
+            t = wait_until(lambda: (chip in read(page)) == adding, args.timeout)
+            if t is None:
+                tag_lost += 1
+            else:
+                tag_times.append(t)
+            time.sleep(args.settle)
+    finally:
+        write(source, original)
+        watcher.send_signal(signal.SIGINT)
+        try:
+            watcher.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            watcher.kill()
+            watcher.wait()
+
+    for what, times, lost in (("body edit", body_times, body_lost), ("tags edit", tag_times, tag_lost)):
+        if times:
+            print(
+                f"edit latency, {what}: median {statistics.median(times) * 1000:.0f} ms, "
+                f"p95 {percentile(times, 95) * 1000:.0f} ms over {len(times)} edits"
+                + (f"; {lost} not seen within {args.timeout:.0f} s" if lost else "")
+            )
+        else:
+            print(f"edit latency, {what}: no edit was seen within {args.timeout:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# The pressroom benchmark; BENCHMARKS.md says what it measures and why.
+#
+#   bash bench/run.sh [N...]        N = releases per corpus (default: 1000 10000)
+#
+# Environment: RUNS (measurements per figure, default 3; the median is
+# reported), SEED (corpus seed, default 1), CARGO_TARGET_DIR (as for cargo).
+#
+# For each N it builds the release binaries, generates (or reuses) the corpus
+# TARGET/bench/corpus-N, then runs `pressroom build` into an empty folder and,
+# right after, again with nothing changed. It prints one Markdown table row per
+# N, then the disk floor (cp -r of the largest output) and, when the binary has
+# a `watch` command, the edit latency measured by bench/edit_latency.py.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+
+sizes=("$@")
+if [ ${#sizes[@]} -eq 0 ]; then sizes=(1000 10000); fi
+runs=${RUNS:-3}
+seed=${SEED:-1}
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+for n in "${sizes[@]}"; do
+    [[ $n =~ ^[1-9][0-9]*$ ]] || die "\`$n\` is not a number of releases"
+done
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "RUNS=\`$runs\` is not a positive number"
+[ -x /usr/bin/time ] || die "/usr/bin/time is missing; install it with: apt-get install -y time"
+
+say "==> cargo build --release --bins"
+# Cargo names the executables it built (or found fresh); asking it is the only
+# way to be sure which files belong to this checkout when CARGO_TARGET_DIR is set.
+executables=$(cargo build --release --bins --message-format=json-render-diagnostics |
+    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')
+pressroom_exe=$(grep '/pressroom$' <<<"$executables") || die "cargo built no pressroom binary"
+corpus_exe=$(grep '/pressroom-corpus$' <<<"$executables") || die "cargo built no pressroom-corpus binary"
+target=$(dirname "$(dirname "$pressroom_exe")")
+work=$target/bench
+mkdir -p "$work/bin"
+# Copies, so that a build started elsewhere during the run cannot swap them.
+bin=$work/bin/pressroom
+gen=$work/bin/pressroom-corpus
+cp "$pressroom_exe" "$bin"
+cp "$corpus_exe" "$gen"
+
+# Old outputs are moved here and deleted only at the end. On an ext4 file
+# system without a journal (this machine's), creating files within a minute
+# or so of deleting many is several times slower, because the allocator steps
+# over every recently freed inode; deleting the last output right before the
+# next clean build would measure that instead of pressroom.
+trash=$work/trash
+if [ -e "$trash" ]; then
+    say "==> removing outputs left by an earlier run, then waiting 60 s for the file system"
+    rm -rf "$trash"
+    sync
+    sleep 60
+fi
+mkdir -p "$trash"
+set_aside() { if [ -e "$1" ]; then mv "$1" "$(mktemp -d "$trash/XXXXXX")/"; fi; }
+
+# Facts about the run, printed with the results.
+cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+machine="$(nproc) × ${cpu_model:-unknown CPU}, $mem"
+date=$(date -u +%Y-%m-%d)
+commit=$(git rev-parse --short HEAD)
+if [ -n "$(git status --porcelain --untracked-files=no)" ]; then commit="$commit+dirty"; fi
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+# median VALUE...: the middle value (the upper middle for an even count).
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int(NR / 2) + 1] }'; }
+
+# measure CMD...: runs CMD once, after sync, and sets wall (s), cpu (user+sys,
+# s), rss (MiB), files and written (from pressroom's summary line).
+measure() {
+    local log=$work/last-run.log times=$work/last-run.time start end line user sys rss_kb
+    sync
+    start=$(date +%s%N)
+    if ! /usr/bin/time -f '%U %S %M' -o "$times" "$@" >"$log" 2>&1; then
+        cat "$log" >&2
+        die "failed: $*"
+    fi
+    end=$(date +%s%N)
+    wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+    read -r user sys rss_kb <"$times"
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    rss=$(awk -v k="$rss_kb" 'BEGIN { printf "%.0f", k / 1024 }')
+    # "built DIR in 1.20s: 3316 files (3316 written, 0 unchanged) — …"
+    line=$(grep '^built ' "$log" | tail -n 1) || die "no summary line from: $*"
+    files=$(sed -E 's/.*: ([0-9]+) files \(([0-9]+) written, ([0-9]+) unchanged\).*/\1/' <<<"$line")
+    written=$(sed -E 's/.*: ([0-9]+) files \(([0-9]+) written, ([0-9]+) unchanged\).*/\2/' <<<"$line")
+}
+
+rows=()
+declare -A clean_wall
+largest=
+for n in "${sizes[@]}"; do
+    corpus=$work/corpus-$n
+    out=$work/out-$n
+    want=$("$gen" --releases "$n" --seed "$seed" --theme-dir "$repo/themes/osce" --print-stamp)
+    if [ -f "$corpus/corpus.stamp" ] && [ "$(cat "$corpus/corpus.stamp")" = "$want" ]; then
+        say "==> corpus-$n: reusing ($want)"
+    else
+        say "==> corpus-$n: generating"
+        "$gen" --releases "$n" --seed "$seed" --theme-dir "$repo/themes/osce" --out "$corpus" >&2
+    fi
+
+    say "==> N=$n: $runs × (clean build, then no-change rebuild); load average now $(load)"
+    c_wall=() c_cpu=() c_rss=() c_rate=() r_wall=() r_cpu=() r_rss=() r_written=()
+    for run in $(seq "$runs"); do
+        set_aside "$out"
+        measure "$bin" build --root "$corpus" --output "$out"
+        [ "$written" = "$files" ] || die "a clean build wrote $written of $files files"
+        c_wall+=("$wall") c_cpu+=("$cpu") c_rss+=("$rss")
+        c_rate+=("$(awk -v f="$files" -v w="$wall" 'BEGIN { printf "%.0f", f / w }')")
+        say "    run $run: clean     ${wall}s wall, ${cpu}s CPU, ${rss} MiB, $files files"
+        measure "$bin" build --root "$corpus" --output "$out"
+        r_wall+=("$wall") r_cpu+=("$cpu") r_rss+=("$rss") r_written+=("$written")
+        say "           no change ${wall}s wall, ${cpu}s CPU, ${rss} MiB, $written written"
+    done
+    clean_wall[$n]=$(median "${c_wall[@]}")
+    scaling=
+    if [ "$n" = 10000 ] && [ -n "${clean_wall[1000]:-}" ]; then
+        scaling=$(awk -v a="${clean_wall[10000]}" -v b="${clean_wall[1000]}" 'BEGIN { printf "%.1f×", a / b }')
+    fi
+    rows+=("| $date | $commit | $n | $files | ${clean_wall[$n]} | $(median "${c_cpu[@]}") | $(median "${c_rate[@]}") | $(median "${c_rss[@]}") | $(median "${r_wall[@]}") | $(median "${r_cpu[@]}") | $(median "${r_rss[@]}") | $(median "${r_written[@]}") | $scaling |")
+    largest=$n
+done
+
+echo
+echo "Machine: $machine"
+echo
+echo "| date | commit | N | files | clean wall (s) | clean CPU (s) | pages/s | clean peak RSS (MiB) | no-change wall (s) | no-change CPU (s) | no-change peak RSS (MiB) | no-change files written | 10k/1k clean wall |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
+echo
+echo "Medians of $runs runs; load average at the end: $(load) on $(nproc) CPUs."
+
+# The disk floor: copying the largest output with cp -r on the same disk, into
+# a folder that is set aside like the outputs.
+floor=()
+for run in $(seq "$runs"); do
+    copy=$work/cp-floor
+    set_aside "$copy"
+    sync
+    start=$(date +%s%N)
+    cp -r "$work/out-$largest" "$copy"
+    end=$(date +%s%N)
+    floor+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')")
+done
+set_aside "$work/cp-floor"
+size=$(du -sm "$work/out-$largest" | cut -f1)
+count=$(find "$work/out-$largest" -type f | wc -l)
+echo "Disk floor: cp -r of the N=$largest output ($size MiB in $count files) takes $(median "${floor[@]}") s (median of $runs)."
+
+# Edit latency needs `pressroom watch`, which this build may not have.
+if "$bin" watch --help >/dev/null 2>&1; then
+    say "==> edit latency on corpus-$largest"
+    python3 bench/edit_latency.py --bin "$bin" --corpus "$work/corpus-$largest" --work "$work"
+else
+    echo "Edit latency: skipped, this build has no \`pressroom watch\`."
+fi
+
+say "==> removing the outputs set aside"
+rm -rf "$trash"

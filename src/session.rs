@@ -75,7 +75,8 @@ struct Last {
 /// What one rebuild did, beyond [`BuildReport`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rebuild {
-    /// Files written, unchanged, per language.
+    /// Files written, unchanged, per language. On the quick path (text
+    /// edits) it counts only the files that were rendered.
     pub report: BuildReport,
     /// Output paths of the jobs rendered, sorted (the others' inputs had not
     /// changed, so they were not rendered at all).

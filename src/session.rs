@@ -310,6 +310,12 @@ impl Session {
         let quick = !self.structural && self.in_sync && !self.edited.is_empty();
         if quick && let Some(result) = self.rebuild_edited() {
             self.edited.clear();
+            if result.is_err() {
+                // The kept model may now hold text the output does not; the
+                // next rebuild starts over from the files.
+                self.last = None;
+                self.structural = true;
+            }
             return result;
         }
         self.edited.clear();
@@ -340,6 +346,10 @@ impl Session {
             }
             fresh.push((read, doc));
         }
+        let staging = match Staging::begin(&out) {
+            Ok(s) => s,
+            Err(e) => return Some(Err(e.into())),
+        };
         let mut affected = BTreeSet::new();
         for (read, doc) in fresh {
             let entry = match read {
@@ -360,10 +370,6 @@ impl Session {
             Arc::clone(&last.templates),
         );
         let fingerprinter = renderer.fingerprinter();
-        let staging = match Staging::begin(&out) {
-            Ok(s) => s,
-            Err(e) => return Some(Err(e.into())),
-        };
         let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
         let mut rendered = Vec::new();
         let mut replanned = Vec::new();
@@ -378,24 +384,14 @@ impl Session {
                 .and_then(|page| staging.put(&plan.path, &page.bytes));
             match outcome {
                 Ok(outcome) => {
-                    let c = counts
-                        .entry(job_language(&last.site, job).unwrap_or_default())
-                        .or_default();
-                    match outcome {
-                        WriteOutcome::Written => c.written += 1,
-                        WriteOutcome::Unchanged => c.unchanged += 1,
-                    }
+                    tally(&mut counts, job.language(&last.site), outcome);
                     rendered.push(plan.path.clone());
                     replanned.push((index, plan));
                 }
                 Err(d) => {
                     staging.abort();
-                    // The kept model now holds the new text; a full rebuild
-                    // starts over from the files.
-                    self.last = None;
-                    self.structural = true;
                     let mut problems = Diagnostics::from(d);
-                    problems.extend(self.last_warnings());
+                    problems.extend(last.warnings.clone());
                     return Some(Err(problems));
                 }
             }
@@ -404,8 +400,6 @@ impl Session {
         drop(renderer);
         if let Err(e) = staging.commit_changes(&[]) {
             self.in_sync = false;
-            self.last = None;
-            self.structural = true;
             return Some(Err(e.into()));
         }
         let last = self.last.as_mut()?;
@@ -423,13 +417,6 @@ impl Session {
             rendered,
             removed: 0,
         }))
-    }
-
-    fn last_warnings(&self) -> Diagnostics {
-        self.last
-            .as_ref()
-            .map(|l| l.warnings.clone())
-            .unwrap_or_default()
     }
 
     /// The full path: every job planned, the changed ones rendered.
@@ -458,11 +445,11 @@ impl Session {
         };
         // Pages are rendered and staged one at a time on each thread, so memory
         // holds a handful of pages, never the whole site.
-        let results: Vec<Result<Handled, Diagnostic>> = jobs
+        let results: Vec<Result<Handled<'_>, Diagnostic>> = jobs
             .par_iter()
             .zip(&plans)
             .map(|(&job, plan)| {
-                let lang = job_language(&site, job);
+                let lang = job.language(&site);
                 let unchanged = plan.fingerprint.is_some()
                     && previous.and_then(|p| p.get(&plan.path)) == Some(&plan.fingerprint);
                 if unchanged {
@@ -497,11 +484,7 @@ impl Session {
         for (result, plan) in results.into_iter().zip(&plans) {
             match result {
                 Ok(handled) => {
-                    let c = counts.entry(handled.lang.unwrap_or_default()).or_default();
-                    match handled.outcome {
-                        WriteOutcome::Written => c.written += 1,
-                        WriteOutcome::Unchanged => c.unchanged += 1,
-                    }
+                    tally(&mut counts, handled.lang, handled.outcome);
                     if handled.rendered {
                         rendered.push(plan.path.clone());
                     }
@@ -753,8 +736,8 @@ impl std::fmt::Display for ChangeKind {
     }
 }
 
-struct Handled {
-    lang: Option<String>,
+struct Handled<'a> {
+    lang: Option<&'a str>,
     outcome: WriteOutcome,
     rendered: bool,
 }
@@ -764,26 +747,13 @@ fn parse_file(doc: &SourceDoc) -> Parsed {
     document::parse(doc.clone(), &text).map(|(d, w)| (Arc::new(d), w))
 }
 
-/// The language a job's file belongs to, for the summary line.
-fn job_language(site: &Site, job: crate::render::Job) -> Option<String> {
-    use crate::render::Job;
-    let code = |l: usize| Some(site.config.languages[l].code.clone());
-    match job {
-        Job::Home(l)
-        | Job::List(l, _)
-        | Job::NotFound(l)
-        | Job::TagIndex(l)
-        | Job::Tag(l, _, _)
-        | Job::Year(l, _, _)
-        | Job::Feed(l)
-        | Job::TagFeed(l, _) => code(l),
-        Job::Release(i) => Some(site.releases[i].lang().to_owned()),
-        Job::Page(i) => Some(site.pages[i].lang().to_owned()),
-        Job::Root
-        | Job::Alias(_)
-        | Job::Asset(_)
-        | Job::Static(_)
-        | Job::Sitemap(_)
-        | Job::Robots => None,
+/// Counts one handled file under its language (`""` for none).
+fn tally(counts: &mut BTreeMap<String, Counts>, lang: Option<&str>, outcome: WriteOutcome) {
+    let c = counts
+        .entry(lang.unwrap_or_default().to_owned())
+        .or_default();
+    match outcome {
+        WriteOutcome::Written => c.written += 1,
+        WriteOutcome::Unchanged => c.unchanged += 1,
     }
 }

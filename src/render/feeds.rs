@@ -119,7 +119,6 @@ fn feed(
     Rendered {
         path: output_path(path),
         bytes,
-        lang: Some(lang.to_owned()),
     }
 }
 

@@ -71,8 +71,32 @@ pub struct Rendered {
     pub path: String,
     /// The file's bytes.
     pub bytes: Vec<u8>,
-    /// The language it belongs to, for the build summary.
-    pub lang: Option<String>,
+}
+
+impl Job {
+    /// The language the job's file belongs to, for build summaries; `None`
+    /// for files of no language (root, redirects, static files, sitemap).
+    pub fn language(self, site: &Site) -> Option<&str> {
+        let code = |l: usize| Some(site.config.languages[l].code.as_str());
+        match self {
+            Job::Home(l)
+            | Job::List(l, _)
+            | Job::NotFound(l)
+            | Job::TagIndex(l)
+            | Job::Tag(l, _, _)
+            | Job::Year(l, _, _)
+            | Job::Feed(l)
+            | Job::TagFeed(l, _) => code(l),
+            Job::Release(i) => Some(site.releases[i].lang()),
+            Job::Page(i) => Some(site.pages[i].lang()),
+            Job::Root
+            | Job::Alias(_)
+            | Job::Asset(_)
+            | Job::Static(_)
+            | Job::Sitemap(_)
+            | Job::Robots => None,
+        }
+    }
 }
 
 /// Renders the pages of one site.
@@ -191,7 +215,6 @@ impl<'s> Renderer<'s> {
                     site.urls.permalink("/sitemap.xml")
                 )
                 .into_bytes(),
-                lang: None,
             }),
         }
     }
@@ -313,18 +336,11 @@ impl<'s> Renderer<'s> {
         })
     }
 
-    fn page(
-        &self,
-        template: &str,
-        ctx: &Context,
-        site_path: &str,
-        lang: Option<&str>,
-    ) -> Result<Rendered, Diagnostic> {
+    fn page(&self, template: &str, ctx: &Context, site_path: &str) -> Result<Rendered, Diagnostic> {
         let html = self.templates.render(template, ctx)?;
         Ok(Rendered {
             path: output_path(site_path),
             bytes: html.into_bytes(),
-            lang: lang.map(str::to_owned),
         })
     }
 
@@ -337,7 +353,7 @@ impl<'s> Renderer<'s> {
             self.all_languages(default, |l| site.urls.home(l)),
         );
         ctx.insert("default_url", &site.urls.url(&site.urls.home(default)));
-        self.page("root.html", &ctx, "/", None)
+        self.page("root.html", &ctx, "/")
     }
 
     fn render_home(&self, lang: &str) -> Result<Rendered, Diagnostic> {
@@ -353,7 +369,7 @@ impl<'s> Renderer<'s> {
         ctx.insert("releases", &releases);
         ctx.insert("total_releases", &items.len());
         ctx.insert("years", &self.years(lang, None));
-        self.page("home.html", &ctx, &path, Some(lang))
+        self.page("home.html", &ctx, &path)
     }
 
     fn render_list(&self, lang: &str, n: usize) -> Result<Rendered, Diagnostic> {
@@ -364,7 +380,7 @@ impl<'s> Renderer<'s> {
         let first = site.urls.releases_list(lang, 1);
         let mut ctx = self.listing(lang, &first, n, &site.lists[lang], translations);
         ctx.insert("years", &self.years(lang, None));
-        self.page("releases.html", &ctx, &paginated(&first, n), Some(lang))
+        self.page("releases.html", &ctx, &paginated(&first, n))
     }
 
     /// The common context plus `releases` and `paginator` for page `n` of a
@@ -435,7 +451,7 @@ impl<'s> Renderer<'s> {
                 .then_with(|| a.key.cmp(b.key))
         });
         ctx.insert("tags", &tags);
-        self.page("tags.html", &ctx, &path, Some(lang))
+        self.page("tags.html", &ctx, &path)
     }
 
     /// Page `n` (or the last one it has) of the same listing in every
@@ -503,7 +519,7 @@ impl<'s> Renderer<'s> {
                 },
             ],
         );
-        self.page("tag.html", &ctx, &paginated(&first, n), Some(lang))
+        self.page("tag.html", &ctx, &paginated(&first, n))
     }
 
     fn render_year(&self, lang: &str, y: usize, n: usize) -> Result<Rendered, Diagnostic> {
@@ -517,7 +533,7 @@ impl<'s> Renderer<'s> {
         let mut ctx = self.listing(lang, &first, n, &listing.items, translations);
         ctx.insert("year", &year);
         ctx.insert("years", &self.years(lang, Some(year)));
-        self.page("year.html", &ctx, &paginated(&first, n), Some(lang))
+        self.page("year.html", &ctx, &paginated(&first, n))
     }
 
     fn render_release(&self, index: usize) -> Result<Rendered, Diagnostic> {
@@ -551,7 +567,7 @@ impl<'s> Renderer<'s> {
                 draft: front.draft,
             },
         );
-        self.page("release.html", &ctx, &entry.path, Some(lang))
+        self.page("release.html", &ctx, &entry.path)
     }
 
     fn render_page(&self, index: usize) -> Result<Rendered, Diagnostic> {
@@ -574,7 +590,7 @@ impl<'s> Renderer<'s> {
                 lang,
             },
         );
-        self.page("page.html", &ctx, &entry.path, Some(lang))
+        self.page("page.html", &ctx, &entry.path)
     }
 
     fn render_not_found(&self, l: usize) -> Result<Rendered, Diagnostic> {
@@ -592,7 +608,7 @@ impl<'s> Renderer<'s> {
             &path,
             self.all_languages(lang, |code| site.urls.home(code)),
         );
-        self.page("404.html", &ctx, &path, Some(lang))
+        self.page("404.html", &ctx, &path)
     }
 
     fn render_alias(&self, index: usize) -> Rendered {
@@ -617,7 +633,6 @@ impl<'s> Renderer<'s> {
         Rendered {
             path: alias.output.clone(),
             bytes: html.into_bytes(),
-            lang: None,
         }
     }
 }
@@ -718,11 +733,7 @@ fn copy(
     let display: PathBuf = crate::diagnostics::relative(source, root);
     let bytes =
         std::fs::read(source).map_err(|e| crate::fs::io_diagnostic(&display, &e, "read"))?;
-    Ok(Rendered {
-        path,
-        bytes,
-        lang: None,
-    })
+    Ok(Rendered { path, bytes })
 }
 
 /// Template names and the files they came from, for diagnostics.

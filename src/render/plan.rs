@@ -122,7 +122,7 @@ impl Fingerprinter<'_, '_> {
             }
             Job::Release(i) => {
                 let entry = &site.releases[i];
-                let l = self.lang_index(entry.lang());
+                let l = self.r.lang_index(entry.lang());
                 self.page(&mut h, l, "release.html");
                 self.entry(&mut h, entry, &site.release_groups, &site.releases, i);
                 reads.push(Read::Release(i));
@@ -131,7 +131,7 @@ impl Fingerprinter<'_, '_> {
             }
             Job::Page(i) => {
                 let entry = &site.pages[i];
-                let l = self.lang_index(entry.lang());
+                let l = self.r.lang_index(entry.lang());
                 self.page(&mut h, l, "page.html");
                 self.entry(&mut h, entry, &site.page_groups, &site.pages, i);
                 reads.push(Read::Page(i));
@@ -219,16 +219,6 @@ impl Fingerprinter<'_, '_> {
             fingerprint: Some(h.finish()),
             reads,
         }
-    }
-
-    fn lang_index(&self, code: &str) -> usize {
-        self.r
-            .site
-            .config
-            .languages
-            .iter()
-            .position(|l| l.code == code)
-            .unwrap_or(0)
     }
 
     /// What every templated page of language `l` depends on.

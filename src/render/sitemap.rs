@@ -59,7 +59,6 @@ fn render_with_limit(site: &Site, k: usize, max: usize) -> Rendered {
     Rendered {
         path,
         bytes: xml.into_bytes(),
-        lang: None,
     }
 }
 

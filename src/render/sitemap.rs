@@ -30,7 +30,7 @@ pub(super) fn render(site: &Site, k: usize) -> Rendered {
 }
 
 fn parts_with_limit(site: &Site, max: usize) -> usize {
-    let n = urls(site).len();
+    let n = count(site);
     if n <= max { 1 } else { 1 + n.div_ceil(max) }
 }
 
@@ -155,6 +155,27 @@ fn urls(site: &Site) -> Vec<SitemapUrl> {
     out
 }
 
+/// `urls(site).len()` without making them: watch mode asks after every edit.
+fn count(site: &Site) -> usize {
+    let per_page = site.config.pagination;
+    let generated: usize = site
+        .config
+        .languages
+        .iter()
+        .map(|l| {
+            let code = l.code.as_str();
+            let tags: usize = site.tag_lists[code].iter().map(|x| x.pages(per_page)).sum();
+            let years: usize = site.year_lists[code]
+                .iter()
+                .map(|x| x.pages(per_page))
+                .sum();
+            // The home, the releases list, the tag index, tags and years.
+            1 + site.list_pages(code) + 1 + tags + years
+        })
+        .sum();
+    generated + site.releases.len() + site.pages.len()
+}
+
 fn versions(
     site: &Site,
     groups: &[Group],
@@ -184,6 +205,7 @@ mod tests {
         let site = &loaded.site;
         let total = urls(site).len();
         assert!(total > 20, "{total}");
+        assert_eq!(count(site), total);
         assert_eq!(parts_with_limit(site, total), 1);
         let parts = parts_with_limit(site, 10);
         assert_eq!(parts, 1 + total.div_ceil(10));

@@ -107,14 +107,14 @@ struct SiteArgs {
     /// The site root, holding site.yaml.
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
-    /// Print less (-q) or more (-v, -vv).
+    /// Print less (-q) or more (-v, -vv, -vvv).
     #[command(flatten)]
     verbosity: Verbosity,
 }
 
 #[derive(Debug, Args)]
 struct Verbosity {
-    /// More output: -v for info, -vv for timings of each stage.
+    /// More output: -v for info, -vv for timings of each stage, -vvv for each file watch mode renders.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     verbose: u8,
     /// Print only errors.
@@ -369,8 +369,15 @@ fn init_logging(v: &Verbosity) {
         (false, 1) => log::LevelFilter::Info,
         _ => log::LevelFilter::Debug,
     };
+    // Other crates' traces would drown pressroom's per-file lines.
+    let own = if v.verbose > 2 {
+        log::LevelFilter::Trace
+    } else {
+        level
+    };
     env_logger::Builder::new()
         .filter_level(level)
+        .filter_module("pressroom", own)
         .format_timestamp(None)
         .format_target(false)
         .init();

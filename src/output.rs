@@ -10,12 +10,18 @@
 //!
 //! Deleting stale files is only safe in a folder pressroom owns, so the output
 //! folder carries a marker file, and a non-empty folder without it is refused.
+//!
+//! Watch mode's small rebuilds render their few files first and then
+//! overwrite them one by one ([`update_in_place`]), which spares the staging
+//! folder's directories and the file system's flushes on every keystroke.
 
 use std::collections::BTreeSet;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The marker file that says pressroom owns an output folder.
 pub const MARKER: &str = ".pressroom-output";
@@ -132,26 +138,7 @@ impl Staging {
             std::fs::write(&marker, b"").map_err(|e| io_error(&self.out, &e))?;
         }
         self.move_staged()?;
-        for rel in stale {
-            let Some(rel) = safe_relative(rel) else {
-                continue;
-            };
-            let path = self.out.join(&rel);
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io_error(&path, &e)),
-            }
-            // A clean build leaves no empty folders; neither may watch mode.
-            let mut dir = path.parent();
-            while let Some(d) = dir {
-                if d == self.out || std::fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
-        }
-        Ok(())
+        remove_stale(&self.out, stale)
     }
 
     fn move_staged(&self) -> Result<(), Diagnostic> {
@@ -193,6 +180,107 @@ impl Staging {
         // Best effort: a leftover staging folder is removed by the next build.
         let _ = std::fs::remove_dir_all(&self.staging);
     }
+}
+
+/// Updates a few files of an output folder that pressroom owns, in place:
+/// watch mode's small rebuilds, which have rendered every file before
+/// calling this, so a render error never leaves a partial update. Unchanged
+/// files are left alone, and the `stale` files are deleted with the folders
+/// they leave empty. `None` when the folder is not pressroom's (or is gone),
+/// and a full build must take over.
+///
+/// Changed files are overwritten where they are rather than written beside
+/// and renamed over: on ext4 a rename over a file (or a truncation to zero)
+/// makes the kernel start writing the new file to disk at once, which cost a
+/// tag edit 100 ms for 235 list pages against 7 ms in place. A file is torn
+/// only if the process dies while writing it, and the next build or watch
+/// start compares every file's bytes and rewrites it.
+pub fn update_in_place(
+    out: &Path,
+    files: &[(&str, &[u8])],
+    stale: &[&String],
+) -> Option<Result<Vec<WriteOutcome>, Diagnostics>> {
+    if !out.join(MARKER).is_file() {
+        return None;
+    }
+    let results: Vec<Result<WriteOutcome, Diagnostic>> = files
+        .par_iter()
+        .map(|&(rel, bytes)| overwrite_file(out, rel, bytes))
+        .collect();
+    let mut outcomes = Vec::with_capacity(files.len());
+    let mut problems = Diagnostics::new();
+    for result in results {
+        match result {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(d) => problems.push(d),
+        }
+    }
+    if let Err(d) = remove_stale(out, stale) {
+        problems.push(d);
+    }
+    Some(if problems.is_empty() {
+        Ok(outcomes)
+    } else {
+        Err(problems)
+    })
+}
+
+fn overwrite_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<WriteOutcome, Diagnostic> {
+    let rel_path = safe_relative(rel).ok_or_else(|| {
+        Diagnostic::error(rel, 1, 1, "refusing to write outside the output folder")
+            .with_help("this path comes from a slug or alias; use plain path segments without `..`")
+    })?;
+    let target = out.join(&rel_path);
+    let same_size =
+        std::fs::metadata(&target).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    if same_size && std::fs::read(&target).is_ok_and(|existing| existing == bytes) {
+        return Ok(WriteOutcome::Unchanged);
+    }
+    let parent = target.parent().unwrap_or(out);
+    if !parent.is_dir() {
+        make_dir(out, parent)?;
+    }
+    if target.is_dir() {
+        std::fs::remove_dir_all(&target).map_err(|e| io_error(&target, &e))?;
+    }
+    let write = || -> io::Result<()> {
+        use std::io::Write as _;
+        // Not truncated first (see `update_in_place`): written over, then cut
+        // to length.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&target)?;
+        file.write_all(bytes)?;
+        file.set_len(bytes.len() as u64)
+    };
+    write().map_err(|e| io_error(&target, &e))?;
+    Ok(WriteOutcome::Written)
+}
+
+/// Deletes the `stale` files and the folders they leave empty.
+fn remove_stale(out: &Path, stale: &[&String]) -> Result<(), Diagnostic> {
+    for rel in stale {
+        let Some(rel) = safe_relative(rel) else {
+            continue;
+        };
+        let path = out.join(&rel);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error(&path, &e)),
+        }
+        // A clean build leaves no empty folders; neither may watch mode.
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            if d == out || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(())
 }
 
 /// `rel` as a relative path of plain segments, or `None` if it could escape.

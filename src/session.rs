@@ -4,7 +4,7 @@
 //! `build` runs one session once. Watch and serve keep the session and, after
 //! each change, tell it which paths changed. The session re-reads only those
 //! files, rebuilds the model from its cached documents (cheap), and renders
-//! only the jobs whose input fingerprint ([`crate::render::Plan`]) differs from
+//! only the jobs whose input fingerprint ([`Plan`]) differs from
 //! the last good build's. Every rebuild walks the same pipeline as a clean
 //! build over the same inputs, so the output after any sequence of changes is
 //! the output of a clean build.
@@ -20,9 +20,9 @@ use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::{self, Document};
 use crate::i18n::I18n;
-use crate::output::{Staging, WriteOutcome};
-use crate::render::{Read, Renderer, TemplateSet};
-use crate::site::{ModelOptions, Site, TagRegistry};
+use crate::output::{self, Staging, WriteOutcome};
+use crate::render::{Job, Plan, Read, Rendered, Renderer, TemplateSet};
+use crate::site::{ModelOptions, Site, TagChanges, TagRegistry};
 use crate::source::{self, Section, SourceDoc};
 use crate::{BuildOptions, BuildReport, Counts};
 
@@ -58,13 +58,13 @@ pub struct Session {
 /// that leaves its front matter and links alone can skip the walk, the model
 /// and the planning of every job: the model after such an edit is the same
 /// except for that document's text, so only the jobs that read the text
-/// (recorded in their [`crate::render::Plan::reads`]) can change.
+/// (recorded in their [`Plan::reads`]) can change.
 struct Last {
     site: Site,
     i18n: Arc<I18n>,
     templates: Arc<TemplateSet>,
-    jobs: Vec<crate::render::Job>,
-    plans: Vec<crate::render::Plan>,
+    jobs: Vec<Job>,
+    plans: Vec<Plan>,
     warnings: Diagnostics,
     /// Source path → the entry it became.
     entries: HashMap<PathBuf, Read>,
@@ -260,23 +260,33 @@ impl Session {
         // A document that parsed cleanly and is still a file may have had
         // only its text edited; anything else changes the site's shape.
         let clean = matches!(self.docs.get(path), Some((_, Ok((_, w)))) if w.is_empty());
-        if clean && path.is_file() {
+        let edit = clean && path.is_file();
+        if edit {
             self.edited.insert(path.to_path_buf());
-        } else {
-            self.structural = true;
         }
-        self.docs.retain(|p, _| !p.starts_with(path));
+        self.docs.remove(path);
         let exists = path.exists();
         let Some(files) = &mut self.files else {
+            self.docs.retain(|p, _| !p.starts_with(path));
+            self.structural = true;
             return true;
         };
-        let before = files.len();
-        files.retain(|p| !p.starts_with(path));
-        let removed = files.len() != before;
+        // A folder's files sort right after it, so they are found without
+        // looking at the rest of a large archive.
+        let gone: Vec<PathBuf> = files
+            .range(path.to_path_buf()..)
+            .take_while(|p| p.starts_with(path))
+            .cloned()
+            .collect();
+        for p in &gone {
+            files.remove(p);
+            self.docs.remove(p);
+        }
+        let removed = !gone.is_empty();
         let mut known = removed || tags_file.starts_with(path);
         if path.is_file() {
             // The same list as before: its classification stays valid.
-            if !(removed && files.len() + 1 == before) {
+            if gone != [path] {
                 self.sources = None;
             }
             files.insert(path.to_path_buf());
@@ -299,7 +309,13 @@ impl Session {
         if removed && !exists {
             self.sources = None;
         }
-        known || exists
+        // A temporary file that came and went (an editor's, `sed -i`'s)
+        // changes nothing.
+        let matters = known || exists;
+        if matters && !edit {
+            self.structural = true;
+        }
+        matters
     }
 
     /// Builds the site from what changed since the last call: re-reads what
@@ -307,6 +323,13 @@ impl Session {
     /// output folder (all or nothing). On failure the output stays as the last
     /// good build left it, and the next rebuild tries again.
     pub fn rebuild(&mut self) -> Result<Rebuild, Diagnostics> {
+        // Someone deleted the output folder (or its marker) since the last
+        // build: what it holds is no longer known.
+        if let Some(out) = &self.opts.output
+            && !out.join(output::MARKER).is_file()
+        {
+            self.in_sync = false;
+        }
         let quick = !self.structural && self.in_sync && !self.edited.is_empty();
         if quick && let Some(result) = self.rebuild_edited() {
             self.edited.clear();
@@ -327,8 +350,11 @@ impl Session {
         result
     }
 
-    /// The quick path for edits to documents' text; `None` when the edits
-    /// move something, and a full rebuild is needed.
+    /// The quick path for edits that move nothing (see
+    /// [`Site::replace_release`]); `None` when an edit does, and a full
+    /// rebuild is needed. It swaps the new documents into the kept model and
+    /// re-plans only the jobs that read them, and after a tag edit those that
+    /// read the tags' lists.
     fn rebuild_edited(&mut self) -> Option<Result<Rebuild, Diagnostics>> {
         let started = Instant::now();
         let out = self.opts.output.clone()?;
@@ -336,27 +362,27 @@ impl Session {
         let mut fresh = Vec::new();
         for path in &self.edited {
             let read = *last.entries.get(path)?;
-            let old = match read {
-                Read::Release(i) => &last.site.releases[i].doc,
-                Read::Page(i) => &last.site.pages[i].doc,
+            let source = match read {
+                Read::Release(i) => &last.site.releases[i].doc.source,
+                Read::Page(i) => &last.site.pages[i].doc.source,
             };
-            let (doc, warnings) = parse_file(&old.source).ok()?;
-            if !warnings.is_empty() || doc.front != old.front || doc.links != old.links {
+            let (doc, warnings) = parse_file(source).ok()?;
+            if !warnings.is_empty() {
                 return None;
             }
             fresh.push((read, doc));
         }
-        let staging = match Staging::begin(&out) {
-            Ok(s) => s,
-            Err(e) => return Some(Err(e.into())),
-        };
+        // On `None` from here the model is part-patched; `rebuild` drops it.
+        let mut retagged = TagChanges::default();
         let mut affected = BTreeSet::new();
+        let reads: Vec<Read> = fresh.iter().map(|(read, _)| *read).collect();
         for (read, doc) in fresh {
-            let entry = match read {
-                Read::Release(i) => &mut last.site.releases[i],
-                Read::Page(i) => &mut last.site.pages[i],
-            };
-            entry.doc = Arc::clone(&doc);
+            match read {
+                Read::Release(i) => {
+                    retagged.extend(last.site.replace_release(i, Arc::clone(&doc))?);
+                }
+                Read::Page(i) => last.site.replace_page(i, Arc::clone(&doc))?,
+            }
             self.docs.insert(
                 doc.source.path.clone(),
                 (doc.source.clone(), Ok((doc, Diagnostics::new()))),
@@ -370,42 +396,136 @@ impl Session {
             Arc::clone(&last.templates),
         );
         let fingerprinter = renderer.fingerprinter();
-        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
-        let mut rendered = Vec::new();
-        let mut replanned = Vec::new();
-        for &index in &affected {
-            let job = last.jobs[index];
-            let plan = fingerprinter.plan(job);
-            if plan.fingerprint == last.plans[index].fingerprint {
-                continue;
+        let mut stale = Vec::new();
+        if !retagged.is_empty() {
+            let jobs = renderer.jobs();
+            if jobs != last.jobs {
+                // A tag list gained or lost a page: line the kept plans up with
+                // the new jobs. New jobs have no plan yet and are rendered.
+                let mut kept: HashMap<Job, Plan> = last
+                    .jobs
+                    .iter()
+                    .copied()
+                    .zip(last.plans.drain(..))
+                    .collect();
+                let mut plans = Vec::with_capacity(jobs.len());
+                for &job in &jobs {
+                    plans.push(match kept.remove(&job) {
+                        Some(plan) => plan,
+                        None => {
+                            let plan = fingerprinter.plan(job);
+                            if self.previous.contains_key(&plan.path) {
+                                // Another file already has this path; the full
+                                // build reports the clash.
+                                return None;
+                            }
+                            Plan {
+                                fingerprint: None,
+                                ..plan
+                            }
+                        }
+                    });
+                }
+                stale.extend(kept.into_values().map(|p| p.path));
+                last.jobs = jobs;
+                last.plans = plans;
+                last.readers = readers(&last.plans);
+                affected.clear();
+                for read in &reads {
+                    affected.extend(last.readers.get(read).into_iter().flatten().copied());
+                }
             }
-            let outcome = renderer
-                .render(job)
-                .and_then(|page| staging.put(&plan.path, &page.bytes));
-            match outcome {
-                Ok(outcome) => {
-                    tally(&mut counts, job.language(&last.site), outcome);
-                    rendered.push(plan.path.clone());
+            affected.extend(
+                last.jobs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, job)| job.reads_tag_lists(&last.site, &retagged))
+                    .map(|(k, _)| k),
+            );
+        }
+        log::debug!(
+            "{} edit(s) patched in, {} jobs to re-plan, after {:?}",
+            reads.len(),
+            affected.len(),
+            started.elapsed()
+        );
+        // Few files: render them all, and only then touch the output.
+        let (jobs, plans) = (&last.jobs, &last.plans);
+        let results: Vec<Replanned> = affected
+            .par_iter()
+            .map(|&index| {
+                let job = jobs[index];
+                let plan = fingerprinter.plan(job);
+                if plan.fingerprint.is_some() && plan.fingerprint == plans[index].fingerprint {
+                    return (index, plan, None);
+                }
+                let t = Instant::now();
+                let page = renderer.render(job);
+                log::trace!("{} in {:?}", plan.path, t.elapsed());
+                (index, plan, Some(page))
+            })
+            .collect();
+        let mut pages = Vec::new();
+        let mut replanned = Vec::new();
+        let mut problems = Diagnostics::new();
+        for (index, plan, page) in results {
+            match page {
+                None if plan.reads == plans[index].reads => {}
+                None => replanned.push((index, plan)),
+                Some(Ok(page)) => {
+                    pages.push((index, page));
                     replanned.push((index, plan));
                 }
-                Err(d) => {
-                    staging.abort();
-                    let mut problems = Diagnostics::from(d);
-                    problems.extend(last.warnings.clone());
-                    return Some(Err(problems));
-                }
+                Some(Err(d)) => problems.push(d),
             }
         }
+        if problems.has_errors() {
+            problems.extend(last.warnings.clone());
+            return Some(Err(problems));
+        }
+        log::debug!("rendered after {:?}", started.elapsed());
         drop(fingerprinter);
         drop(renderer);
-        if let Err(e) = staging.commit_changes(&[]) {
-            self.in_sync = false;
-            return Some(Err(e.into()));
+        let files: Vec<(&str, &[u8])> = pages
+            .iter()
+            .map(|(_, page)| (page.path.as_str(), page.bytes.as_slice()))
+            .collect();
+        let stale_refs: Vec<&String> = stale.iter().collect();
+        let outcomes = match output::update_in_place(&out, &files, &stale_refs) {
+            Some(Ok(outcomes)) => outcomes,
+            Some(Err(e)) => {
+                self.in_sync = false;
+                return Some(Err(e));
+            }
+            None => {
+                // The output folder is gone or not ours: compare everything.
+                self.in_sync = false;
+                return None;
+            }
+        };
+        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
+        let mut rendered = Vec::new();
+        for ((index, page), outcome) in pages.iter().zip(outcomes) {
+            tally(&mut counts, last.jobs[*index].language(&last.site), outcome);
+            rendered.push(page.path.clone());
         }
-        let last = self.last.as_mut()?;
+        for path in &stale {
+            self.previous.remove(path);
+        }
         for (index, plan) in replanned {
             self.previous.insert(plan.path.clone(), plan.fingerprint);
-            last.plans[index] = plan;
+            let old = std::mem::replace(&mut last.plans[index], plan);
+            let new = &last.plans[index].reads;
+            if &old.reads != new {
+                for read in &old.reads {
+                    if let Some(jobs) = last.readers.get_mut(read) {
+                        jobs.retain(|&j| j != index);
+                    }
+                }
+                for &read in new {
+                    last.readers.entry(read).or_default().push(index);
+                }
+            }
         }
         rendered.sort();
         Some(Ok(Rebuild {
@@ -415,7 +535,7 @@ impl Session {
                 elapsed: started.elapsed(),
             },
             rendered,
-            removed: 0,
+            removed: stale.len(),
         }))
     }
 
@@ -694,8 +814,8 @@ impl Last {
         site: Site,
         i18n: Arc<I18n>,
         templates: Arc<TemplateSet>,
-        jobs: Vec<crate::render::Job>,
-        plans: Vec<crate::render::Plan>,
+        jobs: Vec<Job>,
+        plans: Vec<Plan>,
         warnings: Diagnostics,
     ) -> Last {
         let mut entries = HashMap::new();
@@ -705,12 +825,7 @@ impl Last {
         for (i, entry) in site.pages.iter().enumerate() {
             entries.insert(entry.doc.source.path.clone(), Read::Page(i));
         }
-        let mut readers: HashMap<Read, Vec<usize>> = HashMap::new();
-        for (index, plan) in plans.iter().enumerate() {
-            for &read in &plan.reads {
-                readers.entry(read).or_default().push(index);
-            }
-        }
+        let readers = readers(&plans);
         Last {
             site,
             i18n,
@@ -740,6 +855,21 @@ struct Handled<'a> {
     lang: Option<&'a str>,
     outcome: WriteOutcome,
     rendered: bool,
+}
+
+/// A job of the quick path: its index, its new plan, and its page unless the
+/// plan showed nothing changed.
+type Replanned = (usize, Plan, Option<Result<Rendered, Diagnostic>>);
+
+/// Entry → the jobs (indices into `plans`) that read its text.
+fn readers(plans: &[Plan]) -> HashMap<Read, Vec<usize>> {
+    let mut readers: HashMap<Read, Vec<usize>> = HashMap::new();
+    for (index, plan) in plans.iter().enumerate() {
+        for &read in &plan.reads {
+            readers.entry(read).or_default().push(index);
+        }
+    }
+    readers
 }
 
 fn parse_file(doc: &SourceDoc) -> Parsed {

@@ -28,7 +28,7 @@ pub use templates::TemplateSet;
 use views::*;
 
 /// One file of the output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Job {
     /// `/index.html`: the language chooser (or the default home at the root).
     Root,

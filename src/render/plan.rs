@@ -12,7 +12,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::OnceLock;
 
 use super::{Job, Renderer};
-use crate::site::{Entry, Group, ListItem, Listing, output_path, paginated};
+use crate::site::{Entry, Group, ListItem, Listing, Site, TagChanges, output_path, paginated};
 
 /// One output file of a build: where it goes and what it depends on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +42,8 @@ pub struct Fingerprinter<'r, 's> {
     global: u64,
     /// Per language (site order): `global`, the bundles, the menu.
     common: Vec<u64>,
+    /// Per language (site order): registered tags it has no list for.
+    unlisted: Vec<Vec<&'s str>>,
     structure: OnceLock<u64>,
 }
 
@@ -74,10 +76,23 @@ impl<'s> Renderer<'s> {
                 h.finish()
             })
             .collect();
+        let unlisted = site
+            .config
+            .languages
+            .iter()
+            .map(|l| {
+                let lists = &site.tag_lists[&l.code];
+                site.tags
+                    .keys()
+                    .filter(|key| lists.binary_search_by(|x| x.key.as_str().cmp(key)).is_err())
+                    .collect()
+            })
+            .collect();
         Fingerprinter {
             r: self,
             global,
             common,
+            unlisted,
             structure: OnceLock::new(),
         }
     }
@@ -105,7 +120,7 @@ impl Fingerprinter<'_, '_> {
                 self.page(&mut h, l, "home.html");
                 let items = &site.lists[code(l)];
                 for item in items.iter().take(site.config.home_releases) {
-                    self.summary(&mut h, &mut reads, item, code(l));
+                    self.summary(&mut h, &mut reads, item, l);
                 }
                 items.len().hash(&mut h);
                 self.years(&mut h, code(l));
@@ -116,7 +131,7 @@ impl Fingerprinter<'_, '_> {
                 for other in &site.config.languages {
                     site.list_pages(&other.code).hash(&mut h);
                 }
-                self.listing(&mut h, &mut reads, code(l), &site.lists[code(l)], n);
+                self.listing(&mut h, &mut reads, l, &site.lists[code(l)], n);
                 self.years(&mut h, code(l));
                 output_path(&paginated(&urls.releases_list(code(l), 1), n))
             }
@@ -126,7 +141,7 @@ impl Fingerprinter<'_, '_> {
                 self.page(&mut h, l, "release.html");
                 self.entry(&mut h, entry, &site.release_groups, &site.releases, i);
                 reads.push(Read::Release(i));
-                self.tags(&mut h, entry, entry.lang());
+                self.tags(&mut h, entry, l);
                 output_path(&entry.path)
             }
             Job::Page(i) => {
@@ -178,7 +193,7 @@ impl Fingerprinter<'_, '_> {
                 self.page(&mut h, l, "tag.html");
                 listing.key.hash(&mut h);
                 self.listing_languages(&mut h, &site.tag_lists, &listing.key);
-                self.listing(&mut h, &mut reads, code(l), &listing.items, n);
+                self.listing(&mut h, &mut reads, l, &listing.items, n);
                 output_path(&paginated(&urls.tag(code(l), &listing.key, 1), n))
             }
             Job::Year(l, y, n) => {
@@ -186,7 +201,7 @@ impl Fingerprinter<'_, '_> {
                 self.page(&mut h, l, "year.html");
                 listing.key.hash(&mut h);
                 self.listing_languages(&mut h, &site.year_lists, &listing.key);
-                self.listing(&mut h, &mut reads, code(l), &listing.items, n);
+                self.listing(&mut h, &mut reads, l, &listing.items, n);
                 self.years(&mut h, code(l));
                 output_path(&paginated(&urls.year(code(l), listing.key, 1), n))
             }
@@ -251,25 +266,22 @@ impl Fingerprinter<'_, '_> {
     }
 
     /// A release's tags: their labels come with the registry, their links
-    /// depend on whether the language lists the tag.
-    fn tags(&self, h: &mut DefaultHasher, entry: &Entry, lang: &str) {
-        let lists = &self.r.site.tag_lists[lang];
+    /// depend on whether the language (`l`) lists the tag.
+    fn tags(&self, h: &mut DefaultHasher, entry: &Entry, l: usize) {
+        // Usually every tag is listed, and there is nothing to look up.
+        let unlisted = &self.unlisted[l];
         for key in &entry.doc.front.tags {
-            (
-                key,
-                lists.binary_search_by(|l| l.key.as_str().cmp(key)).is_ok(),
-            )
-                .hash(h);
+            (key, !unlisted.contains(&key.as_str())).hash(h);
         }
     }
 
-    /// One line of a list, as [`Renderer::summary`] reads it.
-    fn summary(&self, h: &mut DefaultHasher, reads: &mut Vec<Read>, item: &ListItem, lang: &str) {
+    /// One line of a list in language `l`, as [`Renderer::summary`] reads it.
+    fn summary(&self, h: &mut DefaultHasher, reads: &mut Vec<Read>, item: &ListItem, l: usize) {
         let site = self.r.site;
         let entry = &site.releases[item.entry];
         reads.push(Read::Release(item.entry));
         (entry.doc.hash, &entry.path, item.translated).hash(h);
-        self.tags(h, entry, lang);
+        self.tags(h, entry, l);
         if !item.translated {
             for (code, i) in site.translations(&site.release_groups, entry) {
                 (code, &site.releases[i].path).hash(h);
@@ -277,19 +289,20 @@ impl Fingerprinter<'_, '_> {
         }
     }
 
-    /// Page `n` of a paginated list: its lines and its paginator.
+    /// Page `n` of a paginated list in language `l`: its lines and its
+    /// paginator.
     fn listing(
         &self,
         h: &mut DefaultHasher,
         reads: &mut Vec<Read>,
-        lang: &str,
+        l: usize,
         items: &[ListItem],
         n: usize,
     ) {
         let per_page = self.r.site.config.pagination;
         (n, items.len()).hash(h);
         for item in items.iter().skip((n - 1) * per_page).take(per_page) {
-            self.summary(h, reads, item, lang);
+            self.summary(h, reads, item, l);
         }
     }
 
@@ -362,6 +375,48 @@ impl Fingerprinter<'_, '_> {
             }
             h.finish()
         })
+    }
+}
+
+impl Job {
+    /// Whether the job's plan reads one of the tag lists in `changes` (which
+    /// releases it holds, or how many pages it has). Pages that show a
+    /// release's tags read only whether a language has a list for the tag at
+    /// all, which [`crate::site::Site::replace_release`] never changes.
+    /// Mirrors the arms of [`Fingerprinter::plan`] that read
+    /// `Site::tag_lists`; watch mode re-plans these jobs after a tag edit.
+    pub fn reads_tag_lists(self, site: &Site, changes: &TagChanges) -> bool {
+        let code = |l: usize| site.config.languages[l].code.as_str();
+        let list = |l: usize, t: usize| {
+            let key = &site.tag_lists[code(l)][t].key;
+            changes
+                .lists
+                .iter()
+                .any(|(lang, k)| lang == code(l) && k == key)
+        };
+        match self {
+            // Every list's length, in its language.
+            Job::TagIndex(l) => changes.lists.iter().any(|(lang, _)| lang == code(l)),
+            // Every list's page count.
+            Job::Sitemap(_) => !changes.pages.is_empty(),
+            // Its list, and the page counts of the same tag in every language.
+            Job::Tag(l, t, _) => {
+                list(l, t) || changes.pages.contains(&site.tag_lists[code(l)][t].key)
+            }
+            Job::TagFeed(l, t) => list(l, t),
+            Job::Root
+            | Job::Home(_)
+            | Job::List(..)
+            | Job::Release(_)
+            | Job::Page(_)
+            | Job::NotFound(_)
+            | Job::Alias(_)
+            | Job::Asset(_)
+            | Job::Static(_)
+            | Job::Year(..)
+            | Job::Feed(_)
+            | Job::Robots => false,
+        }
     }
 }
 

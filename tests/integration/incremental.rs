@@ -345,6 +345,14 @@ proptest! {
     }
 }
 
+/// How the site's output differs from a clean build of its files.
+fn against_clean_build(site: &Site) -> Vec<String> {
+    let clean_dir = tempfile::tempdir().unwrap();
+    let clean_out = clean_dir.path().join("public");
+    pressroom::build(&options(site.root(), clean_out.clone())).unwrap();
+    differences(&site.tree(), &tree(&clean_out))
+}
+
 /// A session over the basic fixture after its first build.
 fn started() -> (Site, Session) {
     let site = Site::fixture("basic");
@@ -532,4 +540,75 @@ fn editor_files_and_the_output_folder_are_not_changes() {
             path.display()
         );
     }
+}
+
+#[test]
+fn a_deleted_output_folder_is_written_whole_again() {
+    let (site, mut session) = started();
+    std::fs::remove_dir_all(site.public()).unwrap();
+    let rel = "content/releases/2015/forum.en.md";
+    let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
+    site.write(rel, text.replace("ASTANA", "ASTANA, once more"));
+    session.invalidate(&[site.root().join(rel)]);
+    session.rebuild().unwrap();
+    assert_eq!(against_clean_build(&site), Vec::<String>::new());
+    // The same after a change that takes the full path.
+    std::fs::remove_dir_all(site.public()).unwrap();
+    let new = "content/releases/2015/added.en.md";
+    site.write(new, "---\ntitle: Added\ndate: 2015-03-03\n---\n\nText.\n");
+    session.invalidate(&[site.root().join(new)]);
+    session.rebuild().unwrap();
+    assert_eq!(against_clean_build(&site), Vec::<String>::new());
+}
+
+#[test]
+fn a_tag_edit_renders_the_tag_pages_and_removes_pages_a_list_no_longer_needs() {
+    let (site, mut session) = started();
+    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        config.replace("pagination: 2", "pagination: 1"),
+    );
+    session.invalidate(&[site.root().join("site.yaml")]);
+    session.rebuild().unwrap();
+    let rel = "content/releases/2015/forum.en.md";
+    let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
+    let edited = text.replace("tags: [probation, prison-reform]", "tags: [probation]");
+    assert_ne!(edited, text, "the fixture's tags line changed");
+    assert!(
+        site.public()
+            .join("en/tags/prison-reform/page/2/index.html")
+            .is_file()
+    );
+    site.write(rel, &edited);
+    session.invalidate(&[site.root().join(rel)]);
+    let rebuild = session.rebuild().unwrap();
+    assert!(
+        rebuild
+            .rendered
+            .contains(&"en/tags/prison-reform/index.html".to_owned()),
+        "{:?}",
+        rebuild.rendered
+    );
+    assert!(
+        !rebuild
+            .rendered
+            .iter()
+            .any(|p| p.starts_with("ru/releases/"))
+    );
+    assert_eq!(rebuild.removed, 1);
+    assert!(!site.public().join("en/tags/prison-reform/page/2").exists());
+    // The Russian list keeps two pages; its second no longer has an English
+    // counterpart to switch to.
+    assert!(
+        rebuild
+            .rendered
+            .contains(&"ru/tags/prison-reform/page/2/index.html".to_owned())
+    );
+    assert_eq!(against_clean_build(&site), Vec::<String>::new());
+    // Giving the tag back brings the page back.
+    site.write(rel, &text);
+    session.invalidate(&[site.root().join(rel)]);
+    session.rebuild().unwrap();
+    assert_eq!(against_clean_build(&site), Vec::<String>::new());
 }

@@ -158,7 +158,9 @@ echo "Disk floor: cp -r of the N=$largest output ($size MiB in $count files) tak
 # Edit latency needs `pressroom watch`, which this build may not have.
 if "$bin" watch --help >/dev/null 2>&1; then
     say "==> edit latency on corpus-$largest"
-    python3 bench/edit_latency.py --bin "$bin" --corpus "$work/corpus-$largest" --work "$work"
+    for release in oldest newest; do
+        python3 bench/edit_latency.py --bin "$bin" --corpus "$work/corpus-$largest" --work "$work" --release "$release"
+    done
 else
     echo "Edit latency: skipped, this build has no \`pressroom watch\`."
 fi

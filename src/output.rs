@@ -93,19 +93,9 @@ impl Staging {
     /// Stages `bytes` for `rel` unless the output already has them. Safe to
     /// call from many threads for different paths.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<WriteOutcome, Diagnostic> {
-        let rel_path = safe_relative(rel).ok_or_else(|| {
-            Diagnostic::error(rel, 1, 1, "refusing to write outside the output folder").with_help(
-                "this path comes from a slug or alias; use plain path segments without `..`",
-            )
-        })?;
-        if !self.fresh {
-            let target = self.out.join(&rel_path);
-            // The size alone tells most changed files apart without reading them.
-            let same_size = std::fs::metadata(&target)
-                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-            if same_size && std::fs::read(&target).is_ok_and(|existing| existing == bytes) {
-                return Ok(WriteOutcome::Unchanged);
-            }
+        let rel_path = output_relative(rel)?;
+        if !self.fresh && holds(&self.out.join(&rel_path), bytes) {
+            return Ok(WriteOutcome::Unchanged);
         }
         let staged = self.staging.join(&rel_path);
         if let Some(parent) = staged.parent() {
@@ -226,14 +216,8 @@ pub fn update_in_place(
 }
 
 fn overwrite_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<WriteOutcome, Diagnostic> {
-    let rel_path = safe_relative(rel).ok_or_else(|| {
-        Diagnostic::error(rel, 1, 1, "refusing to write outside the output folder")
-            .with_help("this path comes from a slug or alias; use plain path segments without `..`")
-    })?;
-    let target = out.join(&rel_path);
-    let same_size =
-        std::fs::metadata(&target).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-    if same_size && std::fs::read(&target).is_ok_and(|existing| existing == bytes) {
+    let target = out.join(output_relative(rel)?);
+    if holds(&target, bytes) {
         return Ok(WriteOutcome::Unchanged);
     }
     let parent = target.parent().unwrap_or(out);
@@ -281,6 +265,23 @@ fn remove_stale(out: &Path, stale: &[&String]) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+/// Whether the file at `target` already holds exactly `bytes`.
+fn holds(target: &Path, bytes: &[u8]) -> bool {
+    // The size alone tells most changed files apart without reading them.
+    let same_size =
+        std::fs::metadata(target).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    same_size && std::fs::read(target).is_ok_and(|existing| existing == bytes)
+}
+
+/// A rendered file's path inside the output folder, or the error for one
+/// that would land outside it.
+fn output_relative(rel: &str) -> Result<PathBuf, Diagnostic> {
+    safe_relative(rel).ok_or_else(|| {
+        Diagnostic::error(rel, 1, 1, "refusing to write outside the output folder")
+            .with_help("this path comes from a slug or alias; use plain path segments without `..`")
+    })
 }
 
 /// `rel` as a relative path of plain segments, or `None` if it could escape.

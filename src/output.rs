@@ -432,6 +432,50 @@ mod tests {
     }
 
     #[test]
+    fn in_place_updates_cut_shorter_files_and_leave_unchanged_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::begin(&out).unwrap();
+        s.put("a.html", b"a long first version").unwrap();
+        s.put("b.html", b"B").unwrap();
+        s.put("old/deep/x.html", b"X").unwrap();
+        s.commit(&set(&["a.html", "b.html", "old/deep/x.html"]))
+            .unwrap();
+        let old = SystemTime::now() - Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(out.join("b.html"))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+
+        let stale = "old/deep/x.html".to_owned();
+        let files: [(&str, &[u8]); 3] = [
+            ("a.html", b"short"),
+            ("b.html", b"B"),
+            ("new/c/index.html", b"C"),
+        ];
+        let outcomes = update_in_place(&out, &files, &[&stale]).unwrap().unwrap();
+        assert_eq!(
+            outcomes,
+            [
+                WriteOutcome::Written,
+                WriteOutcome::Unchanged,
+                WriteOutcome::Written
+            ]
+        );
+        assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"short");
+        assert_eq!(std::fs::read(out.join("new/c/index.html")).unwrap(), b"C");
+        let b = std::fs::metadata(out.join("b.html")).unwrap();
+        assert_eq!(b.modified().unwrap(), old);
+        assert!(!out.join("old").exists());
+
+        // A folder pressroom does not own is left to a full build.
+        std::fs::remove_file(out.join(MARKER)).unwrap();
+        assert!(update_in_place(&out, &files, &[]).is_none());
+    }
+
+    #[test]
     fn abort_leaves_the_output_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");

@@ -352,20 +352,18 @@ impl Site {
         {
             return None;
         }
-        let changed: BTreeSet<String> = {
-            let count = |tags: &[String], key: &str| tags.iter().filter(|t| *t == key).count();
-            old.front
-                .tags
-                .iter()
-                .chain(&doc.front.tags)
-                .filter(|k| count(&old.front.tags, k) != count(&doc.front.tags, k))
-                .cloned()
-                .collect()
-        };
+        let mentions = |tags: &[String], key: &str| tags.iter().filter(|t| *t == key).count();
+        let changed: BTreeSet<String> = old
+            .front
+            .tags
+            .iter()
+            .chain(&doc.front.tags)
+            .filter(|k| mentions(&old.front.tags, k) != mentions(&doc.front.tags, k))
+            .cloned()
+            .collect();
         // Work out every new list before touching the model. Only lines that
         // show this release change; each sits where the releases list has it.
         let rank = self.list_rank(index);
-        let mentions = |key: &str| doc.front.tags.iter().filter(|t| *t == key).count();
         let per_page = self.config.pagination;
         let mut updates = Vec::new();
         let mut changes = TagChanges::default();
@@ -385,7 +383,10 @@ impl Site {
                 new.retain(|item| item.entry != index);
                 let at = new.partition_point(|item| self.list_rank(item.entry) < rank);
                 // Once per mention, as `build` makes them.
-                new.splice(at..at, std::iter::repeat_n(line, mentions(key)));
+                new.splice(
+                    at..at,
+                    std::iter::repeat_n(line, mentions(&doc.front.tags, key)),
+                );
                 match found {
                     Ok(k) if new == listings[k].items => {}
                     Ok(k) if !new.is_empty() => {

@@ -48,17 +48,17 @@ pub struct Session {
     in_sync: bool,
     /// The last good build, for edits that move nothing (see [`Last`]).
     last: Option<Last>,
-    /// Documents whose text changed since the last rebuild…
+    /// Documents edited since the last rebuild (the quick path's candidates)…
     edited: BTreeSet<PathBuf>,
     /// …unless anything else changed too.
     structural: bool,
 }
 
-/// What the last good build made, kept so that an edit to a document's body
-/// that leaves its front matter and links alone can skip the walk, the model
-/// and the planning of every job: the model after such an edit is the same
-/// except for that document's text, so only the jobs that read the text
-/// (recorded in their [`Plan::reads`]) can change.
+/// What the last good build made, kept so that an edit that moves nothing
+/// (see [`Site::replace_release`]) can skip the walk, the model and the
+/// planning of every job: the model after such an edit is the same except for
+/// that document and the tag lists it is on, so only the jobs that read the
+/// document (recorded in their [`Plan::reads`]) or those lists can change.
 struct Last {
     site: Site,
     i18n: Arc<I18n>,
@@ -68,15 +68,15 @@ struct Last {
     warnings: Diagnostics,
     /// Source path → the entry it became.
     entries: HashMap<PathBuf, Read>,
-    /// Entry → the jobs that read its text.
+    /// Entry → the jobs that read it.
     readers: HashMap<Read, Vec<usize>>,
 }
 
 /// What one rebuild did, beyond [`BuildReport`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rebuild {
-    /// Files written, unchanged, per language. On the quick path (text
-    /// edits) it counts only the files that were rendered.
+    /// Files written, unchanged, per language. On the quick path (edits that
+    /// move nothing) it counts only the files that were rendered.
     pub report: BuildReport,
     /// Output paths of the jobs rendered, sorted (the others' inputs had not
     /// changed, so they were not rendered at all).
@@ -861,7 +861,7 @@ struct Handled<'a> {
 /// plan showed nothing changed.
 type Replanned = (usize, Plan, Option<Result<Rendered, Diagnostic>>);
 
-/// Entry → the jobs (indices into `plans`) that read its text.
+/// Entry → the jobs (indices into `plans`) that read it.
 fn readers(plans: &[Plan]) -> HashMap<Read, Vec<usize>> {
     let mut readers: HashMap<Read, Vec<usize>> = HashMap::new();
     for (index, plan) in plans.iter().enumerate() {

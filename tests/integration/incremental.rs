@@ -353,6 +353,14 @@ fn against_clean_build(site: &Site) -> Vec<String> {
     differences(&site.tree(), &tree(&clean_out))
 }
 
+/// Replaces `from` with `to` in the site's file `rel` and tells the session.
+fn replace_in(site: &Site, session: &mut Session, rel: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
+    assert!(text.contains(from), "{rel} has no `{from}`");
+    site.write(rel, text.replace(from, to));
+    session.invalidate(&[site.root().join(rel)]);
+}
+
 /// A session over the basic fixture after its first build.
 fn started() -> (Site, Session) {
     let site = Site::fixture("basic");
@@ -372,13 +380,13 @@ fn nothing_changed_renders_nothing() {
 #[test]
 fn a_body_edit_renders_the_release_and_the_pages_that_show_it() {
     let (site, mut session) = started();
-    let rel = "content/releases/2015/forum.en.md";
-    let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
-    site.write(
-        rel,
-        text.replace("ASTANA forum text", "ASTANA forum text, edited"),
+    replace_in(
+        &site,
+        &mut session,
+        "content/releases/2015/forum.en.md",
+        "ASTANA forum text",
+        "ASTANA forum text, edited",
     );
-    session.invalidate(&[site.root().join(rel)]);
     let rebuild = session.rebuild().unwrap();
     // The page and the feeds that carry its full text; lists show only the
     // summary, which comes from front matter here, yet their inputs include
@@ -411,13 +419,13 @@ fn a_body_edit_renders_the_release_and_the_pages_that_show_it() {
 #[test]
 fn a_title_edit_reaches_lists_but_not_translations_bodies() {
     let (site, mut session) = started();
-    let rel = "content/releases/2015/forum.en.md";
-    let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
-    site.write(
-        rel,
-        text.replace("Forum on re-socialization", "Forum, renamed"),
+    replace_in(
+        &site,
+        &mut session,
+        "content/releases/2015/forum.en.md",
+        "Forum on re-socialization",
+        "Forum, renamed",
     );
-    session.invalidate(&[site.root().join(rel)]);
     let rebuild = session.rebuild().unwrap();
     assert!(rebuild.rendered.contains(&"en/index.html".to_owned()));
     assert!(
@@ -512,9 +520,7 @@ fn untouched_files_keep_their_modification_time() {
     let other = site.public().join("en/releases/2011/conference/index.html");
     let before = std::fs::metadata(&other).unwrap().modified().unwrap();
     let rel = "content/releases/2015/forum.en.md";
-    let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
-    site.write(rel, text.replace("ASTANA", "ASTANA, later"));
-    session.invalidate(&[site.root().join(rel)]);
+    replace_in(&site, &mut session, rel, "ASTANA", "ASTANA, later");
     session.rebuild().unwrap();
     assert_eq!(
         std::fs::metadata(&other).unwrap().modified().unwrap(),
@@ -547,9 +553,7 @@ fn a_deleted_output_folder_is_written_whole_again() {
     let (site, mut session) = started();
     std::fs::remove_dir_all(site.public()).unwrap();
     let rel = "content/releases/2015/forum.en.md";
-    let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
-    site.write(rel, text.replace("ASTANA", "ASTANA, once more"));
-    session.invalidate(&[site.root().join(rel)]);
+    replace_in(&site, &mut session, rel, "ASTANA", "ASTANA, once more");
     session.rebuild().unwrap();
     assert_eq!(against_clean_build(&site), Vec::<String>::new());
     // The same after a change that takes the full path.
@@ -564,24 +568,22 @@ fn a_deleted_output_folder_is_written_whole_again() {
 #[test]
 fn a_tag_edit_renders_the_tag_pages_and_removes_pages_a_list_no_longer_needs() {
     let (site, mut session) = started();
-    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
-    site.write(
+    replace_in(
+        &site,
+        &mut session,
         "site.yaml",
-        config.replace("pagination: 2", "pagination: 1"),
+        "pagination: 2",
+        "pagination: 1",
     );
-    session.invalidate(&[site.root().join("site.yaml")]);
     session.rebuild().unwrap();
     let rel = "content/releases/2015/forum.en.md";
-    let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
-    let edited = text.replace("tags: [probation, prison-reform]", "tags: [probation]");
-    assert_ne!(edited, text, "the fixture's tags line changed");
+    let (both, one) = ("tags: [probation, prison-reform]", "tags: [probation]");
     assert!(
         site.public()
             .join("en/tags/prison-reform/page/2/index.html")
             .is_file()
     );
-    site.write(rel, &edited);
-    session.invalidate(&[site.root().join(rel)]);
+    replace_in(&site, &mut session, rel, both, one);
     let rebuild = session.rebuild().unwrap();
     assert!(
         rebuild
@@ -607,8 +609,7 @@ fn a_tag_edit_renders_the_tag_pages_and_removes_pages_a_list_no_longer_needs() {
     );
     assert_eq!(against_clean_build(&site), Vec::<String>::new());
     // Giving the tag back brings the page back.
-    site.write(rel, &text);
-    session.invalidate(&[site.root().join(rel)]);
+    replace_in(&site, &mut session, rel, one, both);
     session.rebuild().unwrap();
     assert_eq!(against_clean_build(&site), Vec::<String>::new());
 }

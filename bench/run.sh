@@ -29,10 +29,10 @@ done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "RUNS=\`$runs\` is not a positive number"
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing; install it with: apt-get install -y time"
 
-say "==> cargo build --release --bins"
+say "==> cargo build --release --bin pressroom --example pressroom-corpus"
 # Cargo names the executables it built (or found fresh); asking it is the only
 # way to be sure which files belong to this checkout when CARGO_TARGET_DIR is set.
-executables=$(cargo build --release --bins --message-format=json-render-diagnostics |
+executables=$(cargo build --release --bin pressroom --example pressroom-corpus --message-format=json-render-diagnostics |
     sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')
 pressroom_exe=$(grep '/pressroom$' <<<"$executables") || die "cargo built no pressroom binary"
 corpus_exe=$(grep '/pressroom-corpus$' <<<"$executables") || die "cargo built no pressroom-corpus binary"

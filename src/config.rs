@@ -12,8 +12,8 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::fs;
-use crate::yaml;
+use crate::document::yaml;
+use crate::util::fs;
 
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.yaml";

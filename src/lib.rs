@@ -5,35 +5,33 @@
 //!
 //! 1. [`config`]: `site.yaml` → [`config::SiteConfig`]
 //! 2. [`source`]: the content folder → sorted source files
-//! 3. [`document`] and [`markdown`]: a file → front matter and body
+//! 3. [`document`] (front matter, [`document::markdown`], [`document::yaml`]):
+//!    a file → front matter and body
 //! 4. [`site`]: documents → the [`site::Site`] model
-//! 5. [`i18n`] and [`render`]: the model → output files as bytes
+//! 5. [`render`] (templates, [`render::i18n`], feeds, sitemap): the model →
+//!    output files as bytes
 //! 6. [`output`]: bytes → the output folder, all or nothing
 //!
 //! [`build`] runs them top to bottom. Every stage reports problems as
 //! [`diagnostics::Diagnostic`]s, all of them at once.
+//!
+//! Around the pipeline: [`live`] reruns it after every change (the session
+//! that caches inputs, `watch` and `serve`); [`commands`] are the other things
+//! the binary does (import, new, coverage, link checking); [`util`] holds the
+//! small helpers every stage uses (file I/O with located errors, slugs).
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod commands;
 pub mod config;
-pub mod coverage;
 pub mod diagnostics;
 pub mod document;
-pub mod fs;
-pub mod i18n;
-pub mod import;
-pub mod linkcheck;
-pub mod markdown;
-pub mod new;
+pub mod live;
 pub mod output;
 pub mod render;
-pub mod serve;
-pub mod session;
 pub mod site;
-pub mod slug;
 pub mod source;
-pub mod watch;
-pub mod yaml;
+pub mod util;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -43,7 +41,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use diagnostics::Diagnostics;
-use i18n::I18n;
+use render::i18n::I18n;
 use site::Site;
 
 /// What a build is asked to do.
@@ -111,9 +109,9 @@ impl BuildReport {
 pub type BuildErrors = Diagnostics;
 
 /// Runs the whole pipeline. With an output folder, the folder is updated only
-/// if everything succeeds. This is a [`session::Session`] that builds once.
+/// if everything succeeds. This is a [`live::session::Session`] that builds once.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildErrors> {
-    session::Session::new(opts.clone())
+    live::session::Session::new(opts.clone())
         .rebuild()
         .map(|r| r.report)
 }
@@ -130,7 +128,7 @@ pub struct Loaded {
 
 /// Stages 1–4 and the bundles of stage 5: everything but rendering.
 pub fn load(opts: &BuildOptions) -> Result<Loaded, Diagnostics> {
-    session::Session::new(opts.clone()).load_model()
+    live::session::Session::new(opts.clone()).load_model()
 }
 
 /// Whether `root` looks like a site (holds `site.yaml`).

@@ -214,7 +214,7 @@ fn absolute(path: &std::path::Path) -> PathBuf {
 }
 
 /// Prints a rebuild's line, its warnings and its errors.
-fn print_pass(pass: &pressroom::watch::Pass, quiet: bool) {
+fn print_pass(pass: &pressroom::live::watch::Pass, quiet: bool) {
     match &pass.result {
         Ok(rebuild) => print_diagnostics(&rebuild.report.warnings, quiet),
         Err(problems) => print_diagnostics(problems, false),
@@ -240,8 +240,8 @@ fn watch(args: BuildArgs) -> ExitCode {
             output.display()
         );
     }
-    let session = pressroom::session::Session::new(opts);
-    match pressroom::watch::run(session, |pass| {
+    let session = pressroom::live::session::Session::new(opts);
+    match pressroom::live::watch::run(session, |pass| {
         print_pass(pass, quiet);
         true
     }) {
@@ -253,7 +253,7 @@ fn watch(args: BuildArgs) -> ExitCode {
 fn serve(args: ServeArgs) -> ExitCode {
     init_logging(&args.site.verbosity);
     let addr = std::net::SocketAddr::new(args.bind, args.port);
-    let bound = match pressroom::serve::bind(addr) {
+    let bound = match pressroom::live::serve::bind(addr) {
         Ok(b) => b,
         Err(e) => return fail(&e.into(), "serve", "nothing is being served"),
     };
@@ -274,14 +274,14 @@ fn serve(args: ServeArgs) -> ExitCode {
             }
         },
     };
-    let base_url = pressroom::serve::local_base_url(bound.addr);
+    let base_url = pressroom::live::serve::local_base_url(bound.addr);
     let output = absolute(&output);
     let mut opts = BuildOptions::new(absolute(&args.site.root), Some(output.clone()));
     opts.drafts = args.drafts;
     opts.embargoed = args.embargoed;
     opts.base_url = Some(base_url.clone());
     let quiet = args.site.verbosity.quiet;
-    let session = pressroom::session::Session::new(opts);
+    let session = pressroom::live::session::Session::new(opts);
     let open = args.open;
     let mut first = true;
     let url = base_url.clone();
@@ -316,7 +316,7 @@ fn import(args: ImportArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let opts = pressroom::import::ImportOptions {
+    let opts = pressroom::commands::import::ImportOptions {
         files: args.files,
         lang: args.lang,
         content_dir: config.content_dir(),
@@ -324,7 +324,7 @@ fn import(args: ImportArgs) -> ExitCode {
         dry_run: args.dry_run,
         tags: args.tags,
     };
-    let report = pressroom::import::run_import(&opts);
+    let report = pressroom::commands::import::run_import(&opts);
     println!("{report}");
     if report.counts().failed > 0 {
         ExitCode::FAILURE
@@ -343,7 +343,7 @@ fn check_links(args: CheckLinksArgs) -> ExitCode {
         },
     };
     let output = args.output.unwrap_or_else(|| args.site.root.join("public"));
-    match pressroom::linkcheck::check(&output, &base_url) {
+    match pressroom::commands::linkcheck::check(&output, &base_url) {
         Ok(report) => {
             println!("{report}");
             if report.broken.is_empty() {
@@ -425,7 +425,7 @@ fn check(args: CheckArgs) -> ExitCode {
         return match pressroom::load(&opts) {
             Ok(loaded) => {
                 print_diagnostics(&loaded.warnings, args.site.verbosity.quiet);
-                let coverage = pressroom::coverage::Coverage::of(&loaded.site);
+                let coverage = pressroom::commands::coverage::Coverage::of(&loaded.site);
                 match args.format {
                     ReportFormat::Text => print!("{coverage}"),
                     ReportFormat::Json => match serde_json::to_string_pretty(&coverage) {
@@ -464,14 +464,14 @@ fn new_release(args: NewReleaseArgs) -> ExitCode {
         Ok(c) => c,
         Err(problems) => return fail(&problems, "new release", "nothing was written"),
     };
-    let new = pressroom::new::NewRelease {
+    let new = pressroom::commands::new::NewRelease {
         title: args.title,
         lang: args.lang,
         date: args
             .date
             .unwrap_or_else(|| chrono::Local::now().date_naive()),
     };
-    match pressroom::new::create_release(&config, &new) {
+    match pressroom::commands::new::create_release(&config, &new) {
         Ok(path) => {
             println!("created {}", path.display());
             ExitCode::SUCCESS

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use pressroom::import::{ImportOptions, ImportReport, Outcome, run_import};
+use pressroom::commands::import::{ImportOptions, ImportReport, Outcome, run_import};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import");
 

@@ -7,6 +7,7 @@
 //! stream them to disk in parallel without ever holding every page in memory.
 
 mod feeds;
+pub mod i18n;
 mod plan;
 mod sitemap;
 mod templates;
@@ -19,8 +20,8 @@ use std::sync::Arc;
 use tera::{Context, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::i18n::I18n;
-use crate::markdown::{self, RenderOptions};
+use crate::document::markdown::{self, RenderOptions};
+use crate::render::i18n::I18n;
 use crate::site::{Entry, Group, ListItem, Site, output_path, paginated};
 pub use plan::{Fingerprinter, Plan, Read};
 use templates::StaticFile;
@@ -732,7 +733,7 @@ fn copy(
 ) -> Result<Rendered, Diagnostic> {
     let display: PathBuf = crate::diagnostics::relative(source, root);
     let bytes =
-        std::fs::read(source).map_err(|e| crate::fs::io_diagnostic(&display, &e, "read"))?;
+        std::fs::read(source).map_err(|e| crate::util::fs::io_diagnostic(&display, &e, "read"))?;
     Ok(Rendered { path, bytes })
 }
 

@@ -17,9 +17,9 @@ use walkdir::WalkDir;
 use super::TemplateFiles;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, relative};
-use crate::fs;
-use crate::i18n::{Arg, I18n};
+use crate::render::i18n::{Arg, I18n};
 use crate::site::Urls;
+use crate::util::fs;
 
 /// A static file to copy to the output root.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,10 +19,10 @@ use chrono::{DateTime, Datelike, Utc};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, closest};
+use crate::document::markdown::LinkRef;
 use crate::document::{Document, FrontMatter};
-use crate::markdown::LinkRef;
-use crate::slug::is_valid_slug;
 use crate::source::{Section, SourceAsset};
+use crate::util::slug::is_valid_slug;
 pub use tags::TagRegistry;
 pub use urls::{Urls, output_path, paginated};
 

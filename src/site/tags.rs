@@ -12,9 +12,9 @@ use serde::Deserialize;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, relative};
-use crate::fs;
-use crate::slug::is_valid_slug;
-use crate::yaml;
+use crate::document::yaml;
+use crate::util::fs;
+use crate::util::slug::is_valid_slug;
 
 /// One registered tag.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

@@ -58,9 +58,11 @@ fn alternates(html: &str) -> Vec<(String, String)> {
 #[test]
 fn every_internal_link_resolves() {
     let (out, _) = build_example();
-    let report =
-        pressroom::linkcheck::check(&out.path().join("public"), "https://pressroom.example.org")
-            .unwrap();
+    let report = pressroom::commands::linkcheck::check(
+        &out.path().join("public"),
+        "https://pressroom.example.org",
+    )
+    .unwrap();
     assert!(report.links > 1000, "{report}");
     assert!(report.broken.is_empty(), "{report}");
 }

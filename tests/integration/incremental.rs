@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use pressroom::session::Session;
+use pressroom::live::session::Session;
 use proptest::prelude::*;
 
 use crate::util::{Site, tree};

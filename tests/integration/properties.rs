@@ -124,15 +124,15 @@ proptest! {
 
     #[test]
     fn any_bytes_decode_or_fail_cleanly(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
-        if let Ok(text) = pressroom::fs::decode_text(bytes, std::path::Path::new("x.md")) {
+        if let Ok(text) = pressroom::util::fs::decode_text(bytes, std::path::Path::new("x.md")) {
             let _ = document::parse(source(), &text);
         }
     }
 
     #[test]
     fn markdown_renders_anything(body in "[\\PC\n]{0,400}", allow_html in prop::bool::ANY) {
-        let opts = pressroom::markdown::RenderOptions { allow_html, smart_punctuation: true, lang: "kk" };
-        let html = pressroom::markdown::render(&body, opts, &|_| None);
+        let opts = pressroom::document::markdown::RenderOptions { allow_html, smart_punctuation: true, lang: "kk" };
+        let html = pressroom::document::markdown::render(&body, opts, &|_| None);
         if !allow_html {
             prop_assert!(!html.contains("<script"));
         }

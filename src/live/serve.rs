@@ -26,13 +26,13 @@ use tokio_stream::wrappers::WatchStream;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::diagnostics::Diagnostic;
-use crate::session::Session;
-use crate::watch::Pass;
+use crate::live::session::Session;
+use crate::live::watch::Pass;
 
 /// Where the live-reload script and its event stream are served.
 pub const LIVE_PREFIX: &str = "/__pressroom";
 
-const LIVE_JS: &str = include_str!("serve/live.js");
+const LIVE_JS: &str = include_str!("live.js");
 
 /// What browsers are told after each rebuild.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +112,7 @@ impl Bound {
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let mut ready = Some(ready_tx);
-            let result = crate::watch::run(session, |pass| {
+            let result = crate::live::watch::run(session, |pass| {
                 on_pass(pass);
                 tx.send_modify(|status| match &pass.result {
                     Ok(_) => {

@@ -34,7 +34,7 @@ use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, line_col, relative};
-use crate::fs;
+use crate::util::fs;
 
 /// Everything locale-specific for one language.
 struct LangData {

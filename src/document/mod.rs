@@ -6,14 +6,16 @@
 //! problem at its line and column in the file. Checks that need the whole site
 //! (duplicate URLs, unknown tags, broken links) belong to the model.
 
+pub mod markdown;
+pub mod yaml;
+
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::{self, LinkRef};
-use crate::slug::is_valid_slug;
 use crate::source::{Section, SourceDoc};
-use crate::yaml;
+use crate::util::slug::is_valid_slug;
+use markdown::LinkRef;
 
 /// Titles longer than this are refused: a title is a headline, and a runaway
 /// paste would otherwise be copied into every list, feed and `<title>`.

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::session::{ChangeKind, Rebuild, Session};
+use crate::live::session::{ChangeKind, Rebuild, Session};
 
 /// How long the file system must stay quiet before a batch is rebuilt.
 pub const QUIET: Duration = Duration::from_millis(10);

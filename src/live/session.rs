@@ -19,8 +19,8 @@ use rayon::prelude::*;
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::{self, Document};
-use crate::i18n::I18n;
 use crate::output::{self, Staging, WriteOutcome};
+use crate::render::i18n::I18n;
 use crate::render::{Job, Plan, Read, Rendered, Renderer, TemplateSet};
 use crate::site::{ModelOptions, Site, TagChanges, TagRegistry};
 use crate::source::{self, Section, SourceDoc};
@@ -873,7 +873,7 @@ fn readers(plans: &[Plan]) -> HashMap<Read, Vec<usize>> {
 }
 
 fn parse_file(doc: &SourceDoc) -> Parsed {
-    let text = crate::fs::read_text(&doc.path, &doc.rel)?;
+    let text = crate::util::fs::read_text(&doc.path, &doc.rel)?;
     document::parse(doc.clone(), &text).map(|(d, w)| (Arc::new(d), w))
 }
 

@@ -24,7 +24,7 @@ pub use parse::{ImportError, Note, ParsedRelease, parse_release_bytes, parse_rel
 pub use render::render_markdown;
 pub use report::{ImportCounts, ImportDiagnostic, ImportEntry, ImportReport, Outcome};
 
-use crate::slug::{is_valid_slug, slugify};
+use crate::util::slug::{is_valid_slug, slugify};
 
 /// What to import, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +110,7 @@ impl Run<'_> {
         }
 
         let bytes =
-            fs::read(source).map_err(|err| crate::fs::io_diagnostic(source, &err, "read"))?;
+            fs::read(source).map_err(|err| crate::util::fs::io_diagnostic(source, &err, "read"))?;
         let mut parsed = parse_release_bytes(&bytes, &opts.lang)
             .map_err(|err| report::error_diagnostic(source, &err))?;
 
@@ -139,7 +139,7 @@ impl Run<'_> {
         let content = render_markdown(&parsed, &opts.tags);
         if !opts.dry_run {
             write_release(&target.path, &content, target.existing)
-                .map_err(|err| crate::fs::io_diagnostic(&target.path, &err, "write"))?;
+                .map_err(|err| crate::util::fs::io_diagnostic(&target.path, &err, "write"))?;
         }
         let path = target.path;
         let replaced = target.existing;

@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, relative};
-use crate::slug::slugify;
+use crate::util::slug::slugify;
 
 /// What to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,9 +62,10 @@ pub fn create_release(config: &SiteConfig, new: &NewRelease) -> Result<PathBuf, 
                 .with_help("edit that file, or choose a different title"),
         );
     }
-    std::fs::create_dir_all(&dir).map_err(|e| crate::fs::io_diagnostic(&display, &e, "create"))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| crate::util::fs::io_diagnostic(&display, &e, "create"))?;
     std::fs::write(&path, front_matter(title, new.date))
-        .map_err(|e| crate::fs::io_diagnostic(&display, &e, "write"))?;
+        .map_err(|e| crate::util::fs::io_diagnostic(&display, &e, "write"))?;
     Ok(path)
 }
 

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::line_col;
-use crate::slug::slugify;
+use crate::util::slug::slugify;
 
 /// How long a derived summary may be, in characters.
 pub const SUMMARY_CHARS: usize = 300;

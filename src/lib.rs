@@ -15,6 +15,9 @@
 //! [`build`] runs them top to bottom. Every stage reports problems as
 //! [`diagnostics::Diagnostic`]s, all of them at once.
 //!
+//! Beside the pipeline, [`search`] is the language analysis (normalisation
+//! and stemming) that the search index will build on.
+//!
 //! Around the pipeline: [`live`] reruns it after every change (the session
 //! that caches inputs, `watch` and `serve`); [`commands`] are the other things
 //! the binary does (import, new, coverage, link checking); [`util`] holds the
@@ -29,6 +32,7 @@ pub mod document;
 pub mod live;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod site;
 pub mod source;
 pub mod util;

@@ -1,0 +1,328 @@
+//! The one normalisation that runs on the text of a release when the index is
+//! built and on the reader's query when they search: words are cut at Unicode
+//! word boundaries and each word is put into one canonical spelling, so that
+//! the same word typed differently is the same key.
+//!
+//! The steps, in order, for every word (see [`normalize_word`]):
+//!
+//! 1. **NFC.** «й» typed as «и» + U+0306, or «ә» as «а» + U+0308, becomes the
+//!    single precomposed letter, whatever keyboard or PDF the text came from.
+//! 2. **Invisible and apostrophe characters.** Soft hyphens and zero-width
+//!    joiners, which PDFs and word processors leave inside words, are removed;
+//!    the typographic apostrophes `’` and `ʼ` become `'`.
+//! 3. **Latin look-alikes inside a Cyrillic word** are folded to Cyrillic
+//!    ([`LOOKALIKES`]): «Kазақстан» with a Latin `K` is «Қазақстан»'s
+//!    neighbour «Казақстан», not a Latin word. The fold only happens when the
+//!    word has a Cyrillic letter *and* every Latin letter in it has a Cyrillic
+//!    twin, so genuinely mixed words (a code, a brand) and all-Latin words
+//!    («cop», «pressroom») are left alone. It runs before lower-casing
+//!    because some twins exist only in capitals (`B`/`В`, `H`/`Н`, `M`/`М`,
+//!    `T`/`Т`), and lower-case `h` is the twin of Kazakh `һ`, not of `н`.
+//! 4. **Lower-casing per language** with ICU4X's full case mapping for the
+//!    page's language (so a Turkish site would get its dotless ı). Capital
+//!    `İ` lowers to `i` + U+0307 outside Turkish and Azerbaijani; the dot is
+//!    dropped, because no language of this archive distinguishes it.
+//!    Kazakh `І`/`і` (U+0406/U+0456) are ordinary Cyrillic letters and lower
+//!    like any other.
+//! 5. **`ё` → `е`.** Russian writes `ё` optionally; readers type `е`. This
+//!    merges the few pairs that differ only there («все»/«всё»), which every
+//!    Russian search engine accepts for the same reason.
+//!
+//! What is deliberately **not** folded: the nine Kazakh letters
+//! (ә ғ қ ң ө ұ ү һ і) are never replaced by the Russian letters people type
+//! for them on a Russian keyboard, because that would merge words a reader
+//! tells apart: «ұн» (flour) and «үн» (voice) would both be «ун», «он» (ten)
+//! and «оң» (right) would be one word, as would «сан» (number) and «сән»
+//! (fashion). Instead [`russian_keyboard_key`] gives a second, looser key,
+//! which the index can use only for a query word that has none of those
+//! letters (the reader could not type them, so could not have meant the
+//! difference either).
+
+use std::borrow::Cow;
+
+use icu::casemap::CaseMapperBorrowed;
+use icu::locale::LanguageIdentifier;
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Latin letters that look like a Cyrillic letter, with that letter: the
+/// table of step 3. Capitals and small letters are listed separately because
+/// the shapes differ (`B` looks like `В`, `b` like nothing). `y`/`Y` go to
+/// `у`/`У`, the letter people mean in both Russian and Kazakh; `h` goes to
+/// Kazakh `һ`, `H` to `Н`; Latin schwa `ə` and barred `ɵ` (on Azerbaijani
+/// and some Kazakh Latin layouts) go to Kazakh `ә` and `ө`; `i`/`I`/`İ` go to
+/// Kazakh/Ukrainian `і`/`І`.
+pub const LOOKALIKES: &[(char, char)] = &[
+    ('a', 'а'),
+    ('c', 'с'),
+    ('e', 'е'),
+    ('h', 'һ'),
+    ('i', 'і'),
+    ('k', 'к'),
+    ('o', 'о'),
+    ('p', 'р'),
+    ('x', 'х'),
+    ('y', 'у'),
+    ('ə', 'ә'),
+    ('ɵ', 'ө'),
+    ('A', 'А'),
+    ('B', 'В'),
+    ('C', 'С'),
+    ('E', 'Е'),
+    ('H', 'Н'),
+    ('I', 'І'),
+    ('İ', 'І'),
+    ('K', 'К'),
+    ('M', 'М'),
+    ('O', 'О'),
+    ('P', 'Р'),
+    ('T', 'Т'),
+    ('X', 'Х'),
+    ('Y', 'У'),
+    ('Ə', 'Ә'),
+    ('Ɵ', 'Ө'),
+];
+
+/// The Kazakh letters and the Russian letter typed for each on a Russian
+/// keyboard: the fold of [`russian_keyboard_key`].
+pub const KAZAKH_SUBSTITUTES: &[(char, char)] = &[
+    ('ә', 'а'),
+    ('ғ', 'г'),
+    ('қ', 'к'),
+    ('ң', 'н'),
+    ('ө', 'о'),
+    ('ұ', 'у'),
+    ('ү', 'у'),
+    ('һ', 'х'),
+    ('і', 'и'),
+];
+
+/// The words of `text` in the language `lang` (a BCP 47 code such as `kk`),
+/// each normalised with [`normalize_word`], in order. Words are cut at
+/// Unicode (UAX #29) word boundaries, so punctuation, spaces and symbols
+/// never become words, a hyphen separates («БҰҰ-ның» is «бұұ», «ның»), and
+/// an apostrophe or a decimal point inside a word does not («Kazakhstan's»,
+/// «4,2»).
+pub fn tokens(lang: &str, text: &str) -> Vec<String> {
+    let text: String = text.nfc().collect();
+    let case = Case::new(lang);
+    text.unicode_words()
+        .map(|word| case.normalize(word))
+        .filter(|word| !word.is_empty())
+        .collect()
+}
+
+/// One word in its canonical spelling for the language `lang`: steps 1–5 of
+/// the module documentation. Used on each word of a query as well as by
+/// [`tokens`].
+pub fn normalize_word(lang: &str, word: &str) -> String {
+    Case::new(lang).normalize(word)
+}
+
+/// The looser key of an already normalised Kazakh word, for a reader typing
+/// on a Russian keyboard: each Kazakh letter is replaced by the Russian one
+/// typed for it ([`KAZAKH_SUBSTITUTES`]), so «Қазақстан» and «Казакстан»
+/// have the same key. Not a normalisation step: it merges real words (see
+/// the module documentation), so it is only for a query word in which
+/// [`has_kazakh_letters`] is false.
+pub fn russian_keyboard_key(word: &str) -> String {
+    word.chars().map(kazakh_substitute).collect()
+}
+
+/// Whether `word` has one of the nine Kazakh-specific letters (either case).
+pub fn has_kazakh_letters(word: &str) -> bool {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .any(|c| kazakh_substitute(c) != c)
+}
+
+/// The Russian letter typed for a Kazakh one; any other letter unchanged.
+pub(crate) fn kazakh_substitute(c: char) -> char {
+    KAZAKH_SUBSTITUTES
+        .iter()
+        .find(|(kazakh, _)| *kazakh == c)
+        .map_or(c, |(_, russian)| *russian)
+}
+
+/// The case mapper with the language it lowers for.
+struct Case {
+    mapper: CaseMapperBorrowed<'static>,
+    langid: LanguageIdentifier,
+}
+
+impl Case {
+    fn new(lang: &str) -> Case {
+        Case {
+            mapper: CaseMapperBorrowed::new(),
+            // An unknown or malformed code lowers with the root rules, which
+            // are right for every language but Turkish, Azerbaijani and
+            // Lithuanian.
+            langid: lang.parse().unwrap_or(LanguageIdentifier::UNKNOWN),
+        }
+    }
+
+    fn normalize(&self, word: &str) -> String {
+        let word: Cow<'_, str> = if unicode_normalization::is_nfc(word) {
+            Cow::Borrowed(word)
+        } else {
+            Cow::Owned(word.nfc().collect())
+        };
+        let cleaned: String = word
+            .chars()
+            .filter(|c| !is_invisible(*c))
+            .map(|c| if matches!(c, '’' | 'ʼ') { '\'' } else { c })
+            .collect();
+        let folded = fold_lookalikes(&cleaned);
+        let lower = self.mapper.lowercase_to_string(&folded, &self.langid);
+        let mut out = String::with_capacity(lower.len());
+        let mut previous = None;
+        for c in lower.chars() {
+            // The dot of a lowered `İ` (and of `İ` folded to `І`, which
+            // lowers to `і` with no dot to add).
+            if c == '\u{307}' && matches!(previous, Some('i' | 'і')) {
+                continue;
+            }
+            let c = if c == 'ё' { 'е' } else { c };
+            out.push(c);
+            previous = Some(c);
+        }
+        if unicode_normalization::is_nfc(&out) {
+            out
+        } else {
+            out.nfc().collect()
+        }
+    }
+}
+
+/// Characters that are invisible inside a word: soft hyphen, zero-width
+/// non-joiner and joiner, word joiner, byte-order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+    )
+}
+
+/// Step 3: Latin look-alikes to Cyrillic, only in a word that has a Cyrillic
+/// letter and no Latin letter without a twin.
+fn fold_lookalikes(word: &str) -> Cow<'_, str> {
+    let has_cyrillic = word.chars().any(is_cyrillic);
+    let has_latin = word.chars().any(is_latin);
+    if !has_cyrillic || !has_latin {
+        return Cow::Borrowed(word);
+    }
+    if word.chars().any(|c| is_latin(c) && twin(c).is_none()) {
+        return Cow::Borrowed(word);
+    }
+    Cow::Owned(word.chars().map(|c| twin(c).unwrap_or(c)).collect())
+}
+
+fn twin(c: char) -> Option<char> {
+    LOOKALIKES
+        .iter()
+        .find(|(latin, _)| *latin == c)
+        .map(|(_, cyrillic)| *cyrillic)
+}
+
+fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{400}'..='\u{4ff}' | '\u{500}'..='\u{52f}')
+}
+
+/// Latin letters: ASCII, Latin-1 and the Latin Extended blocks, where the
+/// look-alikes live (`ə` and `ɵ` are in IPA Extensions).
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || (matches!(c, '\u{c0}'..='\u{24f}' | '\u{250}'..='\u{2af}' | '\u{1e00}'..='\u{1eff}')
+            && c.is_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfd_and_nfc_input_give_the_same_word() {
+        // «әй» with ә as а + U+0308 and й as и + U+0306.
+        let nfd = "\u{410}\u{308}\u{418}\u{306}";
+        let nfc = "Ӓ\u{419}";
+        assert_ne!(nfd, nfc);
+        assert_eq!(normalize_word("kk", nfd), normalize_word("kk", nfc));
+        assert_eq!(normalize_word("kk", nfc), "ӓй");
+        // Kazakh ә (U+04D9) has no decomposition; it stays itself.
+        assert_eq!(normalize_word("kk", "ӘЙ"), "әй");
+        let tokens_nfd = tokens("ru", "Йошкар-Ола и\u{306}од");
+        assert_eq!(tokens_nfd, ["йошкар", "ола", "йод"]);
+    }
+
+    #[test]
+    fn yo_becomes_ye() {
+        assert_eq!(normalize_word("ru", "Ёлка"), "елка");
+        assert_eq!(normalize_word("ru", "всё"), normalize_word("ru", "все"));
+    }
+
+    #[test]
+    fn latin_lookalikes_inside_cyrillic_words_are_folded() {
+        // Latin K, a, e, o, p, c inside Cyrillic words.
+        assert_eq!(normalize_word("kk", "Kазақстан"), "казақстан");
+        assert_eq!(normalize_word("ru", "пpoбaция"), "пробация");
+        assert_eq!(normalize_word("ru", "Cуд"), "суд");
+        // Capital-only twins: B, H, M, T.
+        assert_eq!(normalize_word("ru", "BТОРНИК"), "вторник");
+        assert_eq!(normalize_word("ru", "HАРОД"), "народ");
+        assert_eq!(normalize_word("ru", "MИР"), "мир");
+        assert_eq!(normalize_word("ru", "TЮРЬМА"), "тюрьма");
+        // Kazakh letters typed with Latin ones: i for і, ə for ә, h for һ.
+        assert_eq!(normalize_word("kk", "iшкі"), "ішкі");
+        assert_eq!(normalize_word("kk", "Iшкі"), "ішкі");
+        assert_eq!(normalize_word("kk", "İшкі"), "ішкі");
+        assert_eq!(normalize_word("kk", "əділет"), "әділет");
+        assert_eq!(normalize_word("kk", "шаhар"), "шаһар");
+        assert_eq!(normalize_word("kk", "ɵкіл"), "өкіл");
+    }
+
+    #[test]
+    fn latin_words_and_mixed_codes_are_not_folded() {
+        assert_eq!(normalize_word("en", "cop"), "cop");
+        assert_eq!(normalize_word("kk", "pressroom"), "pressroom");
+        // `s` and `r` have no Cyrillic twin: a mixed code stays as written.
+        assert_eq!(normalize_word("ru", "sрок"), "sрок");
+        assert_eq!(normalize_word("ru", "Фr"), "фr");
+    }
+
+    #[test]
+    fn kazakh_letters_lower_and_dotted_capital_i_loses_its_dot() {
+        assert_eq!(normalize_word("kk", "ІШКІ"), "ішкі");
+        assert_eq!(normalize_word("kk", "ӘҒҚҢӨҰҮҺІ"), "әғқңөұүһі");
+        assert_eq!(normalize_word("en", "İstanbul"), "istanbul");
+        assert_eq!(normalize_word("kk", "İstanbul"), "istanbul");
+        // Turkish keeps its own rules: capital I is dotless ı there.
+        assert_eq!(normalize_word("tr", "IRMAK"), "ırmak");
+    }
+
+    #[test]
+    fn tokens_drop_punctuation_and_split_at_hyphens() {
+        assert_eq!(
+            tokens("kk", "«ЕҚЫҰ-ның» — Астанадағы, 2011 жылғы (4,2%)!"),
+            ["еқыұ", "ның", "астанадағы", "2011", "жылғы", "4,2"]
+        );
+        assert_eq!(
+            tokens("en", "Kazakhstan’s prisons."),
+            ["kazakhstan's", "prisons"]
+        );
+        assert_eq!(tokens("ru", "про\u{ad}бация"), ["пробация"]);
+        assert!(tokens("en", " — … !? ").is_empty());
+    }
+
+    #[test]
+    fn russian_keyboard_key_folds_only_the_kazakh_letters() {
+        assert_eq!(russian_keyboard_key("қазақстан"), "казакстан");
+        assert_eq!(russian_keyboard_key("әңгімелеп"), "ангимелеп");
+        assert_eq!(russian_keyboard_key("ұн"), russian_keyboard_key("үн"));
+        assert!(has_kazakh_letters("Қазақстан"));
+        assert!(has_kazakh_letters("ІС"));
+        assert!(!has_kazakh_letters("конференция"));
+        // The normalisation itself keeps ұн and үн apart.
+        assert_ne!(normalize_word("kk", "ұн"), normalize_word("kk", "үн"));
+        assert_ne!(normalize_word("kk", "он"), normalize_word("kk", "оң"));
+    }
+}

@@ -620,6 +620,33 @@ fn restore_fleeting_vowel(stem: &mut Vec<char>, view: View) {
     stem.insert(n - 1, view.ch(if back { 'ы' } else { 'і' }));
 }
 
+/// The stemmer's tables as JSON, for the JavaScript port, which takes them
+/// from here rather than from a copy that could drift.
+pub(crate) fn tables_json() -> String {
+    let suffixes = |table: &[Suffix]| {
+        table
+            .iter()
+            .map(|s| serde_json::json!([s.text, s.after, format!("{:?}", s.check)]))
+            .collect::<Vec<_>>()
+    };
+    serde_json::json!({
+        "back": BACK,
+        "front": FRONT,
+        "neutral": NEUTRAL,
+        "vowel": VOWEL,
+        "glide": GLIDE,
+        "poss": POSS,
+        "final": suffixes(FINAL),
+        "possessive": suffixes(POSSESSIVE),
+        "plural": suffixes(PLURAL),
+        "participle": suffixes(PARTICIPLE),
+        "notParticiples": NOT_PARTICIPLES,
+        "unchanged": UNCHANGED,
+        "pronouns": PRONOUNS,
+    })
+    .to_string()
+}
+
 fn is_cyrillic_letter(c: char) -> bool {
     matches!(c, '\u{400}'..='\u{4ff}') && c.is_alphabetic()
 }

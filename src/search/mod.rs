@@ -19,8 +19,10 @@
 //!
 //! The search page must key a query exactly as the index keys the releases,
 //! including forms of a word that no release uses (the issue's «пробацией»
-//! when the releases say «пробации»). It needs [`normalize`], the
-//! [`kazakh`] stemmer and [`stem_by_prefix`] in JavaScript.
+//! when the releases say «пробации»). `search.js`, next to this file, is a
+//! JavaScript port of [`normalize`], of the [`kazakh`] stemmer and of
+//! [`stem_by_prefix`]; a test runs it with `node` over the word table and
+//! the example archive and compares every result with this module.
 //!
 //! English and Russian Snowball are **not** ported. Decision: the planned
 //! index ships, in the chunk a query word's first letters select anyway,
@@ -47,6 +49,21 @@ pub mod normalize;
 use std::collections::BTreeSet;
 
 use rust_stemmers::{Algorithm, Stemmer};
+
+/// `search.js` as written, with a placeholder for the tables.
+const SEARCH_JS_TEMPLATE: &str = include_str!("search.js");
+
+/// The JavaScript port of [`normalize`], [`kazakh`] and [`stem_by_prefix`],
+/// for the search page to ship: `search.js` with the letter and suffix
+/// tables of the Rust modules filled in, so the two cannot drift apart.
+pub fn search_js() -> String {
+    let tables = format!(
+        "{{\"normalize\":{},\"kazakh\":{}}}",
+        normalize::tables_json(),
+        kazakh::tables_json()
+    );
+    SEARCH_JS_TEMPLATE.replace("/* TABLES */ null", &tables)
+}
 
 /// How the words of one language are stemmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -136,6 +136,15 @@ pub fn has_kazakh_letters(word: &str) -> bool {
         .any(|c| kazakh_substitute(c) != c)
 }
 
+/// The normaliser's tables as JSON, for the JavaScript port.
+pub(crate) fn tables_json() -> String {
+    serde_json::json!({
+        "lookalikes": LOOKALIKES,
+        "substitutes": KAZAKH_SUBSTITUTES,
+    })
+    .to_string()
+}
+
 /// The Russian letter typed for a Kazakh one; any other letter unchanged.
 pub(crate) fn kazakh_substitute(c: char) -> char {
     KAZAKH_SUBSTITUTES

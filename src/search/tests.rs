@@ -1,6 +1,7 @@
 //! Tests of the language analysis as a whole: the Kazakh word-form table,
 //! false merges in the example archive, the Russian and English stemmers,
-//! and properties of the Kazakh stemmer.
+//! properties of the Kazakh stemmer, and the JavaScript port against this
+//! module.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -374,4 +375,171 @@ proptest! {
             prop_assert!(!stem(&lang, &word).is_empty());
         }
     }
+}
+
+/// Runs `search.js` under node on `input` (JSON), with a harness that
+/// applies each of its functions to the cases; `None` if node is missing.
+fn run_node(input: &serde_json::Value) -> Option<serde_json::Value> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    if Command::new("node").arg("--version").output().is_err() {
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("search.js"), search_js()).expect("write search.js");
+    let harness = r#"
+        const s = require("./search.js");
+        const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+        const out = {
+            tokens: input.tokens.map(([lang, text]) => s.tokens(lang, text)),
+            normalize: input.normalize.map(([lang, word]) => s.normalizeWord(lang, word)),
+            kazakh: input.kazakh.map((word) => s.stemKazakh(word)),
+            keyboard: input.kazakh.map((word) => s.stemKazakhRussianKeyboard(word)),
+            prefix: input.prefix.map(([lang, stems, words]) => {
+                const set = new Set(stems);
+                return words.map((word) => s.stemByPrefix(lang, set, word));
+            }),
+        };
+        process.stdout.write(JSON.stringify(out));
+    "#;
+    std::fs::write(dir.path().join("harness.js"), harness).expect("write harness");
+    let mut child = Command::new("node")
+        .arg("harness.js")
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("run node");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.to_string().as_bytes())
+        .expect("write to node");
+    let output = child.wait_with_output().expect("node output");
+    assert!(output.status.success(), "node failed: {}", output.status);
+    Some(serde_json::from_slice(&output.stdout).expect("node's JSON"))
+}
+
+// Skipping is reported on stderr: CI installs node, so a skip there is seen.
+#[allow(clippy::print_stderr)]
+#[test]
+fn the_javascript_port_agrees_with_rust_on_every_word() {
+    use serde_json::json;
+
+    let corpora = [
+        ("kk", KK_CORPUS),
+        ("ru", include_str!("fixtures/ru_corpus.txt")),
+        ("en", include_str!("fixtures/en_corpus.txt")),
+    ];
+    let mut texts: Vec<(String, String)> = corpora
+        .iter()
+        .flat_map(|(lang, corpus)| {
+            corpus
+                .lines()
+                .map(|line| (lang.to_string(), line.to_owned()))
+        })
+        .collect();
+    // Texts that exercise every normalisation step.
+    for (lang, text) in [
+        (
+            "kk",
+            "Kазақстан İшкі ІШКІ əділет шаhар ɵкіл про\u{ad}бация Ё ё",
+        ),
+        (
+            "ru",
+            "пpoбaция BТОРНИК HАРОД sрок Йошкар-Ола и\u{306}од всё",
+        ),
+        ("en", "Kazakhstan’s İstanbul co-operation 4,2% U.S. e-mail"),
+        ("tr", "IRMAK İstanbul"),
+        ("de", "GEFÄNGNISSE Straße"),
+    ] {
+        texts.push((lang.to_owned(), text.to_owned()));
+    }
+    let words: Vec<(String, String)> = texts
+        .iter()
+        .flat_map(|(lang, text)| {
+            text.split_whitespace()
+                .map(|w| (lang.clone(), w.to_owned()))
+        })
+        .collect();
+    let mut kazakh: BTreeSet<String> = table()
+        .into_iter()
+        .map(|(form, _)| normalize_word("kk", &form))
+        .collect();
+    kazakh.extend(corpus_words("kk", KK_CORPUS).into_keys());
+    let kazakh: Vec<String> = kazakh.into_iter().collect();
+    let prefix: Vec<(String, Vec<String>, Vec<String>)> =
+        [("ru", corpora[1].1), ("en", corpora[2].1)]
+            .iter()
+            .map(|(lang, corpus)| {
+                let words = corpus_words(lang, corpus);
+                let stems: BTreeSet<String> = words.values().cloned().collect();
+                let mut queries: Vec<String> = words.into_keys().collect();
+                queries.extend(["пробацией", "crying", "hoping", "zzz"].map(String::from));
+                (lang.to_string(), stems.into_iter().collect(), queries)
+            })
+            .collect();
+    let input = json!({ "tokens": texts, "normalize": words, "kazakh": kazakh, "prefix": prefix });
+    let Some(js) = run_node(&input) else {
+        eprintln!("node is not installed: the JavaScript port was not checked");
+        return;
+    };
+
+    let mut differences = Vec::new();
+    let mut compare =
+        |what: &str, case: String, rust: serde_json::Value, js: &serde_json::Value| {
+            if &rust != js {
+                differences.push(format!("{what} {case}: Rust {rust}, JavaScript {js}"));
+            }
+        };
+    for (i, (lang, text)) in texts.iter().enumerate() {
+        compare(
+            "tokens",
+            format!("{lang} {text:?}"),
+            json!(tokens(lang, text)),
+            &js["tokens"][i],
+        );
+    }
+    for (i, (lang, word)) in words.iter().enumerate() {
+        compare(
+            "normalize",
+            format!("{lang} {word}"),
+            json!(normalize_word(lang, word)),
+            &js["normalize"][i],
+        );
+    }
+    for (i, word) in kazakh.iter().enumerate() {
+        compare(
+            "kazakh",
+            word.clone(),
+            json!(kazakh::stem(word)),
+            &js["kazakh"][i],
+        );
+        compare(
+            "keyboard",
+            word.clone(),
+            json!(kazakh::stem_russian_keyboard(word)),
+            &js["keyboard"][i],
+        );
+    }
+    for (i, (lang, stems, queries)) in prefix.iter().enumerate() {
+        let stems: BTreeSet<String> = stems.iter().cloned().collect();
+        for (j, word) in queries.iter().enumerate() {
+            compare(
+                "prefix",
+                format!("{lang} {word}"),
+                json!(stem_by_prefix(lang, &stems, word)),
+                &js["prefix"][i][j],
+            );
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "{} differences:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
 }

@@ -180,9 +180,7 @@
         break;
       case "AccusativeN": {
         var root = rest.slice(0, n - 1);
-        var last = root[root.length - 1];
-        var ambiguous = last !== undefined && view.inClass(last, "рлйгуи");
-        if (vowelCount(root, view) < 2 && ambiguous && !afterSy(rest, view)) return false;
+        if (vowelCount(root, view) < 2 && !afterSy(rest, view)) return false;
         break;
       }
       case "Present":

@@ -6,15 +6,16 @@
 //! («түрме-лер-і-нде», in their prisons). The stemmer takes them off from
 //! the end, one layer at a time, in the reverse order:
 //!
-//! 1. **word-final endings** ([`FINAL`]): the cases (genitive, dative,
-//!    accusative, locative, ablative, instrumental), the attributive
-//!    locative «-дағы» and attributive «-ғы», and the third-person verb
+//! 1. **word-final endings** (`FINAL`): the cases (genitive, dative,
+//!    accusative, locative, ablative, instrumental, and the equative
+//!    «-нша» after a possessive), the attributive locative «-дағы» and
+//!    attributive «-ғы», and the third-person verb
 //!    endings «-ады/-еді» (present) and «-ды/-ті» (past, spelled like the
 //!    accusative);
-//! 2. **possessives** ([`POSSESSIVE`]): third person «-ы/-і/-сы/-сі», first
+//! 2. **possessives** (`POSSESSIVE`): third person «-ы/-і/-сы/-сі», first
 //!    person plural «-(ы)мыз», polite second person «-(ы)ңыз»;
-//! 3. **plural** ([`PLURAL`]): «-лар/-лер/-дар/-дер/-тар/-тер»;
-//! 4. **past participle** ([`PARTICIPLE`]): «-ған/-ген/-қан/-кен», which makes
+//! 3. **plural** (`PLURAL`): «-лар/-лер/-дар/-дер/-тар/-тер»;
+//! 4. **past participle** (`PARTICIPLE`): «-ған/-ген/-қан/-кен», which makes
 //!    the nouns and adjectives of verbs («сотталған», convicted;
 //!    «сотталғандар», the convicted).
 //!

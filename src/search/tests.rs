@@ -275,6 +275,22 @@ fn corpus_words(lang: &str, corpus: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+#[test]
+fn the_prefix_rule_takes_the_longest_stem_and_knows_porter_2s_two_rewrites() {
+    let stems: BTreeSet<String> = ["проб", "пробац", "cri", "hope", "prison", "pris"]
+        .map(String::from)
+        .into();
+    assert_eq!(stem_by_prefix("ru", &stems, "пробацией"), Some("пробац"));
+    assert_eq!(stem_by_prefix("ru", &stems, "пробой"), Some("проб"));
+    assert_eq!(stem_by_prefix("en", &stems, "prisons"), Some("prison"));
+    // Porter 2: «crying» → «cri», «hoping» → «hope».
+    assert_eq!(stem_by_prefix("en-GB", &stems, "crying"), Some("cri"));
+    assert_eq!(stem_by_prefix("en", &stems, "hoping"), Some("hope"));
+    // Those rewrites are English only.
+    assert_eq!(stem_by_prefix("ru", &stems, "crying"), None);
+    assert_eq!(stem_by_prefix("en", &stems, "zzz"), None);
+}
+
 // The rate is printed because it is the figure behind the browser design.
 #[allow(clippy::print_stderr)]
 #[test]

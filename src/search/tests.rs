@@ -409,6 +409,14 @@ fn run_node(input: &serde_json::Value) -> Option<serde_json::Value> {
         const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
         const out = {
             tokens: input.tokens.map(([lang, text]) => s.tokens(lang, text)),
+            fallback: (() => {
+                // The same texts as a browser without Intl.Segmenter cuts them.
+                const segmenter = Intl.Segmenter;
+                delete Intl.Segmenter;
+                const out = input.tokens.map(([lang, text]) => s.tokens(lang, text));
+                Intl.Segmenter = segmenter;
+                return out;
+            })(),
             normalize: input.normalize.map(([lang, word]) => s.normalizeWord(lang, word)),
             kazakh: input.kazakh.map((word) => s.stemKazakh(word)),
             keyboard: input.kazakh.map((word) => s.stemKazakhRussianKeyboard(word)),
@@ -517,6 +525,12 @@ fn the_javascript_port_agrees_with_rust_on_every_word() {
             format!("{lang} {text:?}"),
             json!(tokens(lang, text)),
             &js["tokens"][i],
+        );
+        compare(
+            "tokens without Intl.Segmenter",
+            format!("{lang} {text:?}"),
+            json!(tokens(lang, text)),
+            &js["fallback"][i],
         );
     }
     for (i, (lang, word)) in words.iter().enumerate() {

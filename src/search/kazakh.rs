@@ -417,8 +417,8 @@ fn stem_in(word: &str, view: View) -> String {
     let last = view.strip(&mut stem, FINAL);
     let possessive = view.strip(&mut stem, POSSESSIVE);
     view.strip(&mut stem, PLURAL);
-    let candidate: String = stem.iter().collect();
-    if !NOT_PARTICIPLES.iter().any(|w| view.same(&candidate, w)) {
+    let listed = |w: &&str| w.chars().map(|c| view.ch(c)).eq(stem.iter().copied());
+    if !NOT_PARTICIPLES.iter().any(listed) {
         view.strip(&mut stem, PARTICIPLE);
     }
     // The alternations happen before a vowel: undo them only where a
@@ -451,6 +451,9 @@ impl View {
     }
 
     fn same(self, word: &str, listed: &str) -> bool {
+        if !self.loose {
+            return word == listed;
+        }
         word.chars()
             .map(|c| self.ch(c))
             .eq(listed.chars().map(|c| self.ch(c)))
@@ -459,7 +462,10 @@ impl View {
     fn in_class(self, c: char, class: &str) -> bool {
         // Typed on a Russian keyboard, и is nearly always the substitute for
         // the vowel і, not the glide и of loans.
-        if self.loose && c == 'и' && class == GLIDE {
+        if !self.loose {
+            return class.contains(c);
+        }
+        if c == 'и' && class == GLIDE {
             return false;
         }
         class.chars().any(|k| self.ch(k) == c)
@@ -467,10 +473,16 @@ impl View {
 
     /// Takes the longest suffix of `table` that fits off `stem`; returns it.
     fn strip(self, stem: &mut Vec<char>, table: &'static [Suffix]) -> Option<&'static str> {
-        let mut fitting: Vec<&Suffix> = table.iter().filter(|s| self.fits(stem, s)).collect();
-        fitting.sort_by_key(|s| std::cmp::Reverse(s.text.chars().count()));
-        let suffix = fitting.first()?;
-        stem.truncate(stem.len() - suffix.text.chars().count());
+        let mut best: Option<(&Suffix, usize)> = None;
+        for suffix in table {
+            let len = suffix.text.chars().count();
+            // The first of the longest: the table's order breaks ties.
+            if best.is_none_or(|(_, best_len)| len > best_len) && self.fits(stem, suffix) {
+                best = Some((suffix, len));
+            }
+        }
+        let (suffix, len) = best?;
+        stem.truncate(stem.len() - len);
         Some(suffix.text)
     }
 

@@ -15,9 +15,6 @@
 //! [`build`] runs them top to bottom. Every stage reports problems as
 //! [`diagnostics::Diagnostic`]s, all of them at once.
 //!
-//! Beside the pipeline, [`search`] is the language analysis (normalisation
-//! and stemming) that the search index will build on.
-//!
 //! Around the pipeline: [`live`] reruns it after every change (the session
 //! that caches inputs, `watch` and `serve`); [`commands`] are the other things
 //! the binary does (import, new, coverage, link checking); [`util`] holds the

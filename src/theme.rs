@@ -155,6 +155,20 @@ impl Theme {
     }
 }
 
+/// The output paths of every static file a build of `config` copies: the
+/// theme's and the site's. Unreadable folders are left to the render stage,
+/// which reports them.
+pub fn static_paths(config: &SiteConfig) -> std::collections::BTreeSet<String> {
+    let mut ignored = Diagnostics::new();
+    let root = &config.root;
+    match Theme::of(config) {
+        Some(theme) => theme.overlay("static", root, &mut ignored),
+        None => site_files(root, "static", &mut ignored),
+    }
+    .into_keys()
+    .collect()
+}
+
 /// The site's own files under `sub` (`templates`, `locales/ru`, …), keyed
 /// like [`Theme::files`].
 pub fn site_files(

@@ -111,6 +111,9 @@ pub struct Document {
     pub summary: String,
     /// Internal links (`@/…`) in the body, checked by the model.
     pub links: Vec<LinkRef>,
+    /// References to files (images, linked documents) in the body, checked
+    /// by the model against the bundle's files and the static files.
+    pub files: Vec<LinkRef>,
     /// A hash of the file's text and identity. Watch mode compares it across
     /// rebuilds to tell which pages can have changed.
     pub hash: u64,
@@ -296,7 +299,7 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
             ),
         );
     }
-    let links = markdown::scan_links(body, body_line);
+    let (links, files) = markdown::scan(body, body_line);
     let summary = match raw.summary.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => s.to_owned(),
         _ => markdown::first_paragraph_text(body, markdown::SUMMARY_CHARS),
@@ -326,6 +329,7 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
         body_line,
         summary,
         links,
+        files,
         hash: content_hash(&source, text),
         source,
     };

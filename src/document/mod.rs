@@ -181,6 +181,14 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
     }
     let raw: RawFrontMatter = yaml::parse(&rel, front_text, 2).map_err(Diagnostics::from)?;
     let mut problems = Diagnostics::new();
+    // Valid YAML that silently drops text: `title: Forum #2` is `Forum`.
+    let comment = yaml::comment_in_text(front_text);
+    let title_commented = comment
+        .as_ref()
+        .is_some_and(|m| Some(m.line) == yaml::find_key(front_text, "title"));
+    if let Some(m) = comment {
+        problems.push(Diagnostic::error(&rel, m.line + 1, m.column, m.message).with_help(m.help));
+    }
     let at = |key: &str, needle: Option<&str>| {
         yaml::find_value(front_text, key, needle).map_or((1, 1), |(l, c)| (l + 1, c))
     };
@@ -190,6 +198,7 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
     };
 
     let title = match raw.title.as_deref().map(str::trim) {
+        None if title_commented => String::new(),
         None => {
             problems.push(
                 Diagnostic::error(&rel, 1, 1, "the front matter has no `title`")

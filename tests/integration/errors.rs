@@ -188,3 +188,34 @@ fn files_that_exist_are_accepted_and_check_reports_missing_ones() {
         "{stderr}"
     );
 }
+
+#[test]
+fn yaml_mistakes_are_explained_where_they_are() {
+    let stderr = build_errors(&[
+        (
+            "content/releases/2015/colon.en.md",
+            "---\ntitle: OSCE: forum on probation\ndate: 2015-12-11\n---\n".as_bytes(),
+        ),
+        (
+            "content/releases/2015/hash.en.md",
+            b"---\ntitle: Forum #2 held\ndate: 2015-12-11\n---\n",
+        ),
+        (
+            "content/releases/2015/quote.en.md",
+            b"---\ntitle: \"Forum\ndate: 2015-12-11\nlocation: Astana\n---\n",
+        ),
+        (
+            "content/releases/2015/tab.en.md",
+            b"---\ntitle: Tab\ndate: 2015-12-11\ntags:\n\t- probation\n---\n",
+        ),
+        (
+            "content/releases/2015/dash.en.md",
+            b"---\ntitle: Dash\ndate: 2015-12-11\ntags:\n  - probation\n  prison-reform\n---\n",
+        ),
+        (
+            "content/releases/2015/indent.en.md",
+            b"---\ntitle: Indent\n  date: 2015-12-11\n---\n",
+        ),
+    ]);
+    insta::assert_snapshot!(stderr);
+}

@@ -115,7 +115,8 @@ struct ImportArgs {
     /// The language of the texts (a language of the site).
     #[arg(long)]
     lang: String,
-    /// Replace releases imported earlier from the same texts.
+    /// Replace releases imported earlier from the same texts, and import
+    /// texts whose release is already in the archive anyway.
     #[arg(long)]
     force: bool,
     /// Print what would be written, and write nothing.

@@ -739,9 +739,8 @@ mod tests {
 /// The progress bar of `build` and `check` on a terminal.
 mod progress {
     use std::io::IsTerminal;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::time::{Duration, Instant};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
 
     use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
     use pressroom::progress::{Observer, Progress};
@@ -752,53 +751,72 @@ mod progress {
     /// A bar that appears once a build has run for [`DELAY`], and never when
     /// stderr is not a terminal or `-q` is given.
     pub(crate) struct Bar {
-        bar: Option<Arc<ProgressBar>>,
+        shown: Option<Shown>,
+    }
+
+    /// The bar, and whether the build is over (so that it is never drawn
+    /// after the report is printed).
+    #[derive(Clone)]
+    struct Shown {
+        bar: ProgressBar,
+        done: Arc<Mutex<bool>>,
     }
 
     impl Bar {
         /// A bar, or nothing when `quiet` or stderr is piped.
         pub(crate) fn new(quiet: bool) -> Bar {
-            let on = !quiet && std::io::stderr().is_terminal();
-            let bar = on.then(|| {
-                let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-                let style = ProgressStyle::with_template("{msg:>9} [{bar:30}] {pos}/{len} files")
+            if quiet || !std::io::stderr().is_terminal() {
+                return Bar { shown: None };
+            }
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+            let style =
+                ProgressStyle::with_template("{spinner} {msg:>9} [{bar:30}] {pos}/{len} files")
                     .unwrap_or_else(|_| ProgressStyle::default_bar())
                     .progress_chars("=> ");
-                bar.set_style(style);
-                Arc::new(bar)
+            bar.set_style(style);
+            bar.set_message("reading");
+            let shown = Shown {
+                bar,
+                done: Arc::new(Mutex::new(false)),
+            };
+            // Shown from a timer, so that a long first stage (reading a large
+            // archive) shows it too, not only the next report.
+            let timer = shown.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(DELAY);
+                let done = timer.done.lock().unwrap_or_else(|e| e.into_inner());
+                if !*done {
+                    timer.bar.set_draw_target(ProgressDrawTarget::stderr());
+                    timer.bar.enable_steady_tick(Duration::from_millis(120));
+                }
             });
-            Bar { bar }
+            Bar { shown: Some(shown) }
         }
 
         /// The observer to put in the build options.
         pub(crate) fn observer(&self) -> Observer {
-            let Some(bar) = self.bar.clone() else {
+            let Some(Shown { bar, .. }) = self.shown.clone() else {
                 return Observer::default();
             };
-            let started = Instant::now();
-            let shown = AtomicBool::new(false);
-            Observer::new(move |progress| {
-                if started.elapsed() >= DELAY && !shown.swap(true, Ordering::Relaxed) {
-                    bar.set_draw_target(ProgressDrawTarget::stderr());
-                }
-                match progress {
-                    Progress::Reading => bar.set_message("reading"),
-                    Progress::Rendering { done, total } => {
-                        if bar.length() != Some(total as u64) {
-                            bar.set_length(total as u64);
-                            bar.set_message("rendering");
-                        }
-                        bar.set_position(done as u64);
+            Observer::new(move |progress| match progress {
+                Progress::Reading => bar.set_message("reading"),
+                Progress::Rendering { done, total } => {
+                    if bar.length() != Some(total as u64) {
+                        bar.set_length(total as u64);
+                        bar.set_message("rendering");
                     }
-                    Progress::Writing => bar.set_message("writing"),
+                    bar.set_position(done as u64);
                 }
+                Progress::Writing => bar.set_message("writing"),
             })
         }
 
         /// Removes the bar before the report is printed.
         pub(crate) fn finish(&self) {
-            if let Some(bar) = &self.bar {
-                bar.finish_and_clear();
+            if let Some(shown) = &self.shown {
+                let mut done = shown.done.lock().unwrap_or_else(|e| e.into_inner());
+                *done = true;
+                shown.bar.finish_and_clear();
             }
         }
     }

@@ -173,6 +173,10 @@ impl SiteConfig {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let raw: RawConfig = yaml::parse(display, text, 1).map_err(Diagnostics::from)?;
         let mut problems = Diagnostics::new();
+        if let Some(m) = yaml::comment_in_text(text) {
+            problems
+                .push(Diagnostic::error(display, m.line, m.column, m.message).with_help(m.help));
+        }
         let at =
             |key: &str, needle: Option<&str>| yaml::find_value(text, key, needle).unwrap_or((1, 1));
 

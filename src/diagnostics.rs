@@ -4,6 +4,12 @@
 //! that point at `path:line:column`, say what is wrong and how to fix it. A stage
 //! collects all of them in a [`Diagnostics`] value and carries on where it can,
 //! so one build shows every problem at once instead of stopping at the first.
+//!
+//! The same diagnostics are written for people (`path:line:col: error: …`,
+//! which editors and terminals make clickable, coloured by [`Diagnostic::styled`]
+//! where the binary's terminal allows), and for tools by
+//! [`Diagnostics::format`]: JSON, or GitHub workflow annotations that mark the
+//! lines in a pull request.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -79,16 +85,13 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
         write!(
             f,
-            "{}:{}:{}: {kind}: {}",
+            "{}:{}:{}: {}: {}",
             self.path.display(),
             self.line,
             self.column,
+            self.severity_word(),
             self.message
         )?;
         if let Some(help) = &self.help {
@@ -96,6 +99,82 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The style of the word `error`.
+pub const ERROR: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
+/// The style of the word `warning`.
+pub const WARNING: anstyle::Style = anstyle::AnsiColor::Yellow.on_default().bold();
+/// The style of the word `help`.
+pub const HELP: anstyle::Style = anstyle::AnsiColor::Cyan.on_default().bold();
+/// The style of a diagnostic's location.
+pub const LOCATION: anstyle::Style = anstyle::Style::new().bold();
+
+impl Diagnostic {
+    /// The same text as [`fmt::Display`], with ANSI styles on the location
+    /// and the words `error`, `warning` and `help`. The binary writes it
+    /// through `anstream`, which removes the styles where colour is off.
+    pub fn styled(&self) -> String {
+        let (kind, style) = match self.severity {
+            Severity::Error => ("error", ERROR),
+            Severity::Warning => ("warning", WARNING),
+        };
+        let mut out = format!(
+            "{LOCATION}{}:{}:{}:{LOCATION:#} {style}{kind}{style:#}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        );
+        if let Some(help) = &self.help {
+            out.push_str(&format!("\n  {HELP}help{HELP:#}: {help}"));
+        }
+        out
+    }
+
+    /// The severity as a word: `error` or `warning`.
+    pub fn severity_word(&self) -> &'static str {
+        match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// How [`Diagnostics::format`] writes diagnostics for tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `path:line:col: error: message` and a `help:` line, as people read them.
+    Text,
+    /// A JSON array of objects with `file`, `line`, `column`, `severity`,
+    /// `message` and `help` (null when there is none).
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`), which
+    /// mark the lines in a pull request.
+    Github,
+}
+
+/// A [`Diagnostic`] as [`Format::Json`] writes it.
+#[derive(serde::Serialize)]
+struct JsonDiagnostic<'a> {
+    file: String,
+    line: usize,
+    column: usize,
+    severity: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+/// Escapes the message part of a workflow command.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property (`file=…`) of a workflow command.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// A collector of diagnostics, so that a stage can report many problems and
@@ -158,6 +237,49 @@ impl Diagnostics {
     /// Iterates over the recorded diagnostics in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
+    }
+
+    /// Every diagnostic, sorted, in `format`, ending with a newline (JSON
+    /// writes `[]` when there is none; the other formats nothing).
+    pub fn format(&self, format: Format) -> String {
+        let sorted = self.sorted();
+        match format {
+            Format::Text => sorted.iter().map(|d| format!("{d}\n")).collect(),
+            Format::Json => {
+                let items: Vec<JsonDiagnostic<'_>> = sorted
+                    .iter()
+                    .map(|d| JsonDiagnostic {
+                        // `/` on every platform, as in the text form.
+                        file: d.path.to_string_lossy().replace('\\', "/"),
+                        line: d.line,
+                        column: d.column,
+                        severity: d.severity_word(),
+                        message: &d.message,
+                        help: d.help.as_deref(),
+                    })
+                    .collect();
+                let mut out = serde_json::to_string_pretty(&items).unwrap_or_default();
+                out.push('\n');
+                out
+            }
+            Format::Github => sorted
+                .iter()
+                .map(|d| {
+                    let mut message = d.message.clone();
+                    if let Some(help) = &d.help {
+                        message.push_str(&format!("\nhelp: {help}"));
+                    }
+                    format!(
+                        "::{} file={},line={},col={}::{}\n",
+                        d.severity_word(),
+                        github_property(&d.path.to_string_lossy().replace('\\', "/")),
+                        d.line,
+                        d.column,
+                        github_data(&message)
+                    )
+                })
+                .collect(),
+        }
     }
 }
 
@@ -241,6 +363,43 @@ mod tests {
         assert_eq!(closest("titel", fields), Some("title"));
         assert_eq!(closest("locaton", fields), Some("location"));
         assert_eq!(closest("colour", fields), None);
+    }
+
+    #[test]
+    fn styled_text_is_the_plain_text_with_styles() {
+        let d = Diagnostic::warning("a.md", 1, 2, "odd").with_help("fix it");
+        let styled = d.styled();
+        assert_ne!(styled, d.to_string());
+        let mut plain = Vec::new();
+        let mut stream = anstream::StripStream::new(&mut plain);
+        std::io::Write::write_all(&mut stream, styled.as_bytes()).unwrap();
+        assert_eq!(String::from_utf8(plain).unwrap(), d.to_string());
+        assert!(styled.contains("\u{1b}[1m\u{1b}[33mwarning"), "{styled:?}");
+    }
+
+    #[test]
+    fn formats_for_tools() {
+        let mut all = Diagnostics::new();
+        all.push(Diagnostic::warning("b.md", 4, 1, "50% done, nearly").with_help("a\nb"));
+        all.push(Diagnostic::error("a,x/a:b.md", 2, 3, "bad"));
+        assert_eq!(
+            all.format(Format::Github),
+            "::error file=a%2Cx/a%3Ab.md,line=2,col=3::bad\n\
+             ::warning file=b.md,line=4,col=1::50%25 done, nearly%0Ahelp: a%0Ab\n"
+        );
+        let json: serde_json::Value = serde_json::from_str(&all.format(Format::Json)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([
+                {"file": "a,x/a:b.md", "line": 2, "column": 3, "severity": "error", "message": "bad", "help": null},
+                {"file": "b.md", "line": 4, "column": 1, "severity": "warning", "message": "50% done, nearly", "help": "a\nb"}
+            ])
+        );
+        assert_eq!(Diagnostics::new().format(Format::Json), "[]\n");
+        assert_eq!(
+            all.format(Format::Text),
+            "a,x/a:b.md:2:3: error: bad\nb.md:4:1: warning: 50% done, nearly\n  help: a\nb\n"
+        );
     }
 
     #[test]

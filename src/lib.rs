@@ -28,10 +28,12 @@ pub mod diagnostics;
 pub mod document;
 pub mod live;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod search;
 pub mod site;
 pub mod source;
+pub mod theme;
 pub mod util;
 
 use std::collections::BTreeMap;
@@ -60,6 +62,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// The moment embargoes are compared with (now, unless a test fixes it).
     pub now: DateTime<Utc>,
+    /// Told the build's stages and pages done, for a progress bar.
+    pub progress: progress::Observer,
 }
 
 impl BuildOptions {
@@ -72,6 +76,7 @@ impl BuildOptions {
             embargoed: false,
             base_url: None,
             now: Utc::now(),
+            progress: progress::Observer::default(),
         }
     }
 }

@@ -2,17 +2,21 @@
 //!
 //! Only this file talks to the terminal. Exit codes: 0 success, 1 the input has
 //! errors (they are printed as `path:line:column: error: …`), 2 the command
-//! line itself is wrong (clap's convention).
+//! line itself is wrong (clap's convention, which pressroom's own checks of
+//! arguments follow). Messages go through `anstream`, which keeps their colour
+//! on a terminal and drops it in pipes, files and under `NO_COLOR`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anstream::{eprintln, println};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
-use pressroom::diagnostics::Diagnostics;
+use pressroom::commands::{CommandError, UsageError};
+use pressroom::diagnostics::{Diagnostics, Format};
 use pressroom::{BuildOptions, BuildReport};
 
 /// A static site generator for multilingual press-release archives.
@@ -21,10 +25,16 @@ use pressroom::{BuildOptions, BuildReport};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print less (-q) or more (-v, -vv, -vvv), before or after the command.
+    #[command(flatten)]
+    verbosity: Verbosity,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Start a new site: site.yaml, a tag registry, example content in every
+    /// language; the default theme is built in.
+    Init(InitArgs),
     /// Build the site into the output folder.
     Build(BuildArgs),
     /// Check the site for errors without writing anything.
@@ -40,6 +50,33 @@ enum Command {
     Watch(BuildArgs),
     /// Build, serve the site locally, and reload browsers after every change.
     Serve(ServeArgs),
+    /// Write JSON Schemas for site.yaml and front matter, for editors.
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// The folder of the new site (created if missing).
+    #[arg(default_value = ".", value_name = "DIR")]
+    dir: PathBuf,
+    /// Language codes separated by commas, the default first.
+    #[arg(long, default_value = "en,ru,kk", value_name = "CODES")]
+    languages: String,
+    /// The site title (default: "Press releases" in each language).
+    #[arg(long)]
+    title: Option<String>,
+    /// Write into a folder that is not empty (files of the same name are replaced).
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Args)]
+struct SchemaArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Where to write the schemas (default: schemas/ under the site root).
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -78,7 +115,8 @@ struct ImportArgs {
     /// The language of the texts (a language of the site).
     #[arg(long)]
     lang: String,
-    /// Replace releases imported earlier from the same texts.
+    /// Replace releases imported earlier from the same texts, and import
+    /// texts whose release is already in the archive anyway.
     #[arg(long)]
     force: bool,
     /// Print what would be written, and write nothing.
@@ -107,9 +145,6 @@ struct SiteArgs {
     /// The site root, holding site.yaml.
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
-    /// Print less (-q) or more (-v, -vv, -vvv).
-    #[command(flatten)]
-    verbosity: Verbosity,
 }
 
 #[derive(Debug, Args)]
@@ -155,23 +190,40 @@ struct CheckArgs {
     /// Print which releases exist in which languages.
     #[arg(long)]
     translations: bool,
-    /// Output format of --translations.
-    #[arg(long, value_enum, default_value = "text", requires = "translations")]
+    /// How to print: text for people; json (every diagnostic, or the
+    /// --translations report) or github (workflow annotations) for tools.
+    #[arg(long, value_enum, default_value = "text")]
     format: ReportFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum ReportFormat {
-    /// A table for people.
+    /// Text for people.
     Text,
     /// JSON for tools.
     Json,
+    /// GitHub Actions workflow annotations.
+    Github,
 }
 
 #[derive(Debug, Subcommand)]
 enum NewCommand {
     /// Create a release file with its front matter filled in.
     Release(NewReleaseArgs),
+    /// Start the version of a release or page in another language, beside it.
+    Translation(NewTranslationArgs),
+}
+
+#[derive(Debug, Args)]
+struct NewTranslationArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The release or page to translate, e.g. content/releases/2015/forum.en.md.
+    #[arg(value_name = "PATH")]
+    source: PathBuf,
+    /// The language of the translation.
+    #[arg(long)]
+    lang: String,
 }
 
 #[derive(Debug, Args)]
@@ -195,14 +247,19 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging(&cli.verbosity);
+    let quiet = cli.verbosity.quiet;
     match cli.command {
-        Command::Build(args) => build(args),
-        Command::Check(args) => check(args),
+        Command::Init(args) => init(args),
+        Command::Build(args) => build(args, quiet),
+        Command::Check(args) => check(args, quiet),
         Command::New(NewCommand::Release(args)) => new_release(args),
+        Command::New(NewCommand::Translation(args)) => new_translation(args),
         Command::CheckLinks(args) => check_links(args),
         Command::Import(args) => import(args),
-        Command::Watch(args) => watch(args),
-        Command::Serve(args) => serve(args),
+        Command::Watch(args) => watch(args, quiet),
+        Command::Serve(args) => serve(args, quiet),
+        Command::Schema(args) => schema(args),
     }
 }
 
@@ -224,15 +281,13 @@ fn print_pass(pass: &pressroom::live::watch::Pass, quiet: bool) {
     }
 }
 
-fn watch(args: BuildArgs) -> ExitCode {
-    init_logging(&args.site.verbosity);
+fn watch(args: BuildArgs, quiet: bool) -> ExitCode {
     let output = args
         .output
         .clone()
         .unwrap_or_else(|| args.site.root.join("public"));
     let mut opts = options(&args.site, &args.content, Some(absolute(&output)));
     opts.root = absolute(&opts.root);
-    let quiet = args.site.verbosity.quiet;
     if !quiet {
         println!(
             "watching {} and writing {}; press Ctrl-C to stop",
@@ -250,8 +305,7 @@ fn watch(args: BuildArgs) -> ExitCode {
     }
 }
 
-fn serve(args: ServeArgs) -> ExitCode {
-    init_logging(&args.site.verbosity);
+fn serve(args: ServeArgs, quiet: bool) -> ExitCode {
     let addr = std::net::SocketAddr::new(args.bind, args.port);
     let bound = match pressroom::live::serve::bind(addr) {
         Ok(b) => b,
@@ -280,7 +334,6 @@ fn serve(args: ServeArgs) -> ExitCode {
     opts.drafts = args.drafts;
     opts.embargoed = args.embargoed;
     opts.base_url = Some(base_url.clone());
-    let quiet = args.site.verbosity.quiet;
     let session = pressroom::live::session::Session::new(opts);
     let open = args.open;
     let mut first = true;
@@ -302,19 +355,12 @@ fn serve(args: ServeArgs) -> ExitCode {
 }
 
 fn import(args: ImportArgs) -> ExitCode {
-    init_logging(&args.site.verbosity);
     let config = match pressroom::config::SiteConfig::load(&args.site.root) {
         Ok(c) => c,
         Err(problems) => return fail(&problems, "import", "nothing was written"),
     };
-    if config.language(&args.lang).is_none() {
-        let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-        eprintln!(
-            "error: `{}` is not a language of this site\n  help: use one of: {}",
-            args.lang,
-            codes.join(", ")
-        );
-        return ExitCode::from(2);
+    if let Err(e) = pressroom::commands::site_language(&config, &args.lang) {
+        return usage(&e);
     }
     let opts = pressroom::commands::import::ImportOptions {
         files: args.files,
@@ -334,7 +380,6 @@ fn import(args: ImportArgs) -> ExitCode {
 }
 
 fn check_links(args: CheckLinksArgs) -> ExitCode {
-    init_logging(&args.site.verbosity);
     let base_url = match args.base_url {
         Some(url) => url,
         None => match pressroom::config::SiteConfig::load(&args.site.root) {
@@ -353,10 +398,14 @@ fn check_links(args: CheckLinksArgs) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!(
-                "{}: error: cannot read the built site: {e}\n  help: build it first with `pressroom build`",
-                output.display()
-            );
+            let d = pressroom::diagnostics::Diagnostic::error(
+                &output,
+                1,
+                1,
+                format!("cannot read the built site: {e}"),
+            )
+            .with_help("build it first with `pressroom build`");
+            eprintln!("{}", d.styled());
             ExitCode::FAILURE
         }
     }
@@ -391,25 +440,23 @@ fn options(site: &SiteArgs, content: &ContentArgs, output: Option<PathBuf>) -> B
     opts
 }
 
-fn build(args: BuildArgs) -> ExitCode {
-    init_logging(&args.site.verbosity);
+fn build(args: BuildArgs, quiet: bool) -> ExitCode {
     let output = args
         .output
         .clone()
         .unwrap_or_else(|| args.site.root.join("public"));
-    let opts = options(&args.site, &args.content, Some(output.clone()));
-    if let Some(url) = &opts.base_url
-        && !(url.starts_with("http://") || url.starts_with("https://"))
-    {
-        eprintln!(
-            "error: --base-url `{url}` is not an absolute http(s) URL\n  help: e.g. --base-url https://staging.example.org"
-        );
-        return ExitCode::from(2);
+    let mut opts = options(&args.site, &args.content, Some(output.clone()));
+    if let Err(e) = check_base_url(&opts) {
+        return usage(&e);
     }
-    match pressroom::build(&opts) {
+    let bar = progress::Bar::new(quiet);
+    opts.progress = bar.observer();
+    let result = pressroom::build(&opts);
+    bar.finish();
+    match result {
         Ok(report) => {
-            print_diagnostics(&report.warnings, args.site.verbosity.quiet);
-            if !args.site.verbosity.quiet {
+            print_diagnostics(&report.warnings, quiet);
+            if !quiet {
                 println!("{}", summary(&report, &output));
             }
             ExitCode::SUCCESS
@@ -418,48 +465,178 @@ fn build(args: BuildArgs) -> ExitCode {
     }
 }
 
-fn check(args: CheckArgs) -> ExitCode {
-    init_logging(&args.site.verbosity);
-    let opts = options(&args.site, &args.content, None);
+/// `--base-url` must be absolute: every link and feed is built from it.
+fn check_base_url(opts: &BuildOptions) -> Result<(), UsageError> {
+    match &opts.base_url {
+        Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
+            Err(UsageError::new(
+                format!("--base-url `{url}` is not an absolute http(s) URL"),
+                "e.g. --base-url https://staging.example.org",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check(args: CheckArgs, quiet: bool) -> ExitCode {
+    let mut opts = options(&args.site, &args.content, None);
+    if let Err(e) = check_base_url(&opts) {
+        return usage(&e);
+    }
     if args.translations {
-        return match pressroom::load(&opts) {
-            Ok(loaded) => {
-                print_diagnostics(&loaded.warnings, args.site.verbosity.quiet);
-                let coverage = pressroom::commands::coverage::Coverage::of(&loaded.site);
-                match args.format {
-                    ReportFormat::Text => print!("{coverage}"),
-                    ReportFormat::Json => match serde_json::to_string_pretty(&coverage) {
-                        Ok(json) => println!("{json}"),
-                        Err(e) => {
-                            eprintln!("error: cannot write the report as JSON: {e}");
-                            return ExitCode::FAILURE;
-                        }
-                    },
-                }
-                ExitCode::SUCCESS
-            }
-            Err(problems) => fail(&problems, "check", "nothing was written"),
+        return translations(&opts, args.format, quiet);
+    }
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Github => Format::Github,
+    };
+    let bar = progress::Bar::new(quiet || format != Format::Text);
+    opts.progress = bar.observer();
+    let result = pressroom::build(&opts);
+    bar.finish();
+    let (all, ok) = match result {
+        Ok(report) => {
+            let total = report.total();
+            (report.warnings, Some(total))
+        }
+        Err(problems) => (problems, None),
+    };
+    if format != Format::Text {
+        // Tools read stdout: the diagnostics alone, warnings included.
+        print!("{}", all.format(format));
+        return if ok.is_some() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
         };
     }
-    match pressroom::build(&opts) {
-        Ok(report) => {
-            print_diagnostics(&report.warnings, args.site.verbosity.quiet);
-            if !args.site.verbosity.quiet {
-                let total = report.total();
+    match ok {
+        Some(total) => {
+            print_diagnostics(&all, quiet);
+            if !quiet {
                 println!(
                     "check: no errors, {} warning(s); {} files would be produced",
-                    report.warnings.len(),
+                    all.len(),
                     total.written + total.unchanged
                 );
             }
             ExitCode::SUCCESS
         }
-        Err(problems) => fail(&problems, "check", "nothing was written"),
+        None => fail(&all, "check", "nothing was written"),
+    }
+}
+
+/// `check --translations`: which releases exist in which languages.
+fn translations(opts: &BuildOptions, format: ReportFormat, quiet: bool) -> ExitCode {
+    let loaded = match pressroom::load(opts) {
+        Ok(loaded) => loaded,
+        Err(problems) => return fail(&problems, "check", "nothing was written"),
+    };
+    print_diagnostics(&loaded.warnings, quiet);
+    let coverage = pressroom::commands::coverage::Coverage::of(&loaded.site);
+    match format {
+        ReportFormat::Text => print!("{coverage}"),
+        ReportFormat::Json => match serde_json::to_string_pretty(&coverage) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("error: cannot write the report as JSON: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        ReportFormat::Github => {
+            return usage(&UsageError::new(
+                "--format github is for diagnostics, not the --translations report",
+                "use --format text or --format json with --translations",
+            ));
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    let languages = match pressroom::commands::init::parse_languages(&args.languages) {
+        Ok(l) => l,
+        Err(e) => return usage(&e),
+    };
+    let opts = pressroom::commands::init::InitOptions {
+        dir: args.dir.clone(),
+        languages,
+        title: args.title,
+        force: args.force,
+        today: chrono::Local::now().date_naive(),
+    };
+    match pressroom::commands::init::init(&opts) {
+        Ok(created) => {
+            for code in &created.untranslated {
+                eprintln!(
+                    "{}: pressroom has no example texts in `{code}`; the English ones were written for you to translate",
+                    styled_word("note", NOTE)
+                );
+            }
+            println!(
+                "created a site in {} ({} files)",
+                args.dir.display(),
+                created.files.len()
+            );
+            let cd = if args.dir == std::path::Path::new(".") {
+                String::new()
+            } else {
+                format!("cd {} && ", args.dir.display())
+            };
+            println!("look at it with: {cd}pressroom serve");
+            ExitCode::SUCCESS
+        }
+        Err(e) => command_failed(e, "init"),
+    }
+}
+
+fn schema(args: SchemaArgs) -> ExitCode {
+    let config = match pressroom::config::SiteConfig::load(&args.site.root) {
+        Ok(c) => c,
+        Err(problems) => return fail(&problems, "schema", "nothing was written"),
+    };
+    let tags_file = config.content_dir().join("tags.yaml");
+    let tags = match pressroom::site::TagRegistry::load(
+        tags_file.is_file().then_some(tags_file.as_path()),
+        &config,
+    ) {
+        Ok((tags, _)) => tags,
+        Err(problems) => return fail(&problems, "schema", "nothing was written"),
+    };
+    let dir = args
+        .output
+        .unwrap_or_else(|| args.site.root.join(pressroom::commands::schema::SCHEMA_DIR));
+    match pressroom::commands::schema::write_schemas(&dir, &dir, tags.keys()) {
+        Ok(paths) => {
+            for path in paths {
+                println!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(d) => fail(&d.into(), "schema", "the schemas were not all written"),
+    }
+}
+
+fn new_translation(args: NewTranslationArgs) -> ExitCode {
+    let config = match pressroom::config::SiteConfig::load(&args.site.root) {
+        Ok(c) => c,
+        Err(problems) => return fail(&problems, "new translation", "nothing was written"),
+    };
+    let new = pressroom::commands::new::NewTranslation {
+        source: args.source,
+        lang: args.lang,
+    };
+    match pressroom::commands::new::create_translation(&config, &new) {
+        Ok(path) => {
+            println!("created {} (a draft to translate)", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => command_failed(e, "new translation"),
     }
 }
 
 fn new_release(args: NewReleaseArgs) -> ExitCode {
-    init_logging(&args.site.verbosity);
     let config = match pressroom::config::SiteConfig::load(&args.site.root) {
         Ok(c) => c,
         Err(problems) => return fail(&problems, "new release", "nothing was written"),
@@ -476,14 +653,43 @@ fn new_release(args: NewReleaseArgs) -> ExitCode {
             println!("created {}", path.display());
             ExitCode::SUCCESS
         }
-        Err(d) => fail(&d.into(), "new release", "nothing was written"),
+        Err(e) => command_failed(e, "new release"),
     }
+}
+
+/// Prints why a command that writes sources failed, with the exit code of
+/// its kind of mistake.
+fn command_failed(e: CommandError, what: &str) -> ExitCode {
+    match e {
+        CommandError::Usage(e) => usage(&e),
+        CommandError::Site(problems) => fail(&problems, what, "nothing was written"),
+    }
+}
+
+/// Prints a mistake on the command line; exit code 2, as clap's own.
+fn usage(e: &UsageError) -> ExitCode {
+    eprintln!(
+        "{}: {}\n  {}: {}",
+        styled_word("error", pressroom::diagnostics::ERROR),
+        e.message,
+        styled_word("help", pressroom::diagnostics::HELP),
+        e.help
+    );
+    ExitCode::from(2)
+}
+
+/// The style of `note:` lines.
+const NOTE: anstyle::Style = anstyle::Style::new().bold();
+
+/// `word` in `style`; anstream drops the style where colour is off.
+fn styled_word(word: &str, style: anstyle::Style) -> String {
+    format!("{style}{word}{style:#}")
 }
 
 fn print_diagnostics(all: &Diagnostics, quiet: bool) {
     for d in all.sorted() {
         if !quiet || d.is_error() {
-            eprintln!("{d}");
+            eprintln!("{}", d.styled());
         }
     }
 }
@@ -527,5 +733,91 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+}
+
+/// The progress bar of `build` and `check` on a terminal.
+mod progress {
+    use std::io::IsTerminal;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use pressroom::progress::{Observer, Progress};
+
+    /// Builds that finish sooner show no bar: it would only flicker.
+    const DELAY: Duration = Duration::from_secs(1);
+
+    /// A bar that appears once a build has run for [`DELAY`], and never when
+    /// stderr is not a terminal or `-q` is given.
+    pub(crate) struct Bar {
+        shown: Option<Shown>,
+    }
+
+    /// The bar, and whether the build is over (so that it is never drawn
+    /// after the report is printed).
+    #[derive(Clone)]
+    struct Shown {
+        bar: ProgressBar,
+        done: Arc<Mutex<bool>>,
+    }
+
+    impl Bar {
+        /// A bar, or nothing when `quiet` or stderr is piped.
+        pub(crate) fn new(quiet: bool) -> Bar {
+            if quiet || !std::io::stderr().is_terminal() {
+                return Bar { shown: None };
+            }
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+            let style =
+                ProgressStyle::with_template("{spinner} {msg:>9} [{bar:30}] {pos}/{len} files")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> ");
+            bar.set_style(style);
+            bar.set_message("reading");
+            let shown = Shown {
+                bar,
+                done: Arc::new(Mutex::new(false)),
+            };
+            // Shown from a timer, so that a long first stage (reading a large
+            // archive) shows it too, not only the next report.
+            let timer = shown.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(DELAY);
+                let done = timer.done.lock().unwrap_or_else(|e| e.into_inner());
+                if !*done {
+                    timer.bar.set_draw_target(ProgressDrawTarget::stderr());
+                    timer.bar.enable_steady_tick(Duration::from_millis(120));
+                }
+            });
+            Bar { shown: Some(shown) }
+        }
+
+        /// The observer to put in the build options.
+        pub(crate) fn observer(&self) -> Observer {
+            let Some(Shown { bar, .. }) = self.shown.clone() else {
+                return Observer::default();
+            };
+            Observer::new(move |progress| match progress {
+                Progress::Reading => bar.set_message("reading"),
+                Progress::Rendering { done, total } => {
+                    if bar.length() != Some(total as u64) {
+                        bar.set_length(total as u64);
+                        bar.set_message("rendering");
+                    }
+                    bar.set_position(done as u64);
+                }
+                Progress::Writing => bar.set_message("writing"),
+            })
+        }
+
+        /// Removes the bar before the report is printed.
+        pub(crate) fn finish(&self) {
+            if let Some(shown) = &self.shown {
+                let mut done = shown.done.lock().unwrap_or_else(|e| e.into_inner());
+                *done = true;
+                shown.bar.finish_and_clear();
+            }
+        }
     }
 }

@@ -79,7 +79,7 @@ struct Expected {
 
 const EXPECTED: [Expected; 5] = [
     Expected {
-        path: "2015/osce-co-organizes-forum-on-re-socialization-of-convicted-persons-in-kazakhstan.en.md",
+        path: "2015/osce-co-organizes-forum-re-socialization-convicted-persons.en.md",
         front: &[
             "title: \"OSCE co-organizes forum on re-socialization of convicted persons in Kazakhstan\"",
             "date: 2015-12-11",
@@ -90,7 +90,7 @@ const EXPECTED: [Expected; 5] = [
         last: "This is the third consecutive year the Office has supported the Forum. Previous events focused on the development of the probation system, surveillance through electronic bracelets and employment in prison.",
     },
     Expected {
-        path: "2011/osce-centre-in-astana-promotes-dialogue-on-further-reform-of-kazakhstans-penitentiary-system.en.md",
+        path: "2011/osce-centre-astana-promotes-dialogue-further.en.md",
         front: &[
             "title: \"OSCE Centre in Astana promotes dialogue on further reform of Kazakhstan’s penitentiary system\"",
             "date: 2011-11-23",
@@ -101,7 +101,7 @@ const EXPECTED: [Expected; 5] = [
         last: "The event is part of the OSCE Centre’s activities to promote democratic legislative reforms, human rights and the rule of law. The Centre assists the Government of Kazakhstan in bringing its national legislation in line with the country’s international obligations.",
     },
     Expected {
-        path: "2011/experts-discuss-the-future-of-the-penitentiary-system-in-kazakhstan.en.md",
+        path: "2011/experts-discuss-future-penitentiary-system-kazakhstan.en.md",
         front: &[
             "title: \"Experts discuss the future of the penitentiary system in Kazakhstan\"",
             "date: 2011-11-23",
@@ -112,7 +112,7 @@ const EXPECTED: [Expected; 5] = [
         last: "For additional information and to confirm your participation, please contact Z. Malayeva, Project Coordinator, Office of Penal Reform International in Central Asia, at: telephone: +7 (7172)787-674, e-mail: zmalayeva@penalreform.org",
     },
     Expected {
-        path: "undated/conference-on-human-rights-and-the-development-of-the-penitentiary-system-held-in-astana.en.md",
+        path: "undated/conference-human-rights-development-penitentiary-system.en.md",
         front: &[
             "title: \"Conference on Human Rights and the Development of the Penitentiary System Held in Astana\"",
             "location: \"Astana\"",
@@ -123,7 +123,7 @@ const EXPECTED: [Expected; 5] = [
         last: "This information may not be reproduced without reference to Kazakhstan Today. Copyright of materials of News Agency Kazakhstan Today.",
     },
     Expected {
-        path: "2015/osce-programme-office-in-astana-organizes-study-visit-to-belgium-on-probation-legislation.en.md",
+        path: "2015/osce-programme-office-astana-organizes-study.en.md",
         front: &[
             "title: \"OSCE Programme Office in Astana organizes study visit to Belgium on probation legislation\"",
             "date: 2015-04-01",

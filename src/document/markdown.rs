@@ -144,29 +144,57 @@ fn split_fragment(target: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// Finds the internal links of a body; `first_line` is the body's first line
-/// in the file, so that positions point into the file.
-pub fn scan_links(body: &str, first_line: usize) -> Vec<LinkRef> {
+/// Finds the internal links (`@/…`) and the references to files (images and
+/// links such as `photo.jpg`, `../report.pdf` or `/docs/plan.pdf`) of a body,
+/// in one pass; `first_line` is the body's first line in the file, so that
+/// positions point into the file. A file reference's `target` is the destination as written,
+/// without its `#fragment`; URLs with a scheme, `//host/…`, fragments alone and
+/// paths without a file extension (pages, not files) are not file references.
+pub fn scan(body: &str, first_line: usize) -> (Vec<LinkRef>, Vec<LinkRef>) {
     let mut links = Vec::new();
+    let mut files = Vec::new();
     for (event, range) in Parser::new_ext(body, options(false)).into_offset_iter() {
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event
-            && let Some(rest) = dest_url.strip_prefix(INTERNAL_PREFIX)
-        {
-            let (target, fragment) = split_fragment(rest);
-            // Point at the destination itself, not the link text.
-            let at = body[range.clone()]
-                .find(INTERNAL_PREFIX)
-                .map_or(range.start, |o| range.start + o);
-            let (line, column) = line_col(body, at);
-            links.push(LinkRef {
-                target: target.to_owned(),
-                fragment: fragment.map(str::to_owned),
-                line: line + first_line - 1,
-                column,
-            });
-        }
+        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
+            event
+        else {
+            continue;
+        };
+        let (list, prefix, rest) = match dest_url.strip_prefix(INTERNAL_PREFIX) {
+            Some(rest) => (&mut links, INTERNAL_PREFIX, rest),
+            None if is_file_reference(&dest_url) => (&mut files, "", &*dest_url),
+            None => continue,
+        };
+        let (target, fragment) = split_fragment(rest);
+        // Point at the destination itself, not the link text.
+        let needle = if prefix.is_empty() { target } else { prefix };
+        let at = body[range.clone()]
+            .find(needle)
+            .map_or(range.start, |o| range.start + o);
+        let (line, column) = line_col(body, at);
+        list.push(LinkRef {
+            target: target.to_owned(),
+            fragment: fragment.map(str::to_owned),
+            line: line + first_line - 1,
+            column,
+        });
     }
-    links
+    (links, files)
+}
+
+/// Whether a link destination names a file of this site: no scheme, not
+/// protocol-relative, and a file extension in its last segment.
+pub fn is_file_reference(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let scheme = path
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && !s.contains('/'));
+    let last = path.rsplit('/').next().unwrap_or("");
+    !path.is_empty()
+        && !scheme
+        && !path.starts_with("//")
+        && last.rsplit_once('.').is_some_and(|(stem, ext)| {
+            !stem.is_empty() && !ext.is_empty() && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        })
 }
 
 /// The plain text of the first paragraph, cut at a word boundary to at most
@@ -298,12 +326,42 @@ mod tests {
             out.contains("href=\"/en/releases/2015/forum/#quotes\""),
             "{out}"
         );
-        let links = scan_links(body, 5);
+        let links = scan(body, 5).0;
         assert_eq!(links.len(), 2);
         assert_eq!((links[0].line, links[0].column), (7, 17));
         assert_eq!(links[0].target, "releases/2015/forum.md");
         assert_eq!(links[0].fragment.as_deref(), Some("quotes"));
         assert_eq!(links[1].target, "nope.md");
+    }
+
+    #[test]
+    fn file_references_are_found_and_located() {
+        let body = "![A photo](photo.jpg \"t\") and [plan](../docs/plan.pdf#page=2).\n\n[site](https://e.org/a.jpg) [top](#top) [page](../other/) [mail](mailto:a@b.c) [cdn](//cdn.org/x.js) [root](/css/style.css?v=1)\n";
+        let (links, files) = scan(body, 3);
+        assert!(links.is_empty());
+        let found: Vec<(&str, usize, usize)> = files
+            .iter()
+            .map(|f| (f.target.as_str(), f.line, f.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("photo.jpg", 3, 12),
+                ("../docs/plan.pdf", 3, 38),
+                ("/css/style.css?v=1", 5, 109)
+            ]
+        );
+        assert_eq!(files[1].fragment.as_deref(), Some("page=2"));
+        for not_a_file in [
+            "c:x.png",
+            "README",
+            "a/",
+            ".hidden",
+            "x.",
+            "https://e.org/a.png",
+        ] {
+            assert!(!is_file_reference(not_a_file), "{not_a_file}");
+        }
     }
 
     #[test]

@@ -111,6 +111,9 @@ pub struct Document {
     pub summary: String,
     /// Internal links (`@/…`) in the body, checked by the model.
     pub links: Vec<LinkRef>,
+    /// References to files (images, linked documents) in the body, checked
+    /// by the model against the bundle's files and the static files.
+    pub files: Vec<LinkRef>,
     /// A hash of the file's text and identity. Watch mode compares it across
     /// rebuilds to tell which pages can have changed.
     pub hash: u64,
@@ -178,6 +181,14 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
     }
     let raw: RawFrontMatter = yaml::parse(&rel, front_text, 2).map_err(Diagnostics::from)?;
     let mut problems = Diagnostics::new();
+    // Valid YAML that silently drops text: `title: Forum #2` is `Forum`.
+    let comment = yaml::comment_in_text(front_text);
+    let title_commented = comment
+        .as_ref()
+        .is_some_and(|m| Some(m.line) == yaml::find_key(front_text, "title"));
+    if let Some(m) = comment {
+        problems.push(Diagnostic::error(&rel, m.line + 1, m.column, m.message).with_help(m.help));
+    }
     let at = |key: &str, needle: Option<&str>| {
         yaml::find_value(front_text, key, needle).map_or((1, 1), |(l, c)| (l + 1, c))
     };
@@ -187,6 +198,7 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
     };
 
     let title = match raw.title.as_deref().map(str::trim) {
+        None if title_commented => String::new(),
         None => {
             problems.push(
                 Diagnostic::error(&rel, 1, 1, "the front matter has no `title`")
@@ -296,7 +308,7 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
             ),
         );
     }
-    let links = markdown::scan_links(body, body_line);
+    let (links, files) = markdown::scan(body, body_line);
     let summary = match raw.summary.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => s.to_owned(),
         _ => markdown::first_paragraph_text(body, markdown::SUMMARY_CHARS),
@@ -326,6 +338,7 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
         body_line,
         summary,
         links,
+        files,
         hash: content_hash(&source, text),
         source,
     };

@@ -5,6 +5,14 @@
 //! [`Diagnostic`]s whose line is shifted to the real place in the file (front
 //! matter starts one line below the opening `---`) and whose help suggests the
 //! closest valid key.
+//!
+//! libyaml's syntax errors ("mapping values are not allowed in this
+//! context") say what the parser met, not what the editor did, and often
+//! point past the mistake (an unclosed quote is noticed at the end of the
+//! text). For the common mistakes, [`parse`] looks at the text itself and
+//! names the line and column where the mistake is, in plain words, with the
+//! fix: a colon or `#` in an unquoted value, an unclosed quote or bracket, a
+//! tab, a list item without its dash, a field indented by mistake.
 
 use std::path::Path;
 
@@ -19,7 +27,256 @@ pub fn parse<T: DeserializeOwned>(
     text: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
-    serde_yaml::from_str(text).map_err(|err| to_diagnostic(path, &err, first_line))
+    serde_yaml::from_str(text).map_err(|err| {
+        let d = to_diagnostic(path, &err, first_line);
+        let error_line = err.location().map_or(usize::MAX, |l| l.line());
+        match is_syntax_error(&err.to_string())
+            .then(|| explain_syntax(text, error_line))
+            .flatten()
+        {
+            Some(m) => Diagnostic::error(path, m.line + first_line - 1, m.column, m.message)
+                .with_help(m.help),
+            None => d,
+        }
+    })
+}
+
+/// Whether serde_yaml's message is libyaml's (the text is not YAML), rather
+/// than serde's (the YAML does not fit the fields).
+fn is_syntax_error(message: &str) -> bool {
+    [
+        "while scanning",
+        "while parsing",
+        "mapping values are not allowed",
+        "did not find expected",
+        "could not find expected",
+        "found character that cannot start any token",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
+}
+
+/// A mistake found in the text: 1-based line and column within it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mistake {
+    /// 1-based line in the text.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// Finds the first common mistake on or before line `error_line` (1-based;
+/// the parser notices a mistake where it fails, which is never before the
+/// mistake itself).
+pub fn explain_syntax(text: &str, error_line: usize) -> Option<Mistake> {
+    let lines: Vec<&str> = text.lines().collect();
+    let col = |line: &str, byte: usize| line[..byte].chars().count() + 1;
+    let mut list_indent: Option<usize> = None;
+    for (i, line) in lines.iter().enumerate().take(error_line.max(1)) {
+        let at = |byte: usize, message: String, help: String| {
+            Some(Mistake {
+                line: i + 1,
+                column: col(line, byte),
+                message,
+                help,
+            })
+        };
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(tab) = line[..indent].find('\t') {
+            return at(
+                tab,
+                "a tab is used to indent this line".to_owned(),
+                "YAML allows only spaces for indentation: replace the tab with spaces".to_owned(),
+            );
+        }
+        // From the end of the indentation, so byte offsets in `content` and
+        // `line` differ by exactly `indent`.
+        let content = line[indent..].trim_end();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        if content.starts_with("- ") {
+            list_indent = Some(indent);
+            continue;
+        }
+        let key_end = plain_key_end(content);
+        if key_end.is_none()
+            && list_indent == Some(indent)
+            && !content.starts_with(['-', '[', '{', '"', '\''])
+        {
+            return at(
+                indent,
+                format!("`{content}` is in a list but has no `- ` in front"),
+                format!("write each list item on its own line as `- {content}`"),
+            );
+        }
+        let Some(key_end) = key_end else { continue };
+        list_indent =
+            list_indent.filter(|&n| indent > n || (indent == n && content.starts_with('-')));
+        let key = &content[..key_end];
+        if indent > 0 && i > 0 {
+            // A field indented under a field that has a value already.
+            let previous = lines[..i]
+                .iter()
+                .rev()
+                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+            if let Some(previous) = previous {
+                let p_indent = previous.len() - previous.trim_start().len();
+                let p = previous.trim();
+                let opens = p.ends_with(':') || p.starts_with("- ");
+                if indent > p_indent && !opens && plain_key_end(p).is_some() {
+                    return at(
+                        indent,
+                        format!("`{key}:` is indented, so YAML reads it as part of the line above"),
+                        format!(
+                            "start `{key}:` at the beginning of the line, like the other fields"
+                        ),
+                    );
+                }
+            }
+        }
+        let value_start = indent + key_end + 1;
+        let value = line[value_start..].trim_start();
+        let value_at = line.len() - value.len();
+        if value.is_empty() {
+            continue;
+        }
+        match value.chars().next() {
+            Some(q @ ('"' | '\'')) => match closing_quote(&value[1..], q) {
+                None => {
+                    return at(
+                        value_at,
+                        format!("the quote `{q}` opened here is never closed"),
+                        format!("end the value with `{q}` on the same line, e.g. `{key}: {q}…{q}`"),
+                    );
+                }
+                Some(end) => {
+                    let after = value[1 + end + 1..].trim_start();
+                    if !after.is_empty() && !after.starts_with('#') {
+                        let inner = &value[1..1 + end];
+                        return at(
+                            value_at,
+                            format!("text follows the closing quote of `{key}`"),
+                            format!(
+                                "put the whole value inside the quotes: `{key}: {q}{inner} {after}{q}`"
+                            ),
+                        );
+                    }
+                }
+            },
+            Some(open @ ('[' | '{')) => {
+                let close = if open == '[' { ']' } else { '}' };
+                if !value.contains(close) {
+                    return at(
+                        value_at,
+                        format!("the `{open}` opened here is never closed"),
+                        format!(
+                            "close it with `{close}` on the same line, e.g. `{key}: [probation, prison-reform]`"
+                        ),
+                    );
+                }
+            }
+            _ => {
+                let colon = value
+                    .find(": ")
+                    .or_else(|| value.ends_with(':').then(|| value.len() - 1));
+                if let Some(c) = colon {
+                    return at(
+                        value_at + c,
+                        format!(
+                            "the `:` in the value of `{key}` makes YAML read the rest as another field"
+                        ),
+                        format!(
+                            "put the value in quotes: `{key}: \"{}\"`",
+                            value.replace('"', "\\\"")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The byte length of a plain `key` at the start of `content` when it is
+/// followed by `:` and a space or the end of the line.
+fn plain_key_end(content: &str) -> Option<usize> {
+    let end = content.find(':')?;
+    let key = &content[..end];
+    let valid = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'));
+    let rest = &content[end + 1..];
+    (valid && (rest.is_empty() || rest.starts_with([' ', '\t']))).then_some(end)
+}
+
+/// The byte offset in `rest` of the quote `q` that closes a value (`""` and
+/// `\"` are escapes inside double quotes, `''` inside single quotes).
+fn closing_quote(rest: &str, q: char) -> Option<usize> {
+    let mut chars = rest.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if q == '"' && c == '\\' {
+            chars.next();
+        } else if c == q {
+            if q == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                chars.next();
+                continue;
+            }
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// The text fields whose plain values are most likely to hold a `#` meant
+/// as text, which YAML would read as the start of a comment.
+const TEXT_FIELDS: [&str; 5] = ["title", "summary", "location", "image_alt", "description"];
+
+/// A `#` that cuts short the unquoted value of a text field (`title: Forum
+/// #2`, read as `Forum`). Valid YAML, but never what the editor meant.
+pub fn comment_in_text(text: &str) -> Option<Mistake> {
+    for (i, line) in text.lines().enumerate() {
+        let Some(key_end) = plain_key_end(line) else {
+            continue;
+        };
+        let key = &line[..key_end];
+        if !TEXT_FIELDS.contains(&key) {
+            continue;
+        }
+        let value = line[key_end + 1..].trim_start();
+        if value.starts_with(['"', '\'', '|', '>']) {
+            continue;
+        }
+        let hash = if value.starts_with('#') {
+            Some(0)
+        } else {
+            value.find(" #").map(|h| h + 1)
+        };
+        if let Some(h) = hash {
+            let byte = line.len() - value.len() + h;
+            let kept = value[..h].trim_end();
+            let message = if kept.is_empty() {
+                format!("the `#` starts a comment, so `{key}` is left empty")
+            } else {
+                format!("the `#` starts a comment, so `{key}` is cut to `{kept}`")
+            };
+            return Some(Mistake {
+                line: i + 1,
+                column: line[..byte].chars().count() + 1,
+                message,
+                help: format!(
+                    "put the value in quotes: `{key}: \"{}\"`",
+                    value.replace('"', "\\\"")
+                ),
+            });
+        }
+    }
+    None
 }
 
 /// Converts a `serde_yaml` error into a diagnostic at the right place.
@@ -288,7 +545,107 @@ mod tests {
         );
         assert_eq!(strip_location("at line of fire"), "at line of fire");
         let d = err("title: \"x\n");
-        assert_eq!(d.message, "a quoted value is not closed");
+        assert_eq!(d.message, "the quote `\"` opened here is never closed");
+    }
+
+    fn mistake(text: &str) -> (usize, usize, String, String) {
+        let d = err(text);
+        (d.line, d.column, d.message, d.help.unwrap_or_default())
+    }
+
+    #[test]
+    fn common_syntax_mistakes_are_explained_where_they_are() {
+        // Positions are in the file: the text starts on line 2.
+        let (line, column, message, help) = mistake("title: OSCE: forum on probation\n");
+        assert_eq!((line, column), (2, 12));
+        assert_eq!(
+            message,
+            "the `:` in the value of `title` makes YAML read the rest as another field"
+        );
+        assert_eq!(
+            help,
+            "put the value in quotes: `title: \"OSCE: forum on probation\"`"
+        );
+
+        let (line, column, message, _) = mistake("title: \"Forum\ntags: [a]\nslug: x\n");
+        assert_eq!((line, column), (2, 8));
+        assert_eq!(message, "the quote `\"` opened here is never closed");
+
+        let (line, column, message, _) = mistake("title: x\ntags:\n\t- a\n");
+        assert_eq!(
+            (line, column, message.as_str()),
+            (4, 1, "a tab is used to indent this line")
+        );
+
+        let (line, column, message, help) = mistake("title: x\ntags:\n  - a\n  b\n");
+        assert_eq!((line, column), (5, 3));
+        assert_eq!(message, "`b` is in a list but has no `- ` in front");
+        assert_eq!(help, "write each list item on its own line as `- b`");
+
+        let (line, _, message, _) = mistake("title: x\n  tags: [a]\n");
+        assert_eq!(line, 3);
+        assert_eq!(
+            message,
+            "`tags:` is indented, so YAML reads it as part of the line above"
+        );
+
+        let (line, _, message, help) = mistake("title: \"Forum\" extra\n");
+        assert_eq!(line, 2);
+        assert_eq!(message, "text follows the closing quote of `title`");
+        assert_eq!(
+            help,
+            "put the whole value inside the quotes: `title: \"Forum extra\"`"
+        );
+
+        let (line, column, message, _) = mistake("title: x\ntags: [a, b\n");
+        assert_eq!((line, column), (3, 7));
+        assert_eq!(message, "the `[` opened here is never closed");
+    }
+
+    proptest::proptest! {
+        /// The explanations slice lines by byte offsets: any mix of
+        /// indentation (tabs, non-ASCII spaces), keys, quotes, brackets and
+        /// colons must leave them in bounds.
+        #[test]
+        fn explaining_never_panics(text in "([ \t\u{3000}\u{a0}]{0,2}-? ?[a-zé_]{0,3}:?[ \t]?[\"'a-zé :#{}\\[\\]\\\\-]{0,12}\n){0,6}") {
+            let _ = explain_syntax(&text, usize::MAX);
+            let _ = comment_in_text(&text);
+            let _ = parse::<Fields>(Path::new("a.md"), &text, 2);
+        }
+    }
+
+    #[test]
+    fn valid_quotes_and_colons_are_not_mistakes() {
+        assert_eq!(
+            explain_syntax(
+                "title: \"a: b \\\" c\"\nimage: https://e.org/x.png\nalt: 'it''s'\n",
+                99
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_hash_in_a_text_value_is_a_comment() {
+        let m = comment_in_text("date: 2015-01-01\ntitle: Forum #2 held\n").unwrap();
+        assert_eq!((m.line, m.column), (2, 14));
+        assert_eq!(
+            m.message,
+            "the `#` starts a comment, so `title` is cut to `Forum`"
+        );
+        assert_eq!(
+            m.help,
+            "put the value in quotes: `title: \"Forum #2 held\"`"
+        );
+        let m = comment_in_text("title: #2 forum\n").unwrap();
+        assert_eq!(
+            m.message,
+            "the `#` starts a comment, so `title` is left empty"
+        );
+        assert_eq!(
+            comment_in_text("title: \"Forum #2\"\ndraft: true # for now\ntitle: C#\n"),
+            None
+        );
     }
 
     #[test]

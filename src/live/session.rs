@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -20,6 +21,7 @@ use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::{self, Document};
 use crate::output::{self, Staging, WriteOutcome};
+use crate::progress::Progress;
 use crate::render::i18n::I18n;
 use crate::render::{Job, Plan, Read, Rendered, Renderer, TemplateSet};
 use crate::site::{ModelOptions, Site, TagChanges, TagRegistry};
@@ -542,6 +544,7 @@ impl Session {
     /// The full path: every job planned, the changed ones rendered.
     fn rebuild_all(&mut self) -> Result<Rebuild, Diagnostics> {
         let started = Instant::now();
+        self.opts.progress.report(Progress::Reading);
         let (site, i18n, templates, mut warnings) = self.load()?;
         log::debug!("model ready after {:?}", started.elapsed());
         let (i18n_kept, templates_kept) = (Arc::clone(&i18n), Arc::clone(&templates));
@@ -563,12 +566,17 @@ impl Session {
         } else {
             None
         };
+        let (done, total) = (AtomicUsize::new(0), jobs.len());
         // Pages are rendered and staged one at a time on each thread, so memory
         // holds a handful of pages, never the whole site.
         let results: Vec<Result<Handled<'_>, Diagnostic>> = jobs
             .par_iter()
             .zip(&plans)
             .map(|(&job, plan)| {
+                let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+                self.opts
+                    .progress
+                    .report(Progress::Rendering { done, total });
                 let lang = job.language(&site);
                 let unchanged = plan.fingerprint.is_some()
                     && previous.and_then(|p| p.get(&plan.path)) == Some(&plan.fingerprint);
@@ -625,6 +633,7 @@ impl Session {
         }
         let mut removed = 0;
         if let Some(s) = staging {
+            self.opts.progress.report(Progress::Writing);
             let result = match previous {
                 Some(previous) => {
                     let stale: Vec<&String> =

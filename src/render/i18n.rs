@@ -15,7 +15,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
@@ -30,11 +30,10 @@ use icu::decimal::DecimalFormatter;
 use icu::locale::Locale;
 use intl_memoizer::concurrent::IntlLangMemoizer;
 use unic_langid::LanguageIdentifier;
-use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, line_col, relative};
-use crate::util::fs;
+use crate::theme::{Theme, site_files};
 
 /// Everything locale-specific for one language.
 struct LangData {
@@ -95,13 +94,10 @@ impl I18n {
     pub fn load(config: &SiteConfig) -> Result<(I18n, Diagnostics), Diagnostics> {
         let mut problems = Diagnostics::new();
         let mut langs = Vec::new();
-        let dirs = [
-            config.theme_dir().join("locales"),
-            config.root.join("locales"),
-        ];
+        let theme = Theme::of(config);
         for language in &config.languages {
             let locale = language.locale.as_deref().unwrap_or(&language.code);
-            match load_language(config, &language.code, locale, &dirs) {
+            match load_language(config, &language.code, locale, theme.as_ref()) {
                 Ok(data) => langs.push(data),
                 Err(p) => problems.extend(p),
             }
@@ -279,7 +275,7 @@ fn load_language(
     config: &SiteConfig,
     code: &str,
     locale: &str,
-    dirs: &[PathBuf],
+    theme: Option<&Theme>,
 ) -> Result<LangData, Diagnostics> {
     let mut problems = Diagnostics::new();
     let root = &config.root;
@@ -330,15 +326,29 @@ fn load_language(
     );
     let mut defined = BTreeMap::new();
     let mut sources_hash = std::hash::DefaultHasher::new();
-    let mut main_file = dirs[0].join(code).join("main.ftl");
-    for dir in dirs {
-        let lang_dir = dir.join(code);
-        if !lang_dir.is_dir() {
-            continue;
-        }
-        for file in ftl_files(&lang_dir) {
-            let display = relative(&file, root);
-            let text = match fs::read_text(&file, &display) {
+    // Missing messages go in the theme's main file, or in the site's when
+    // the theme is built in and cannot be edited.
+    let mut main_file = match theme {
+        Some(Theme::Folder(dir)) => relative(dir, root).join("locales"),
+        _ => PathBuf::from("locales"),
+    }
+    .join(code)
+    .join("main.ftl");
+    // The theme's files first, then the site's, which override them message by
+    // message.
+    let sub = format!("locales/{code}");
+    let theme_files = theme.map(|t| t.files(&sub, root, &mut problems));
+    let layers = [
+        (true, theme_files.unwrap_or_default()),
+        (false, site_files(root, &sub, &mut problems)),
+    ];
+    for (from_theme, files) in layers {
+        for file in files
+            .into_values()
+            .filter(|f| f.display.extension().is_some_and(|x| x == "ftl"))
+        {
+            let display = file.display.clone();
+            let text = match file.read_text() {
                 Ok(t) => t,
                 Err(d) => {
                     problems.push(d);
@@ -369,11 +379,14 @@ fn load_language(
             };
             for entry in resource.entries() {
                 if let fluent_syntax::ast::Entry::Message(m) = entry {
-                    defined.insert(m.id.name.to_owned(), file.clone());
+                    defined.insert(m.id.name.to_owned(), display.clone());
                 }
             }
-            if file.file_name().is_some_and(|n| n == "main.ftl") && dir == &dirs[0] {
-                main_file = file.clone();
+            if from_theme
+                && display.file_name().is_some_and(|n| n == "main.ftl")
+                && !file.is_builtin()
+            {
+                main_file = display.clone();
             }
             // Later files (the site's) replace the theme's message by message.
             bundle.add_resource_overriding(resource);
@@ -462,19 +475,6 @@ fn format_fluent_number(value: &FluentValue<'_>, intls: &IntlLangMemoizer) -> Op
             f.0.format(&(number.value as i64).into()).to_string()
         })
         .ok()
-}
-
-/// The `.ftl` files of a folder, sorted so that loading order is stable.
-fn ftl_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "ftl"))
-        .map(walkdir::DirEntry::into_path)
-        .collect();
-    files.sort();
-    files
 }
 
 #[cfg(test)]

@@ -24,7 +24,6 @@ use crate::document::markdown::{self, RenderOptions};
 use crate::render::i18n::I18n;
 use crate::site::{Entry, Group, ListItem, Site, output_path, paginated};
 pub use plan::{Fingerprinter, Plan, Read};
-use templates::StaticFile;
 pub use templates::TemplateSet;
 use views::*;
 
@@ -199,10 +198,7 @@ impl<'s> Renderer<'s> {
                 let asset = &site.assets[i];
                 copy(&asset.source, &site.config.root, asset.output.clone())
             }
-            Job::Static(i) => {
-                let file: &StaticFile = &self.templates.statics[i];
-                copy(&file.source, &site.config.root, file.rel.clone())
-            }
+            Job::Static(i) => self.templates.statics[i].render(),
             Job::TagIndex(l) => self.render_tag_index(&lang_code(l)),
             Job::Tag(l, t, n) => self.render_tag(&lang_code(l), t, n),
             Job::Year(l, y, n) => self.render_year(&lang_code(l), y, n),

@@ -177,7 +177,7 @@ impl Fingerprinter<'_, '_> {
                 let file = &r.templates.statics[i];
                 return Plan {
                     path: file.rel.clone(),
-                    fingerprint: file_stamp(&file.source).map(|s| hash_of((&file.source, s))),
+                    fingerprint: file.fingerprint(),
                     reads,
                 };
             }

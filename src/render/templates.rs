@@ -12,14 +12,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tera::{Context, ErrorKind, Kwargs, State, Tera};
-use walkdir::WalkDir;
 
 use super::TemplateFiles;
-use crate::config::SiteConfig;
+use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics, relative};
+use crate::document::yaml;
 use crate::render::i18n::{Arg, I18n};
 use crate::site::Urls;
-use crate::util::fs;
+use crate::theme::{BUILTIN_PREFIX, BUILTIN_THEME, Theme, ThemeFile};
 
 /// A static file to copy to the output root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +27,22 @@ pub(crate) struct StaticFile {
     /// Output path, `/`-separated, relative to the output folder.
     pub(crate) rel: String,
     /// Where it comes from (the site's copy wins over the theme's).
-    pub(crate) source: PathBuf,
+    pub(crate) file: ThemeFile,
+}
+
+impl StaticFile {
+    /// The file as it goes to the output.
+    pub(crate) fn render(&self) -> Result<super::Rendered, Diagnostic> {
+        Ok(super::Rendered {
+            path: self.rel.clone(),
+            bytes: self.file.read_bytes()?.into_owned(),
+        })
+    }
+
+    /// What watch mode compares to tell whether the file changed.
+    pub(crate) fn fingerprint(&self) -> Option<u64> {
+        self.file.stamp()
+    }
 }
 
 /// The compiled templates and static files of a theme with its site overrides.
@@ -61,50 +76,33 @@ impl TemplateSet {
         i18n: Arc<I18n>,
     ) -> Result<TemplateSet, Diagnostics> {
         let root = &config.root;
-        let theme = config.theme_dir();
-        if !theme.is_dir() {
-            return Err(Diagnostic::error(
-                "site.yaml",
-                1,
-                1,
-                format!(
-                    "the theme `{}` does not exist: there is no folder {}",
-                    config.theme,
-                    relative(&theme, root).display()
-                ),
-            )
-            .with_help("set `theme:` in site.yaml to a folder under themes/, e.g. `theme: osce`")
-            .into());
-        }
+        let Some(theme) = Theme::of(config) else {
+            return Err(missing_theme(config).into());
+        };
         let mut problems = Diagnostics::new();
-        let template_files = overlay(
-            &[theme.join("templates"), root.join("templates")],
-            &mut problems,
-            root,
-        );
-        let static_files = overlay(
-            &[theme.join("static"), root.join("static")],
-            &mut problems,
-            root,
-        );
+        let template_files = theme.overlay("templates", root, &mut problems);
+        let static_files = theme.overlay("static", root, &mut problems);
 
         let mut sources = Vec::new();
         let mut files = HashMap::new();
-        for (name, path) in &template_files {
-            let display = relative(path, root);
-            match fs::read_text(path, &display) {
+        for (name, file) in &template_files {
+            match file.read_text() {
                 Ok(text) => {
                     sources.push((name.clone(), text));
-                    files.insert(name.clone(), display);
+                    files.insert(name.clone(), file.display.clone());
                 }
                 Err(d) => problems.push(d),
             }
         }
         for required in std::iter::once("base.html").chain(PAGE_TEMPLATES) {
             if !files.contains_key(required) {
+                let folder = match &theme {
+                    Theme::Folder(dir) => relative(&dir.join("templates"), root),
+                    Theme::Builtin => Path::new(BUILTIN_PREFIX).join("templates"),
+                };
                 problems.push(
                     Diagnostic::error(
-                        relative(&theme.join("templates"), root),
+                        folder,
                         1,
                         1,
                         format!("the theme has no `{required}` template"),
@@ -116,18 +114,15 @@ impl TemplateSet {
 
         let mut hashes = BTreeMap::new();
         let mut statics = Vec::new();
-        for (rel, path) in &static_files {
-            match std::fs::read(path) {
+        for (rel, file) in static_files {
+            match file.read_bytes() {
                 Ok(bytes) => {
                     let mut hasher = fnv::FnvHasher::default();
                     hasher.write(&bytes);
                     hashes.insert(rel.clone(), format!("{:08x}", hasher.finish() as u32));
-                    statics.push(StaticFile {
-                        rel: rel.clone(),
-                        source: path.clone(),
-                    });
+                    statics.push(StaticFile { rel, file });
                 }
-                Err(e) => problems.push(fs::io_diagnostic(&relative(path, root), &e, "read")),
+                Err(d) => problems.push(d),
             }
         }
         if problems.has_errors() {
@@ -139,7 +134,7 @@ impl TemplateSet {
         tera.autoescape_on([".html", ".htm", ".xml"]);
         register_functions(&mut tera, i18n, urls.clone(), hashes);
         if let Err(e) = tera.add_raw_templates(sources) {
-            return Err(tera_diagnostic(&e, &files).into());
+            return Err(tera_diagnostics(&e, &files).into_iter().collect());
         }
         Ok(TemplateSet {
             tera,
@@ -156,9 +151,10 @@ impl TemplateSet {
     }
 
     pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, ctx)
-            .map_err(|e| tera_diagnostic(&e, &self.files))
+        self.tera.render(name, ctx).map_err(|e| {
+            let mut all = tera_diagnostics(&e, &self.files);
+            all.swap_remove(0)
+        })
     }
 }
 
@@ -269,56 +265,58 @@ fn register_functions(
     });
 }
 
-/// Files under each of `dirs`, by `/`-separated relative path; later folders
-/// win, so the site overrides the theme.
-fn overlay(dirs: &[PathBuf], problems: &mut Diagnostics, root: &Path) -> BTreeMap<String, PathBuf> {
-    let mut files = BTreeMap::new();
-    for dir in dirs.iter().filter(|d| d.is_dir()) {
-        for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
-            match entry {
-                Ok(e) if e.file_type().is_file() => {
-                    let name = e.file_name().to_string_lossy();
-                    if crate::source::is_ignored_name(&name) {
-                        continue;
-                    }
-                    let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
-                    let key: Vec<String> = rel
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                        .collect();
-                    files.insert(key.join("/"), e.into_path());
-                }
-                Ok(_) => {}
-                Err(err) => {
-                    let path = err.path().map_or_else(|| dir.clone(), Path::to_path_buf);
-                    problems.push(
-                        Diagnostic::error(
-                            relative(&path, root),
-                            1,
-                            1,
-                            format!("cannot read this path: {err}"),
-                        )
-                        .with_help("check that it exists and is readable"),
-                    );
-                }
-            }
-        }
-    }
-    files
+/// The error for a `theme:` that names neither a folder under `themes/` nor
+/// the built-in theme, at the `theme:` line of site.yaml.
+fn missing_theme(config: &SiteConfig) -> Diagnostic {
+    let text = std::fs::read_to_string(config.root.join(CONFIG_FILE)).unwrap_or_default();
+    let (line, column) = yaml::find_value(&text, "theme", None).unwrap_or((1, 1));
+    Diagnostic::error(
+        CONFIG_FILE,
+        line,
+        column,
+        format!(
+            "the theme `{}` does not exist: there is no folder {}",
+            config.theme,
+            relative(&config.theme_dir(), &config.root).display()
+        ),
+    )
+    .with_help(format!(
+        "use the built-in theme with `theme: {BUILTIN_THEME}`, or put a theme folder under themes/"
+    ))
 }
 
-/// Converts a Tera error into a diagnostic at the template's file and line.
-fn tera_diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
+/// Converts a Tera error into diagnostics at the template's file and line:
+/// one, or one per problem when Tera checked every template at once (unknown
+/// filters, functions, includes). Never empty.
+fn tera_diagnostics(err: &tera::Error, files: &TemplateFiles) -> Vec<Diagnostic> {
     let file_of = |name: &str| {
         files
             .get(name)
             .cloned()
             .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
     };
-    match err.kind() {
+    if let ErrorKind::Msg(message) = err.kind() {
+        let reports = parse_reports(message);
+        if !reports.is_empty() {
+            return reports
+                .into_iter()
+                .map(|(name, line, column, message)| {
+                    Diagnostic::error(file_of(name), line, column, format!("template error: {message}"))
+                        .with_help("fix the template at this line; the filters and functions templates can use are listed in the README")
+                })
+                .collect();
+        }
+    }
+    vec![match err.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
             let span = report.span();
-            let mut message = report.message().to_owned();
+            // Tera lists the variables in scope, which differ between the
+            // pages that share a partial: without the list, one mistake is
+            // one error however many pages meet it.
+            let mut message = match report.message().split_once(". Available variables: ") {
+                Some((before, _)) => format!("{before}."),
+                None => report.message().to_owned(),
+            };
             let mut source = std::error::Error::source(err);
             while let Some(inner) = source {
                 let _ = write!(message, ": {inner}");
@@ -330,7 +328,7 @@ fn tera_diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
                 "template error"
             };
             Diagnostic::error(file_of(report.filename()), span.start_line, span.start_col + 1, format!("{kind}: {message}"))
-                .with_help("fix the template at this line; variables available to templates are listed in the README")
+                .with_help("fix the template at this line; the variables each template gets are listed in the README")
         }
         ErrorKind::MissingParent { current, parent } => Diagnostic::error(
             file_of(current),
@@ -348,7 +346,30 @@ fn tera_diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
         .with_help("add it to the theme's or the site's templates/ folder"),
         _ => Diagnostic::error("templates", 1, 1, format!("template error: {err}"))
             .with_help("check the theme's templates"),
+    }]
+}
+
+/// The problems in Tera's text reports (`error: Unknown filter `x`` then
+/// ` --> page.html:3:20`, one report per problem, blank lines between), as
+/// (template, line, column, message).
+fn parse_reports(text: &str) -> Vec<(&str, usize, usize, &str)> {
+    let mut found = Vec::new();
+    let mut message = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let Some(place) = line.trim_start().strip_prefix("--> ")
+            && let Some(m) = message.take()
+        {
+            let mut parts = place.rsplitn(3, ':');
+            let column = parts.next().and_then(|c| c.parse().ok());
+            let line = parts.next().and_then(|l| l.parse().ok());
+            if let (Some(column), Some(line), Some(name)) = (column, line, parts.next()) {
+                found.push((name, line, column, m));
+            }
+        }
     }
+    found
 }
 
 #[cfg(test)]
@@ -360,6 +381,19 @@ mod tests {
             .iter()
             .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn tera_reports_become_one_diagnostic_each() {
+        let text = "error: Unknown filter `nofilter`\n --> page.html:3:20\n  |\n3 | <p>{{ x | nofilter }}</p>\n  |       ^^^^\n\nerror: Unknown function `f`\n  --> partials/a.html:12:4\n   |";
+        assert_eq!(
+            parse_reports(text),
+            [
+                ("page.html", 3, 20, "Unknown filter `nofilter`"),
+                ("partials/a.html", 12, 4, "Unknown function `f`")
+            ]
+        );
+        assert!(parse_reports("no report here").is_empty());
     }
 
     #[test]

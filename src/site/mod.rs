@@ -8,6 +8,7 @@
 //! the whole site, such as two files claiming one URL, an unknown tag or a link
 //! to a missing file, are found here and reported with the files involved.
 
+mod files;
 pub mod tags;
 pub mod urls;
 
@@ -325,6 +326,11 @@ impl Site {
         site.check_tags(&mut problems);
         site.check_links(docs, &mut problems);
         site.collect_assets(assets);
+        files::check(
+            &site,
+            &crate::theme::static_paths(&site.config),
+            &mut problems,
+        );
         site.collect_aliases();
         site.check_outputs(&mut problems);
         if problems.has_errors() {
@@ -348,6 +354,8 @@ impl Site {
         if doc.source != old.source
             || !keeps_place(&old.front, &doc.front)
             || !same_targets(&old.links, &doc.links)
+            || !same_targets(&old.files, &doc.files)
+            || old.front.image != doc.front.image
             || !doc.front.tags.iter().all(|t| self.tags.contains(t))
         {
             return None;
@@ -427,6 +435,7 @@ impl Site {
         if doc.source != old.source
             || doc.front != old.front
             || !same_targets(&old.links, &doc.links)
+            || !same_targets(&old.files, &doc.files)
         {
             return None;
         }

@@ -111,7 +111,9 @@ fn import_writes_releases_that_build() {
         stderr.contains("warning: this draft has no `date`, so no build includes it"),
         "{stderr}"
     );
-    assert!(site.exists("en/releases/2015/osce-co-organizes-forum-on-re-socialization-of-convicted-persons-in-kazakhstan/index.html"));
+    assert!(site.exists(
+        "en/releases/2015/osce-co-organizes-forum-re-socialization-convicted-persons/index.html"
+    ));
     // A second run leaves everything alone.
     let again = site.cmd(&args).assert().success();
     assert!(
@@ -141,4 +143,40 @@ fn import_refuses_bad_files_and_languages() {
         String::from_utf8_lossy(&out.get_output().stderr)
             .contains("`de` is not a language of this site")
     );
+}
+
+#[test]
+fn import_reports_releases_already_in_the_archive_as_duplicates() {
+    let site = Site::fixture("basic");
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/import/seeds/000_36608fe565b78d56.txt"
+    );
+    site.cmd(&["import", "--lang", "en", seed])
+        .assert()
+        .success();
+    // The editor gives the release a shorter name and polishes the title.
+    let imported = site.root().join(
+        "content/releases/2015/osce-co-organizes-forum-re-socialization-convicted-persons.en.md",
+    );
+    let text = std::fs::read_to_string(&imported)
+        .unwrap()
+        .replace("OSCE co-organizes forum", "OSCE co-organises forum");
+    std::fs::remove_file(&imported).unwrap();
+    site.write("content/releases/2015/resocialization-forum.en.md", text);
+
+    let out = site
+        .cmd(&["import", "--lang", "en", seed])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout)
+        .replace(&site.root().display().to_string(), "[ROOT]")
+        .replace(env!("CARGO_MANIFEST_DIR"), "[REPO]");
+    insta::assert_snapshot!(stdout);
+    assert!(!imported.exists());
+
+    site.cmd(&["import", "--lang", "en", "--force", seed])
+        .assert()
+        .success();
+    assert!(imported.exists(), "--force imports it anyway");
 }

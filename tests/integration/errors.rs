@@ -152,3 +152,70 @@ fn check_reports_the_same_errors_and_writes_nothing() {
     );
     assert!(!site.public().exists());
 }
+
+#[test]
+fn missing_files_suggest_the_closest() {
+    let stderr = build_errors(&[
+        (
+            "content/releases/2015/trip/index.en.md",
+            b"---\ntitle: Trip\ndate: 2015-06-01\nimage: cover.jpeg\n---\n\n![The group](grup.jpg) and [the programme](programme.pdf).\n\nOur logo: ![logo](/img/logo.png)\n",
+        ),
+        ("content/releases/2015/trip/group.jpg", b"jpeg"),
+        ("content/releases/2015/trip/cover.jpg", b"jpeg"),
+        (
+            "content/releases/2015/single.en.md",
+            b"---\ntitle: Single\ndate: 2015-06-02\n---\n\n![map](map.png)\n",
+        ),
+    ]);
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn files_that_exist_are_accepted_and_check_reports_missing_ones() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/releases/2015/trip/index.en.md",
+        "---\ntitle: Trip\ndate: 2015-06-01\nimage: group.jpg\n---\n\n![The group](./group.jpg) [logo](/img/logo.svg) [feed](/en/atom.xml) [page](../../2015/forum/) [web](https://e.org/x.png)\n",
+    );
+    site.write("content/releases/2015/trip/group.jpg", "jpeg");
+    site.cmd(&["check"]).assert().success();
+    site.remove("content/releases/2015/trip/group.jpg");
+    let out = site.cmd(&["check"]).assert().code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+    assert_eq!(
+        stderr.matches("names a file that does not exist").count(),
+        2,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn yaml_mistakes_are_explained_where_they_are() {
+    let stderr = build_errors(&[
+        (
+            "content/releases/2015/colon.en.md",
+            "---\ntitle: OSCE: forum on probation\ndate: 2015-12-11\n---\n".as_bytes(),
+        ),
+        (
+            "content/releases/2015/hash.en.md",
+            b"---\ntitle: Forum #2 held\ndate: 2015-12-11\n---\n",
+        ),
+        (
+            "content/releases/2015/quote.en.md",
+            b"---\ntitle: \"Forum\ndate: 2015-12-11\nlocation: Astana\n---\n",
+        ),
+        (
+            "content/releases/2015/tab.en.md",
+            b"---\ntitle: Tab\ndate: 2015-12-11\ntags:\n\t- probation\n---\n",
+        ),
+        (
+            "content/releases/2015/dash.en.md",
+            b"---\ntitle: Dash\ndate: 2015-12-11\ntags:\n  - probation\n  prison-reform\n---\n",
+        ),
+        (
+            "content/releases/2015/indent.en.md",
+            b"---\ntitle: Indent\n  date: 2015-12-11\n---\n",
+        ),
+    ]);
+    insta::assert_snapshot!(stderr);
+}

@@ -6,6 +6,8 @@
 //!   stale files, failed builds leave it alone).
 //! - `errors`: each kind of bad input, through the CLI, with its exact message.
 //! - `cli`: the other commands and options.
+//! - `start`: `init`, the built-in theme, the editor's commands and the
+//!   terminal (colour, progress, formats for tools).
 
 mod build;
 mod catalog;
@@ -18,4 +20,5 @@ mod live;
 mod navigation;
 mod output;
 mod properties;
+mod start;
 mod util;

@@ -8,6 +8,12 @@
 //! `content/releases/undated/`, and the [`ImportReport`] tells the editor which
 //! files need a look and why. The library only computes and writes files; the
 //! caller prints the report.
+//!
+//! An import knows the archive: a text whose release is already there (the
+//! same date and the same or a near-identical title, in any language file) is
+//! reported as a duplicate instead of becoming a second copy, unless `force`
+//! is given. Slugs are short: a title's slug of more than [`MAX_SLUG`]
+//! characters is made of its first few significant words.
 
 mod dates;
 mod parse;
@@ -36,8 +42,9 @@ pub struct ImportOptions {
     pub lang: String,
     /// The site's `content/` folder; releases go under `releases/` in it.
     pub content_dir: PathBuf,
-    /// Replace a release imported earlier from the same text. Files of other
-    /// releases are never replaced, even with `force`.
+    /// Replace a release imported earlier from the same text, and import a
+    /// text whose release is already in the archive (under a new slug). Files
+    /// of other releases are never replaced, even with `force`.
     pub force: bool,
     /// Compute everything but write nothing; the report carries the contents.
     pub dry_run: bool,
@@ -57,6 +64,7 @@ pub fn run_import(opts: &ImportOptions) -> ImportReport {
         opts,
         claimed: HashSet::new(),
         seen: HashSet::new(),
+        archive: archive_index(&opts.content_dir.join("releases")),
     };
     let entries = opts
         .files
@@ -84,6 +92,18 @@ struct Run<'a> {
     claimed: HashSet<PathBuf>,
     /// Source files already handled, to skip a file listed twice.
     seen: HashSet<PathBuf>,
+    /// The releases in the archive, and those this run has imported.
+    archive: Vec<Known>,
+}
+
+/// A release file of the archive, as duplicate detection sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Known {
+    path: PathBuf,
+    /// `YYYY-MM-DD`, when the file has a date.
+    date: Option<String>,
+    /// The title, [`comparable`].
+    title: String,
 }
 
 impl Run<'_> {
@@ -121,7 +141,33 @@ impl Run<'_> {
         let dir = opts.content_dir.join("releases").join(folder);
         let slug = base_slug(&parsed.title, source, &opts.lang, &mut notes);
         let target = self.choose_path(&dir, &slug, &parsed.title);
+        let date = parsed.date.map(|d| d.format("%Y-%m-%d").to_string());
+        if !target.existing
+            && !opts.force
+            && let Some(known) = self.duplicate_of(date.as_deref(), &parsed.title)
+        {
+            return Ok((
+                Outcome::Skipped {
+                    reason: format!(
+                        "a duplicate of {}, which has the same {}; run again with --force to import it anyway",
+                        known.path.display(),
+                        if date.is_some() {
+                            "date and title"
+                        } else {
+                            "title"
+                        }
+                    ),
+                    path: Some(known.path.clone()),
+                },
+                None,
+            ));
+        }
         self.claimed.insert(target.path.clone());
+        self.archive.push(Known {
+            path: target.path.clone(),
+            date,
+            title: comparable(&parsed.title),
+        });
 
         if target.existing && !opts.force {
             return Ok((
@@ -158,6 +204,19 @@ impl Run<'_> {
             }
         };
         Ok((outcome, opts.dry_run.then_some(content)))
+    }
+
+    /// A release of the archive (or of this run) that the text's release
+    /// already is: the same date (any date when the text states none) and a
+    /// title that is the same once case, punctuation and spacing are ignored,
+    /// or differs from it by a typo or two.
+    fn duplicate_of(&self, date: Option<&str>, title: &str) -> Option<&Known> {
+        let title = comparable(title);
+        self.archive.iter().find(|known| {
+            (date.is_none() || known.date.as_deref() == date)
+                && (known.title == title
+                    || strsim::normalized_levenshtein(&known.title, &title) >= NEAR_IDENTICAL)
+        })
     }
 
     /// The first of `slug`, `slug-2`, `slug-3` … free in `dir`. A file of the
@@ -231,7 +290,7 @@ fn check_options(opts: &ImportOptions, source: &Path) -> Result<(), ImportDiagno
 /// The slug of the title; a text without a usable title is named after its
 /// file instead, and the editor is told.
 fn base_slug(title: &str, source: &Path, lang: &str, notes: &mut Vec<Note>) -> String {
-    let slug = slugify(title, lang);
+    let slug = short_slug(title, lang);
     if !slug.is_empty() {
         return slug;
     }
@@ -251,6 +310,153 @@ fn base_slug(title: &str, source: &Path, lang: &str, notes: &mut Vec<Note>) -> S
     fallback
 }
 
+/// The longest slug import makes; old sites' titles run to a hundred
+/// characters, which make unreadable URLs.
+pub const MAX_SLUG: usize = 60;
+
+/// The most words a shortened slug keeps.
+const MAX_SLUG_WORDS: usize = 6;
+
+/// How alike two titles must be (1.0: identical) to be the same release.
+const NEAR_IDENTICAL: f64 = 0.9;
+
+/// Words that carry no meaning in a slug, in the archive's languages.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "of",
+    "on",
+    "in",
+    "at",
+    "to",
+    "for",
+    "and",
+    "by",
+    "with",
+    "from",
+    "its",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "has",
+    "have",
+    "в",
+    "во",
+    "на",
+    "по",
+    "и",
+    "о",
+    "об",
+    "для",
+    "с",
+    "со",
+    "к",
+    "от",
+    "из",
+    "за",
+    "при",
+    "а",
+    "мен",
+    "бен",
+    "пен",
+    "және",
+    "мен",
+    "туралы",
+    "жөніндегі",
+    "бойынша",
+];
+
+/// The slug of `title`: the whole title's when it is at most [`MAX_SLUG`]
+/// characters, otherwise its first significant words (at most
+/// [`MAX_SLUG_WORDS`], without words such as "of" or "в") up to that length.
+pub fn short_slug(title: &str, lang: &str) -> String {
+    let full = slugify(title, lang);
+    if full.len() <= MAX_SLUG {
+        return full;
+    }
+    let mut slug = String::new();
+    let mut words = 0;
+    for word in title.split_whitespace() {
+        let bare = word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if STOP_WORDS.contains(&bare.as_str()) {
+            continue;
+        }
+        let part = slugify(word, lang);
+        if part.is_empty() {
+            continue;
+        }
+        let len = slug.len() + usize::from(!slug.is_empty()) + part.len();
+        if len > MAX_SLUG || words == MAX_SLUG_WORDS {
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(&part);
+        words += 1;
+    }
+    if slug.is_empty() {
+        // One word longer than the limit: cut it at a hyphen.
+        let cut = &full[..MAX_SLUG];
+        slug = cut[..cut.rfind('-').unwrap_or(MAX_SLUG)].to_owned();
+    }
+    slug
+}
+
+/// A title as duplicate detection compares it: lower case, letters and
+/// digits only, single spaces.
+fn comparable(title: &str) -> String {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every release file under `releases` (the archive's `content/releases/`),
+/// with its date and title as their front-matter lines give them.
+fn archive_index(releases: &Path) -> Vec<Known> {
+    let mut known = Vec::new();
+    for entry in walkdir::WalkDir::new(releases)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        let path = entry.path();
+        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let Ok(text) = fs::read_to_string(path) else {
+            continue;
+        };
+        let field = |key: &str| front_matter_value(&text, key);
+        if let Some(title) = field("title") {
+            known.push(Known {
+                path: path.to_path_buf(),
+                date: field("date").and_then(|d| d.get(..10).map(str::to_owned)),
+                title: comparable(&title),
+            });
+        }
+    }
+    known
+}
+
+/// The value of the top-level `key:` line of the front matter, unquoted.
+fn front_matter_value(text: &str, key: &str) -> Option<String> {
+    let front = text.strip_prefix("---\n")?;
+    front
+        .lines()
+        .take_while(|l| *l != "---")
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+        .map(unquote)
+}
+
 /// Whether the markdown file at `path` is the same release as a text titled
 /// `title`, judged by its `title:` line; case and spacing are ignored, so an
 /// editor's fix to the capitals does not make it another release.
@@ -258,14 +464,7 @@ fn same_release(path: &Path, title: &str) -> bool {
     let Ok(text) = fs::read_to_string(path) else {
         return false;
     };
-    let Some(front) = text.strip_prefix("---\n") else {
-        return false;
-    };
-    front
-        .lines()
-        .take_while(|l| *l != "---")
-        .find_map(|l| l.strip_prefix("title:"))
-        .map(unquote)
+    front_matter_value(&text, "title")
         .is_some_and(|existing| normalise(&existing) == normalise(title))
 }
 
@@ -393,9 +592,10 @@ mod tests {
     #[test]
     fn same_title_twice_in_one_run_gets_a_suffix() {
         let site = Site::new();
+        // Three forums of one year with one title: three releases.
         let a = site.text("a.txt", FORUM);
-        let b = site.text("b.txt", FORUM);
-        let c = site.text("c.txt", FORUM);
+        let b = site.text("b.txt", &FORUM.replace("11 December", "12 December"));
+        let c = site.text("c.txt", &FORUM.replace("11 December", "13 December"));
         let report = run_import(&site.options(&[&a, &b, &c]));
         assert_eq!(
             site.targets(&report),
@@ -492,6 +692,71 @@ mod tests {
                 .unwrap()
                 .contains("The forum took place.")
         );
+    }
+
+    #[test]
+    fn a_release_already_in_the_archive_is_a_duplicate() {
+        let site = Site::new();
+        // An editor's version, under another slug, with its own capitals and
+        // a typo fixed in the title.
+        site.release(
+            "2015/probation-forum.en.md",
+            "---\ntitle: \"Forum on Probation.\"\ndate: 2015-12-11\n---\n\nText.\n",
+        );
+        site.release(
+            "2015/probation-forum.ru.md",
+            "---\ntitle: \"Форум по пробации\"\ndate: 2015-12-11\n---\n\nТекст.\n",
+        );
+        let a = site.text("a.txt", &FORUM.replace("Forum on", "Forum onn"));
+        let report = run_import(&site.options(&[&a]));
+        let existing = site.content().join("releases/2015/probation-forum.en.md");
+        assert!(
+            matches!(&report.entries[0].outcome, Outcome::Skipped { path: Some(p), reason } if *p == existing && reason.contains("same date and title")),
+            "{report}"
+        );
+        // Another date: another release.
+        let later = site.text("b.txt", &FORUM.replace("2015", "2016"));
+        assert_eq!(
+            site.targets(&run_import(&site.options(&[&later]))),
+            ["2016/forum-on-probation.en.md"]
+        );
+        // A Russian text of the Russian release, imported in Russian.
+        let ru = site.text(
+            "ru.txt",
+            "Форум по пробации\nАСТАНА, 11 декабря 2015 г. – Форум прошёл.\n",
+        );
+        let mut opts = site.options(&[&ru]);
+        opts.lang = "ru".to_owned();
+        assert_eq!(run_import(&opts).counts().skipped, 1);
+        // --force writes it anyway, beside the one there.
+        let mut opts = site.options(&[&a]);
+        opts.force = true;
+        assert_eq!(
+            site.targets(&run_import(&opts)),
+            ["2015/forum-onn-probation.en.md"]
+        );
+    }
+
+    #[test]
+    fn long_titles_get_short_slugs_of_significant_words() {
+        let title =
+            "OSCE co-organizes forum on re-socialization of convicted persons in Kazakhstan";
+        assert_eq!(
+            short_slug(title, "en"),
+            "osce-co-organizes-forum-re-socialization-convicted-persons"
+        );
+        assert_eq!(short_slug("Forum on probation", "en"), "forum-on-probation");
+        let ru = short_slug(
+            "Программный офис ОБСЕ в Астане организовал ознакомительный визит в Бельгию по вопросам законодательства о пробации",
+            "ru",
+        );
+        assert!(
+            ru.len() <= MAX_SLUG && ru.starts_with("programmnyy-ofis-obse-astane"),
+            "{ru}"
+        );
+        let long_word = "a".repeat(70) + "-" + &"b".repeat(70);
+        let cut = short_slug(&long_word, "en");
+        assert!(cut.len() <= MAX_SLUG && is_valid_slug(&cut), "{cut}");
     }
 
     #[test]

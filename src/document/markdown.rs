@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::line_col;
+use crate::document::typography::{self, Typography};
 use crate::util::slug::slugify;
 
 /// How long a derived summary may be, in characters.
@@ -33,6 +34,9 @@ pub struct RenderOptions<'a> {
     pub smart_punctuation: bool,
     /// Language of the text, for heading ids.
     pub lang: &'a str,
+    /// How the language sets quotes, dashes and no-break spaces (with
+    /// `smart_punctuation`).
+    pub typography: &'a Typography,
 }
 
 /// An internal link found in a body, with its position in the file.
@@ -65,7 +69,14 @@ pub fn render(
     opts: RenderOptions<'_>,
     resolve: &dyn Fn(&str) -> Option<String>,
 ) -> String {
-    let mut events: Vec<Event<'_>> = Parser::new_ext(body, options(opts.smart_punctuation))
+    let parsed = Parser::new_ext(body, options(opts.smart_punctuation)).into_offset_iter();
+    let parsed: Vec<Event<'_>> = if opts.smart_punctuation {
+        typography::apply(parsed, body, opts.typography)
+    } else {
+        parsed.map(|(event, _)| event).collect()
+    };
+    let mut events: Vec<Event<'_>> = parsed
+        .into_iter()
         .map(|event| match event {
             Event::Html(html) | Event::InlineHtml(html) if !opts.allow_html => Event::Text(html),
             Event::Start(Tag::Link {
@@ -224,6 +235,7 @@ mod tests {
             allow_html,
             smart_punctuation: true,
             lang: "en",
+            typography: &Typography::for_locale("en", None).unwrap(),
         };
         render(body, opts, &|t| {
             (t == "releases/2015/forum.md").then(|| "/en/releases/2015/forum/".to_owned())
@@ -258,12 +270,62 @@ mod tests {
         );
     }
 
+    fn typeset(body: &str, locale: &str, quotes: Option<&str>) -> String {
+        let typography = Typography::for_locale(locale, quotes).unwrap();
+        let opts = RenderOptions {
+            allow_html: false,
+            smart_punctuation: true,
+            lang: locale,
+            typography: &typography,
+        };
+        render(body, opts, &|_| None)
+    }
+
+    #[test]
+    fn quotes_follow_the_language_and_nest() {
+        let body = "He said \"we call it 'reform' here\" -- and left. Don't.\n";
+        assert_eq!(
+            typeset(body, "en", None),
+            "<p>He said “we call it ‘reform’ here” – and left. Don’t.</p>\n"
+        );
+        // Editors type straight quotes at both levels; the depth decides.
+        let body = "Он сказал: \"проект \"Пробация\" готов\" -- в 2015 г.\n";
+        assert_eq!(
+            typeset(body, "ru", None),
+            "<p>Он сказал: «проект „Пробация“ готов»\u{a0}— в 2015\u{a0}г.</p>\n"
+        );
+        let body = "\"Жоба 'Пробация'\" -- 2015 ж.\n";
+        assert_eq!(
+            typeset(body, "kk", Some("«»„“")),
+            "<p>«Жоба „Пробация“»\u{a0}— 2015\u{a0}ж.</p>\n"
+        );
+        assert_eq!(
+            typeset(body, "kk", None),
+            "<p>«Жоба “Пробация”»\u{a0}— 2015\u{a0}ж.</p>\n"
+        );
+        assert_eq!(typeset("\"سجن\"\n", "ar", None), "<p>”سجن“</p>\n");
+        assert_eq!(typeset("\"qamoq\"\n", "uz-Latn", None), "<p>“qamoq”</p>\n");
+    }
+
+    #[test]
+    fn typography_leaves_code_typed_marks_and_ranges_alone() {
+        assert_eq!(
+            typeset("`\"a\" -- 5 км`\n\n    \"b\" 5 км\n", "ru", None),
+            "<p><code>\"a\" -- 5 км</code></p>\n<pre><code>\"b\" 5 км\n</code></pre>\n"
+        );
+        assert_eq!(
+            typeset("2011--2015, “как есть”\n", "ru", None),
+            "<p>2011–2015, “как есть”</p>\n"
+        );
+    }
+
     #[test]
     fn headings_get_unique_readable_ids() {
         let opts = RenderOptions {
             allow_html: false,
             smart_punctuation: false,
             lang: "ru",
+            typography: &Typography::for_locale("ru", None).unwrap(),
         };
         let out = render(
             "## Итоги форума\n\n## Итоги форума\n\n## !!!\n",
@@ -282,6 +344,7 @@ mod tests {
             allow_html: false,
             smart_punctuation: false,
             lang: "en",
+            typography: &Typography::for_locale("en", None).unwrap(),
         };
         assert_eq!(
             render("# Main\n", opts, &|_| None),

@@ -7,6 +7,7 @@
 //! (duplicate URLs, unknown tags, broken links) belong to the model.
 
 pub mod markdown;
+pub mod typography;
 pub mod yaml;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};

@@ -32,8 +32,9 @@ use intl_memoizer::concurrent::IntlLangMemoizer;
 use unic_langid::LanguageIdentifier;
 use walkdir::WalkDir;
 
-use crate::config::SiteConfig;
+use crate::config::{Language, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics, line_col, relative};
+use crate::document::typography::Typography;
 use crate::util::fs;
 
 /// Everything locale-specific for one language.
@@ -51,6 +52,10 @@ struct LangData {
     /// A hash of the `.ftl` sources read for this language.
     sources_hash: u64,
     collator: CollatorBorrowed<'static>,
+    /// Quotation marks, dashes and no-break spaces for markdown bodies.
+    typography: Typography,
+    /// `ltr` or `rtl`, from the script CLDR gives the locale.
+    dir: &'static str,
     /// Every message of the chain that needs no arguments, already formatted:
     /// templates ask for the same labels on every page, tens of thousands of
     /// times in a large archive.
@@ -100,8 +105,7 @@ impl I18n {
             config.root.join("locales"),
         ];
         for language in &config.languages {
-            let locale = language.locale.as_deref().unwrap_or(&language.code);
-            match load_language(config, &language.code, locale, &dirs) {
+            match load_language(config, language, &dirs) {
                 Ok(data) => langs.push(data),
                 Err(p) => problems.extend(p),
             }
@@ -209,6 +213,27 @@ impl I18n {
         Err(MessageError::Unknown(key.to_owned()))
     }
 
+    /// The language whose text [`I18n::message`] shows for `key` in `lang`:
+    /// `lang` itself, or the fallback that has the message.
+    pub fn message_language(&self, lang: &str, key: &str) -> Option<&str> {
+        self.lang(lang)
+            .chain
+            .iter()
+            .map(|&i| &self.langs[i])
+            .find(|l| l.bundle.has_message(key))
+            .map(|l| l.code.as_str())
+    }
+
+    /// How markdown in `lang` sets quotes, dashes and no-break spaces.
+    pub fn typography(&self, lang: &str) -> &Typography {
+        &self.lang(lang).typography
+    }
+
+    /// `ltr` or `rtl`: the direction of `lang`'s script.
+    pub fn direction(&self, lang: &str) -> &'static str {
+        self.lang(lang).dir
+    }
+
     /// Whether any language of the chain of `lang` defines `key`.
     pub fn has_message(&self, lang: &str, key: &str) -> bool {
         self.lang(lang)
@@ -277,10 +302,23 @@ impl I18n {
 
 fn load_language(
     config: &SiteConfig,
-    code: &str,
-    locale: &str,
+    language: &Language,
     dirs: &[PathBuf],
 ) -> Result<LangData, Diagnostics> {
+    let code = language.code.as_str();
+    let locale = language.locale.as_deref().unwrap_or(code);
+    // `site.yaml` has checked that `quotes` is four characters.
+    let typography = Typography::for_locale(locale, language.quotes.as_deref())
+        .or_else(|| Typography::for_locale(locale, None))
+        .ok_or_else(|| {
+            Diagnostics::from(Diagnostic::error(
+                "site.yaml",
+                1,
+                1,
+                format!("no quotation marks for `{locale}`"),
+            ))
+        })?;
+    let dir = direction(locale);
     let mut problems = Diagnostics::new();
     let root = &config.root;
     let langid: LanguageIdentifier = locale.parse().map_err(|_| {
@@ -409,9 +447,23 @@ fn load_language(
         numbers,
         sources_hash: std::hash::Hasher::finish(&sources_hash),
         collator,
+        typography,
+        dir,
         // Filled by `I18n::load` once the fallback chains are known.
         plain: HashMap::new(),
     })
+}
+
+/// `rtl` when CLDR's likely script of `locale` is written right to left
+/// (Arabic, Hebrew, Persian…), `ltr` otherwise (and for a tag ICU cannot read).
+pub fn direction(locale: &str) -> &'static str {
+    use icu::locale::{LanguageIdentifier as IcuLangId, LocaleDirectionality};
+    static DIRECTIONS: std::sync::OnceLock<LocaleDirectionality> = std::sync::OnceLock::new();
+    let directions = DIRECTIONS.get_or_init(LocaleDirectionality::new_common);
+    match locale.parse::<IcuLangId>() {
+        Ok(id) if directions.is_right_to_left(&id) => "rtl",
+        _ => "ltr",
+    }
 }
 
 fn format_date_with(

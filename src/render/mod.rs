@@ -331,6 +331,7 @@ impl<'s> Renderer<'s> {
             allow_html: site.config.markdown.allow_html,
             smart_punctuation: site.config.markdown.smart_punctuation,
             lang,
+            typography: self.i18n.typography(lang),
         };
         markdown::render(&entry.doc.body, opts, &|target| {
             site.resolve_link(target, lang)

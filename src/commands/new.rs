@@ -119,7 +119,7 @@ mod tests {
         assert_eq!(
             path,
             dir.path()
-                .join("content/releases/2015/qazaqstandagy-probatsiya-forumy.kk.md")
+                .join("content/releases/2015/qazaqstandaghy-probatsiya-forumy.kk.md")
         );
         let text = std::fs::read_to_string(&path).unwrap();
         let source = SourceDoc {

@@ -304,7 +304,10 @@ mod tests {
             "<p>«Жоба “Пробация”»\u{a0}— 2015\u{a0}ж.</p>\n"
         );
         assert_eq!(typeset("\"سجن\"\n", "ar", None), "<p>”سجن“</p>\n");
-        assert_eq!(typeset("\"qamoq\"\n", "uz-Latn", None), "<p>“qamoq”</p>\n");
+        assert_eq!(
+            typeset("\"'qamoq' deb\" 'x'\n", "uz-Latn", None),
+            "<p>“’qamoq‘ deb” “x”</p>\n"
+        );
     }
 
     #[test]

@@ -206,10 +206,12 @@ pub fn apply<'a>(
 /// pulldown-cmark pairs quotes like emphasis, which goes wrong when both levels
 /// are typed with `"` («проект "Пробация" готов»), so the source decides.
 fn opens(body: &str, range: &Range<usize>) -> bool {
-    body[..range.start]
-        .chars()
-        .next_back()
-        .is_none_or(|c| c.is_whitespace() || "([{«„“‘‚‹—–-/".contains(c))
+    match body[..range.start].chars().next_back() {
+        None => true,
+        // `"'word'…`: a quote right after another opens when that one does.
+        Some(c @ ('"' | '\'')) => opens(body, &(range.start - c.len_utf8()..range.start)),
+        Some(c) => c.is_whitespace() || "([{«„“‘‚‹—–-/".contains(c),
+    }
 }
 
 /// Replaces the quotation marks of one block: marks that pair up get the

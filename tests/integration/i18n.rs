@@ -195,3 +195,64 @@ fn text_in_the_page_language_is_not_marked() {
     assert!(ru.contains("<span>Астана</span>"), "{ru}");
     assert!(ru.contains("<html lang=\"ru\" dir=\"ltr\">"), "{ru}");
 }
+
+/// Issue 19: a site adds Arabic (right to left) and Uzbek in Latin script
+/// beside English with nothing but `site.yaml` and its `.ftl` bundles; plurals,
+/// dates, quotation marks, collation and direction come from CLDR.
+#[test]
+fn a_site_adds_arabic_and_uzbek_latin_without_code() {
+    let site = Site::fixture("rtl");
+    let report = site.build();
+    let warnings: Vec<String> = report.warnings.iter().map(|d| d.to_string()).collect();
+    assert!(warnings.is_empty(), "{warnings:#?}");
+
+    let ar = site.read("ar/releases/index.html");
+    assert!(ar.contains("<html lang=\"ar\" dir=\"rtl\">"), "{ar}");
+    for expected in [
+        // CLDR's Arabic plural category `few` for 3.
+        "3 بيانات صحفية",
+        "<time datetime=\"2016-04-01\">1 أبريل 2016</time>",
+        // A release shown in English for lack of an Arabic version: its text
+        // is marked with its language and direction.
+        "<a href=\"/en/releases/2017/report/\" lang=\"en\" dir=\"ltr\" hreflang=\"en\">Report on conditions of detention</a>",
+        "<span lang=\"en\" dir=\"ltr\">Tashkent</span>",
+    ] {
+        assert!(ar.contains(expected), "{expected}\n{}", main_of(&ar));
+    }
+    let forum = site.read("ar/releases/2015/forum/index.html");
+    assert!(
+        forum.contains("<p>وصف الخبراء الخطة بأنها ”خطوة نحو عدالة ’إنسانية‘“ – "),
+        "{}",
+        main_of(&forum)
+    );
+    let uz = site.read("uz-Latn/releases/2015/forum/index.html");
+    assert!(uz.contains("<html lang=\"uz-Latn\" dir=\"ltr\">"), "{uz}");
+    assert!(
+        uz.contains("“’insonparvar‘ odil sudlov sari qadam”"),
+        "{}",
+        main_of(&uz)
+    );
+    assert!(uz.contains("<time datetime=\"2015-12-11\">"), "{uz}");
+    let uz_list = site.read("uz-Latn/releases/page/2/index.html");
+    assert!(
+        uz_list.contains("2 sahifadan 2-sahifa"),
+        "{}",
+        main_of(&uz_list)
+    );
+
+    // The English switcher names Arabic right to left.
+    let en = site.read("en/index.html");
+    assert!(
+        en.contains("<a href=\"/ar/\" lang=\"ar\" dir=\"rtl\" hreflang=\"ar\">العربية</a>"),
+        "{en}"
+    );
+    // Tags sorted by Arabic collation: إصلاح، حقوق، المراقبة (the article
+    // «ال» counts as letters).
+    let tags = main_of(&site.read("ar/tags/index.html")).to_owned();
+    let at = |label: &str| {
+        tags.find(label)
+            .unwrap_or_else(|| panic!("{label}\n{tags}"))
+    };
+    assert!(at("إصلاح السجون") < at("المراقبة القضائية"), "{tags}");
+    assert!(at("المراقبة القضائية") < at("حقوق الإنسان"), "{tags}");
+}

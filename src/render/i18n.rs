@@ -142,6 +142,7 @@ impl I18n {
             data.plain = plain;
         }
         problems.extend(i18n.missing_message_warnings(config));
+        problems.extend(unnamed_language_warnings(config));
         Ok((i18n, problems))
     }
 
@@ -298,6 +299,36 @@ impl I18n {
         }
         warnings
     }
+}
+
+/// A warning for every language without a `name` in `site.yaml`: switchers
+/// and the root chooser then show its code, the end of the fallback chain of
+/// language names.
+fn unnamed_language_warnings(config: &SiteConfig) -> Diagnostics {
+    let text =
+        std::fs::read_to_string(config.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    let mut warnings = Diagnostics::new();
+    for language in config.languages.iter().filter(|l| l.name == l.code) {
+        let (line, column) =
+            crate::document::yaml::find_value(&text, "languages", Some(&language.code))
+                .unwrap_or((1, 1));
+        warnings.push(
+            Diagnostic::warning(
+                crate::config::CONFIG_FILE,
+                line,
+                column,
+                format!(
+                    "language `{}` has no `name`; language switchers show its code",
+                    language.code
+                ),
+            )
+            .with_help(format!(
+                "write it as a mapping with the language's name in itself, e.g. `- code: {}` and `name: …`",
+                language.code
+            )),
+        );
+    }
+    warnings
 }
 
 fn load_language(
@@ -600,7 +631,12 @@ mod tests {
     fn missing_messages_fall_back_and_warn() {
         let (_dir, i18n, warnings) = loaded();
         assert_eq!(i18n.message("kk", "hello", &[]).unwrap(), "Привет");
-        let w: Vec<String> = warnings.sorted().iter().map(|d| d.to_string()).collect();
+        let w: Vec<String> = warnings
+            .sorted()
+            .iter()
+            .filter(|d| d.message.contains("message"))
+            .map(|d| d.to_string())
+            .collect();
         assert_eq!(w.len(), 1, "{w:#?}");
         assert!(w[0].starts_with("themes/osce/locales/kk/main.ftl:1:1: warning: the message `hello` is missing in `kk`"), "{}", w[0]);
         assert_eq!(
@@ -719,6 +755,44 @@ mod tests {
                 [en, ru, kk]
             );
         }
+    }
+
+    #[test]
+    fn fallback_messages_name_their_language_and_unnamed_languages_warn() {
+        let (dir, i18n, _) = loaded();
+        assert_eq!(i18n.message_language("kk", "hello"), Some("ru"));
+        assert_eq!(i18n.message_language("kk", "releases-count"), Some("kk"));
+        assert_eq!(i18n.message_language("kk", "nope"), None);
+        // The test site.yaml lists bare codes; written to disk, each is a
+        // warning at its line.
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: T\nbase_url: https://e.org\nlanguages:\n  - en\n  - code: ru\n  - code: kk\n    fallback: ru\n",
+        )
+        .unwrap();
+        let config = SiteConfig::load(dir.path()).unwrap();
+        let w: Vec<String> = unnamed_language_warnings(&config)
+            .sorted()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(w.len(), 3, "{w:#?}");
+        assert!(
+            w[0].starts_with("site.yaml:4:5: warning: language `en` has no `name`"),
+            "{}",
+            w[0]
+        );
+    }
+
+    #[test]
+    fn direction_comes_from_the_script() {
+        assert_eq!(direction("ar"), "rtl");
+        assert_eq!(direction("he"), "rtl");
+        assert_eq!(direction("fa-IR"), "rtl");
+        assert_eq!(direction("uz-Latn"), "ltr");
+        assert_eq!(direction("uz-Arab"), "rtl");
+        assert_eq!(direction("kk"), "ltr");
+        assert_eq!(direction("not a tag"), "ltr");
     }
 
     #[test]

@@ -181,12 +181,15 @@ pub fn scan_links(body: &str, first_line: usize) -> Vec<LinkRef> {
 }
 
 /// The plain text of the first paragraph, cut at a word boundary to at most
-/// `max_chars` characters (with an ellipsis when cut).
-pub fn first_paragraph_text(body: &str, max_chars: usize) -> String {
+/// `max_chars` characters (with an ellipsis when cut), its quotes, dashes and
+/// no-break spaces set in `typography` (the document's language), as the
+/// body is.
+pub fn first_paragraph_text(body: &str, max_chars: usize, typography: &Typography) -> String {
     let mut text = String::new();
     let mut depth = 0usize;
     let mut started = false;
-    for event in Parser::new_ext(body, options(true)) {
+    let parsed = Parser::new_ext(body, options(true)).into_offset_iter();
+    for event in typography::apply(parsed, body, typography) {
         match event {
             Event::Start(Tag::Paragraph) => {
                 depth += 1;
@@ -207,7 +210,8 @@ pub fn first_paragraph_text(body: &str, max_chars: usize) -> String {
             _ => {}
         }
     }
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // ASCII whitespace only: the no-break spaces typography put are meant.
+    let text = text.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
     truncate_words(&text, max_chars)
 }
 
@@ -374,14 +378,20 @@ mod tests {
 
     #[test]
     fn summaries_come_from_the_first_paragraph() {
+        let en = Typography::for_locale("en", None).unwrap();
         assert_eq!(
-            first_paragraph_text("# Title\n\nFirst *para*\ncontinues.\n\nSecond.", 300),
+            first_paragraph_text("# Title\n\nFirst *para*\ncontinues.\n\nSecond.", 300, &en),
             "First para continues."
         );
         assert_eq!(
-            first_paragraph_text("Alpha beta gamma delta", 12),
+            first_paragraph_text("Alpha beta gamma delta", 12, &en),
             "Alpha beta…"
         );
-        assert_eq!(first_paragraph_text("", 10), "");
+        assert_eq!(first_paragraph_text("", 10, &en), "");
+        let ru = Typography::for_locale("ru", None).unwrap();
+        assert_eq!(
+            first_paragraph_text("План \"100 шагов\" -- в 2015 г.", 300, &ru),
+            "План «100 шагов»\u{a0}— в 2015\u{a0}г."
+        );
     }
 }

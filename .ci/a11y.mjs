@@ -43,9 +43,43 @@ async function firstLink(url, prefix) {
   return page.evaluate((p) => [...document.querySelectorAll("main a")].map((a) => a.getAttribute("href")).find((h) => h && h.startsWith(p) && h !== p), prefix);
 }
 
+// The site's languages, from the root chooser's hreflang links (any site,
+// right-to-left ones included, not only the example's three).
+const rootHtml = await readFile(join(root, "index.html"), "utf8");
+const languages = [...rootHtml.matchAll(/<link rel="alternate" hreflang="([^"]+)"/g)]
+  .map((m) => m[1])
+  .filter((l) => l !== "x-default");
+if (languages.length === 0) languages.push("en", "ru", "kk");
+
 let violations = 0;
 let checked = 0;
-for (const lang of ["en", "ru", "kk"]) {
+
+// Runs axe over `url` as loaded, and keeps a screenshot when asked to.
+async function check(url) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+  checked++;
+  for (const v of result.violations) {
+    violations += v.nodes.length;
+    console.log(`${url}: ${v.id} (${v.impact}): ${v.help}`);
+    for (const n of v.nodes.slice(0, 5)) console.log(`    ${n.target.join(" ")}: ${n.failureSummary.replace(/\n/g, " ")}`);
+  }
+  if (shots) {
+    await mkdir(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, url.replace(/\//g, "_") + ".png"), fullPage: true });
+  }
+}
+
+// The root chooser and the every-language 404 page as a reader without
+// JavaScript sees them: the script that forwards from the root is held back.
+await page.route("**/js/language.js*", (route) => route.abort());
+for (const url of ["/", "/404.html"]) {
+  await page.goto(base + url);
+  await check(url);
+}
+await page.unroute("**/js/language.js*");
+
+for (const lang of languages) {
   const release = await firstLink(`/${lang}/releases/`, `/${lang}/releases/20`);
   const tag = await firstLink(`/${lang}/tags/`, `/${lang}/tags/`);
   for (const url of [`/${lang}/`, release, `/${lang}/tags/`, tag, `/${lang}/releases/`]) {
@@ -55,18 +89,7 @@ for (const lang of ["en", "ru", "kk"]) {
       continue;
     }
     await page.goto(base + url);
-    await page.addScriptTag({ content: axeSource });
-    const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
-    checked++;
-    for (const v of result.violations) {
-      violations += v.nodes.length;
-      console.log(`${url}: ${v.id} (${v.impact}): ${v.help}`);
-      for (const n of v.nodes.slice(0, 5)) console.log(`    ${n.target.join(" ")}: ${n.failureSummary.replace(/\n/g, " ")}`);
-    }
-    if (shots) {
-      await mkdir(shots, { recursive: true });
-      await page.screenshot({ path: join(shots, url.replace(/\//g, "_") + ".png"), fullPage: true });
-    }
+    await check(url);
   }
 }
 await browser.close();

@@ -64,6 +64,9 @@ pub struct Language {
     /// The locale for dates, numbers and sorting, when it differs from the
     /// code (e.g. `en-GB` for day-month-year dates under `/en/`).
     pub locale: Option<String>,
+    /// Quotation marks to use instead of CLDR's: four characters, the outer
+    /// pair then the inner pair, e.g. `«»„“`.
+    pub quotes: Option<String>,
 }
 
 /// Markdown rendering options.
@@ -127,6 +130,8 @@ struct LanguageFields {
     description: Option<String>,
     #[serde(default)]
     locale: Option<String>,
+    #[serde(default)]
+    quotes: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for RawLanguage {
@@ -145,6 +150,7 @@ impl<'de> Deserialize<'de> for RawLanguage {
                     title: None,
                     description: None,
                     locale: None,
+                    quotes: None,
                 }))
             }
             fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<RawLanguage, M::Error> {
@@ -222,6 +228,21 @@ impl SiteConfig {
                     .with_help("use a locale such as `en-GB` or `ru-KZ`"),
                 );
             }
+            if let Some(quotes) = l.quotes.as_deref().filter(|q| q.chars().count() != 4) {
+                let (line, column) = at("languages", Some(quotes));
+                problems.push(
+                    Diagnostic::error(
+                        display,
+                        line,
+                        column,
+                        format!(
+                            "`quotes: {quotes}` of language `{}` is not four characters",
+                            l.code
+                        ),
+                    )
+                    .with_help("write the opening and closing outer marks, then the inner pair, e.g. `quotes: «»„“`"),
+                );
+            }
             if languages.iter().any(|x| x.code == l.code) {
                 problems.push(
                     Diagnostic::error(
@@ -240,6 +261,7 @@ impl SiteConfig {
                 title: l.title,
                 description: l.description,
                 locale: l.locale,
+                quotes: l.quotes,
             });
         }
         for l in &languages {

@@ -416,6 +416,10 @@ fn russian_and_kazakh_datelines() {
 /// archive: the same titles, bodies, and every date and location the texts
 /// state. Where they differ, the editor decided something the text does not
 /// say, and the import flagged it.
+/// Corrections the example archive makes to the seed texts, each `(as in the
+/// seed, as in the example)`.
+const SEED_CORRECTIONS: &[(&str, &str)] = &[("Khojim\u{430}tov", "Khojimatov")];
+
 #[test]
 fn the_seeds_reproduce_the_example_archive() {
     use pressroom::document;
@@ -451,7 +455,13 @@ fn the_seeds_reproduce_the_example_archive() {
             .iter()
             .find(|d| d.front.title == made.front.title)
             .unwrap_or_else(|| panic!("no import has the title {:?}", made.front.title));
-        assert_eq!(ours.body.trim(), made.body.trim(), "{}", made.front.title);
+        // The example corrects the seeds where they are plainly wrong, and
+        // only there: a Cyrillic «а» typed inside a Latin name (issue 19).
+        let mut expected = ours.body.trim().to_owned();
+        for (wrong, right) in SEED_CORRECTIONS {
+            expected = expected.replace(wrong, right);
+        }
+        assert_eq!(expected, made.body.trim(), "{}", made.front.title);
         if ours.front.date.map(|d| d.date) != made.front.date.map(|d| d.date) {
             differences.push(format!(
                 "{}: date {:?}, draft {}",

@@ -295,7 +295,7 @@ mod tests {
         assert_eq!(
             path,
             dir.path()
-                .join("content/releases/2015/qazaqstandagy-probatsiya-forumy.kk.md")
+                .join("content/releases/2015/qazaqstandaghy-probatsiya-forumy.kk.md")
         );
         let source = SourceDoc {
             path: path.clone(),

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::line_col;
+use crate::document::typography::{self, Typography};
 use crate::util::slug::slugify;
 
 /// How long a derived summary may be, in characters.
@@ -33,6 +34,9 @@ pub struct RenderOptions<'a> {
     pub smart_punctuation: bool,
     /// Language of the text, for heading ids.
     pub lang: &'a str,
+    /// How the language sets quotes, dashes and no-break spaces (with
+    /// `smart_punctuation`).
+    pub typography: &'a Typography,
 }
 
 /// An internal link found in a body, with its position in the file.
@@ -65,7 +69,14 @@ pub fn render(
     opts: RenderOptions<'_>,
     resolve: &dyn Fn(&str) -> Option<String>,
 ) -> String {
-    let mut events: Vec<Event<'_>> = Parser::new_ext(body, options(opts.smart_punctuation))
+    let parsed = Parser::new_ext(body, options(opts.smart_punctuation)).into_offset_iter();
+    let parsed: Vec<Event<'_>> = if opts.smart_punctuation {
+        typography::apply(parsed, body, opts.typography)
+    } else {
+        parsed.map(|(event, _)| event).collect()
+    };
+    let mut events: Vec<Event<'_>> = parsed
+        .into_iter()
         .map(|event| match event {
             Event::Html(html) | Event::InlineHtml(html) if !opts.allow_html => Event::Text(html),
             Event::Start(Tag::Link {
@@ -198,12 +209,15 @@ pub fn is_file_reference(dest: &str) -> bool {
 }
 
 /// The plain text of the first paragraph, cut at a word boundary to at most
-/// `max_chars` characters (with an ellipsis when cut).
-pub fn first_paragraph_text(body: &str, max_chars: usize) -> String {
+/// `max_chars` characters (with an ellipsis when cut), its quotes, dashes and
+/// no-break spaces set in `typography` (the document's language), as the
+/// body is.
+pub fn first_paragraph_text(body: &str, max_chars: usize, typography: &Typography) -> String {
     let mut text = String::new();
     let mut depth = 0usize;
     let mut started = false;
-    for event in Parser::new_ext(body, options(true)) {
+    let parsed = Parser::new_ext(body, options(true)).into_offset_iter();
+    for event in typography::apply(parsed, body, typography) {
         match event {
             Event::Start(Tag::Paragraph) => {
                 depth += 1;
@@ -224,7 +238,8 @@ pub fn first_paragraph_text(body: &str, max_chars: usize) -> String {
             _ => {}
         }
     }
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // ASCII whitespace only: the no-break spaces typography put are meant.
+    let text = text.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
     truncate_words(&text, max_chars)
 }
 
@@ -252,6 +267,7 @@ mod tests {
             allow_html,
             smart_punctuation: true,
             lang: "en",
+            typography: &Typography::for_locale("en", None).unwrap(),
         };
         render(body, opts, &|t| {
             (t == "releases/2015/forum.md").then(|| "/en/releases/2015/forum/".to_owned())
@@ -286,12 +302,65 @@ mod tests {
         );
     }
 
+    fn typeset(body: &str, locale: &str, quotes: Option<&str>) -> String {
+        let typography = Typography::for_locale(locale, quotes).unwrap();
+        let opts = RenderOptions {
+            allow_html: false,
+            smart_punctuation: true,
+            lang: locale,
+            typography: &typography,
+        };
+        render(body, opts, &|_| None)
+    }
+
+    #[test]
+    fn quotes_follow_the_language_and_nest() {
+        let body = "He said \"we call it 'reform' here\" -- and left. Don't.\n";
+        assert_eq!(
+            typeset(body, "en", None),
+            "<p>He said “we call it ‘reform’ here” – and left. Don’t.</p>\n"
+        );
+        // Editors type straight quotes at both levels; the depth decides.
+        let body = "Он сказал: \"проект \"Пробация\" готов\" -- в 2015 г.\n";
+        assert_eq!(
+            typeset(body, "ru", None),
+            "<p>Он сказал: «проект „Пробация“ готов»\u{a0}— в 2015\u{a0}г.</p>\n"
+        );
+        let body = "\"Жоба 'Пробация'\" -- 2015 ж.\n";
+        assert_eq!(
+            typeset(body, "kk", Some("«»„“")),
+            "<p>«Жоба „Пробация“»\u{a0}— 2015\u{a0}ж.</p>\n"
+        );
+        assert_eq!(
+            typeset(body, "kk", None),
+            "<p>«Жоба “Пробация”»\u{a0}— 2015\u{a0}ж.</p>\n"
+        );
+        assert_eq!(typeset("\"سجن\"\n", "ar", None), "<p>”سجن“</p>\n");
+        assert_eq!(
+            typeset("\"'qamoq' deb\" 'x'\n", "uz-Latn", None),
+            "<p>“’qamoq‘ deb” “x”</p>\n"
+        );
+    }
+
+    #[test]
+    fn typography_leaves_code_typed_marks_and_ranges_alone() {
+        assert_eq!(
+            typeset("`\"a\" -- 5 км`\n\n    \"b\" 5 км\n", "ru", None),
+            "<p><code>\"a\" -- 5 км</code></p>\n<pre><code>\"b\" 5 км\n</code></pre>\n"
+        );
+        assert_eq!(
+            typeset("2011--2015, “как есть”\n", "ru", None),
+            "<p>2011–2015, “как есть”</p>\n"
+        );
+    }
+
     #[test]
     fn headings_get_unique_readable_ids() {
         let opts = RenderOptions {
             allow_html: false,
             smart_punctuation: false,
             lang: "ru",
+            typography: &Typography::for_locale("ru", None).unwrap(),
         };
         let out = render(
             "## Итоги форума\n\n## Итоги форума\n\n## !!!\n",
@@ -310,6 +379,7 @@ mod tests {
             allow_html: false,
             smart_punctuation: false,
             lang: "en",
+            typography: &Typography::for_locale("en", None).unwrap(),
         };
         assert_eq!(
             render("# Main\n", opts, &|_| None),
@@ -366,14 +436,20 @@ mod tests {
 
     #[test]
     fn summaries_come_from_the_first_paragraph() {
+        let en = Typography::for_locale("en", None).unwrap();
         assert_eq!(
-            first_paragraph_text("# Title\n\nFirst *para*\ncontinues.\n\nSecond.", 300),
+            first_paragraph_text("# Title\n\nFirst *para*\ncontinues.\n\nSecond.", 300, &en),
             "First para continues."
         );
         assert_eq!(
-            first_paragraph_text("Alpha beta gamma delta", 12),
+            first_paragraph_text("Alpha beta gamma delta", 12, &en),
             "Alpha beta…"
         );
-        assert_eq!(first_paragraph_text("", 10), "");
+        assert_eq!(first_paragraph_text("", 10, &en), "");
+        let ru = Typography::for_locale("ru", None).unwrap();
+        assert_eq!(
+            first_paragraph_text("План \"100 шагов\" -- в 2015 г.", 300, &ru),
+            "План «100 шагов»\u{a0}— в 2015\u{a0}г."
+        );
     }
 }

@@ -7,12 +7,14 @@
 //! (duplicate URLs, unknown tags, broken links) belong to the model.
 
 pub mod markdown;
+pub mod typography;
 pub mod yaml;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::document::typography::Typography;
 use crate::source::{Section, SourceDoc};
 use crate::util::slug::is_valid_slug;
 use markdown::LinkRef;
@@ -311,7 +313,14 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
     let (links, files) = markdown::scan(body, body_line);
     let summary = match raw.summary.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => s.to_owned(),
-        _ => markdown::first_paragraph_text(body, markdown::SUMMARY_CHARS),
+        // CLDR's typography of the document's language: the site's `locale`
+        // and `quotes` are not known at this stage.
+        _ => match Typography::for_locale(&source.lang, None) {
+            Some(typography) => {
+                markdown::first_paragraph_text(body, markdown::SUMMARY_CHARS, &typography)
+            }
+            None => String::new(),
+        },
     };
 
     if problems.has_errors() {

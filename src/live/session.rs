@@ -810,6 +810,9 @@ impl Session {
             },
         )?;
         log::debug!("model built in {:?}", t.elapsed());
+        // Locations shown from another version (issue 19: every fallback is
+        // reported).
+        problems.extend(site.fallback_warnings());
         Ok(crate::Loaded {
             site,
             i18n,

@@ -31,8 +31,9 @@ use icu::locale::Locale;
 use intl_memoizer::concurrent::IntlLangMemoizer;
 use unic_langid::LanguageIdentifier;
 
-use crate::config::SiteConfig;
+use crate::config::{Language, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics, line_col, relative};
+use crate::document::typography::Typography;
 use crate::theme::{Theme, site_files};
 
 /// Everything locale-specific for one language.
@@ -50,6 +51,10 @@ struct LangData {
     /// A hash of the `.ftl` sources read for this language.
     sources_hash: u64,
     collator: CollatorBorrowed<'static>,
+    /// Quotation marks, dashes and no-break spaces for markdown bodies.
+    typography: Typography,
+    /// `ltr` or `rtl`, from the script CLDR gives the locale.
+    dir: &'static str,
     /// Every message of the chain that needs no arguments, already formatted:
     /// templates ask for the same labels on every page, tens of thousands of
     /// times in a large archive.
@@ -96,8 +101,7 @@ impl I18n {
         let mut langs = Vec::new();
         let theme = Theme::of(config);
         for language in &config.languages {
-            let locale = language.locale.as_deref().unwrap_or(&language.code);
-            match load_language(config, &language.code, locale, theme.as_ref()) {
+            match load_language(config, language, theme.as_ref()) {
                 Ok(data) => langs.push(data),
                 Err(p) => problems.extend(p),
             }
@@ -134,6 +138,7 @@ impl I18n {
             data.plain = plain;
         }
         problems.extend(i18n.missing_message_warnings(config));
+        problems.extend(unnamed_language_warnings(config));
         Ok((i18n, problems))
     }
 
@@ -205,6 +210,27 @@ impl I18n {
         Err(MessageError::Unknown(key.to_owned()))
     }
 
+    /// The language whose text [`I18n::message`] shows for `key` in `lang`:
+    /// `lang` itself, or the fallback that has the message.
+    pub fn message_language(&self, lang: &str, key: &str) -> Option<&str> {
+        self.lang(lang)
+            .chain
+            .iter()
+            .map(|&i| &self.langs[i])
+            .find(|l| l.bundle.has_message(key))
+            .map(|l| l.code.as_str())
+    }
+
+    /// How markdown in `lang` sets quotes, dashes and no-break spaces.
+    pub fn typography(&self, lang: &str) -> &Typography {
+        &self.lang(lang).typography
+    }
+
+    /// `ltr` or `rtl`: the direction of `lang`'s script.
+    pub fn direction(&self, lang: &str) -> &'static str {
+        self.lang(lang).dir
+    }
+
     /// Whether any language of the chain of `lang` defines `key`.
     pub fn has_message(&self, lang: &str, key: &str) -> bool {
         self.lang(lang)
@@ -271,12 +297,55 @@ impl I18n {
     }
 }
 
+/// A warning for every language without a `name` in `site.yaml`: switchers
+/// and the root chooser then show its code, the end of the fallback chain of
+/// language names.
+fn unnamed_language_warnings(config: &SiteConfig) -> Diagnostics {
+    let text =
+        std::fs::read_to_string(config.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    let mut warnings = Diagnostics::new();
+    for language in config.languages.iter().filter(|l| l.name == l.code) {
+        let (line, column) =
+            crate::document::yaml::find_value(&text, "languages", Some(&language.code))
+                .unwrap_or((1, 1));
+        warnings.push(
+            Diagnostic::warning(
+                crate::config::CONFIG_FILE,
+                line,
+                column,
+                format!(
+                    "language `{}` has no `name`; language switchers show its code",
+                    language.code
+                ),
+            )
+            .with_help(format!(
+                "write it as a mapping with the language's name in itself, e.g. `- code: {}` and `name: …`",
+                language.code
+            )),
+        );
+    }
+    warnings
+}
+
 fn load_language(
     config: &SiteConfig,
-    code: &str,
-    locale: &str,
+    language: &Language,
     theme: Option<&Theme>,
 ) -> Result<LangData, Diagnostics> {
+    let code = language.code.as_str();
+    let locale = language.locale.as_deref().unwrap_or(code);
+    // `site.yaml` has checked that `quotes` is four characters.
+    let typography = Typography::for_locale(locale, language.quotes.as_deref())
+        .or_else(|| Typography::for_locale(locale, None))
+        .ok_or_else(|| {
+            Diagnostics::from(Diagnostic::error(
+                "site.yaml",
+                1,
+                1,
+                format!("no quotation marks for `{locale}`"),
+            ))
+        })?;
+    let dir = direction(locale);
     let mut problems = Diagnostics::new();
     let root = &config.root;
     let langid: LanguageIdentifier = locale.parse().map_err(|_| {
@@ -422,9 +491,23 @@ fn load_language(
         numbers,
         sources_hash: std::hash::Hasher::finish(&sources_hash),
         collator,
+        typography,
+        dir,
         // Filled by `I18n::load` once the fallback chains are known.
         plain: HashMap::new(),
     })
+}
+
+/// `rtl` when CLDR's likely script of `locale` is written right to left
+/// (Arabic, Hebrew, Persian…), `ltr` otherwise (and for a tag ICU cannot read).
+pub fn direction(locale: &str) -> &'static str {
+    use icu::locale::{LanguageIdentifier as IcuLangId, LocaleDirectionality};
+    static DIRECTIONS: std::sync::OnceLock<LocaleDirectionality> = std::sync::OnceLock::new();
+    let directions = DIRECTIONS.get_or_init(LocaleDirectionality::new_common);
+    match locale.parse::<IcuLangId>() {
+        Ok(id) if directions.is_right_to_left(&id) => "rtl",
+        _ => "ltr",
+    }
 }
 
 fn format_date_with(
@@ -548,7 +631,12 @@ mod tests {
     fn missing_messages_fall_back_and_warn() {
         let (_dir, i18n, warnings) = loaded();
         assert_eq!(i18n.message("kk", "hello", &[]).unwrap(), "Привет");
-        let w: Vec<String> = warnings.sorted().iter().map(|d| d.to_string()).collect();
+        let w: Vec<String> = warnings
+            .sorted()
+            .iter()
+            .filter(|d| d.message.contains("message"))
+            .map(|d| d.to_string())
+            .collect();
         assert_eq!(w.len(), 1, "{w:#?}");
         assert!(w[0].starts_with("themes/osce/locales/kk/main.ftl:1:1: warning: the message `hello` is missing in `kk`"), "{}", w[0]);
         assert_eq!(
@@ -667,6 +755,44 @@ mod tests {
                 [en, ru, kk]
             );
         }
+    }
+
+    #[test]
+    fn fallback_messages_name_their_language_and_unnamed_languages_warn() {
+        let (dir, i18n, _) = loaded();
+        assert_eq!(i18n.message_language("kk", "hello"), Some("ru"));
+        assert_eq!(i18n.message_language("kk", "releases-count"), Some("kk"));
+        assert_eq!(i18n.message_language("kk", "nope"), None);
+        // The test site.yaml lists bare codes; written to disk, each is a
+        // warning at its line.
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: T\nbase_url: https://e.org\nlanguages:\n  - en\n  - code: ru\n  - code: kk\n    fallback: ru\n",
+        )
+        .unwrap();
+        let config = SiteConfig::load(dir.path()).unwrap();
+        let w: Vec<String> = unnamed_language_warnings(&config)
+            .sorted()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(w.len(), 3, "{w:#?}");
+        assert!(
+            w[0].starts_with("site.yaml:4:5: warning: language `en` has no `name`"),
+            "{}",
+            w[0]
+        );
+    }
+
+    #[test]
+    fn direction_comes_from_the_script() {
+        assert_eq!(direction("ar"), "rtl");
+        assert_eq!(direction("he"), "rtl");
+        assert_eq!(direction("fa-IR"), "rtl");
+        assert_eq!(direction("uz-Latn"), "ltr");
+        assert_eq!(direction("uz-Arab"), "rtl");
+        assert_eq!(direction("kk"), "ltr");
+        assert_eq!(direction("not a tag"), "ltr");
     }
 
     #[test]

@@ -222,6 +222,7 @@ impl<'s> Renderer<'s> {
         let shared = &self.shared[self.lang_index(lang)];
         let mut ctx = Context::new();
         ctx.insert("lang", lang);
+        ctx.insert("dir", self.i18n.direction(lang));
         ctx.insert_value("site", shared.site.clone());
         ctx.insert("page_url", &urls.url(site_path));
         ctx.insert("permalink", &urls.permalink(site_path));
@@ -271,28 +272,33 @@ impl<'s> Renderer<'s> {
             .collect()
     }
 
-    fn tags(&self, entry: &'s Entry, lang: &str) -> Vec<TagView<'s>> {
+    fn tags(&self, entry: &'s Entry, lang: &'s str) -> Vec<TagView<'s>> {
         entry
             .doc
             .front
             .tags
             .iter()
-            .map(|key| TagView {
-                key,
-                label: self.site.tags.label(key, lang),
-                // Every tag of a listed release has a page in every language
-                // whose lists show the release.
-                url: self.site.tag_lists[lang]
-                    .binary_search_by(|l| l.key.as_str().cmp(key))
-                    .ok()
-                    .map(|_| self.site.urls.url(&self.site.urls.tag(lang, key, 1))),
+            .map(|key| {
+                let (label, label_lang) = self.site.tags.label_in(key, lang);
+                TagView {
+                    key,
+                    label,
+                    label_lang,
+                    // Every tag of a listed release has a page in every language
+                    // whose lists show the release.
+                    url: self.site.tag_lists[lang]
+                        .binary_search_by(|l| l.key.as_str().cmp(key))
+                        .ok()
+                        .map(|_| self.site.urls.url(&self.site.urls.tag(lang, key, 1))),
+                }
             })
             .collect()
     }
 
-    fn summary(&self, entry: &'s Entry, lang: &str, translated: bool) -> SummaryView<'s> {
+    fn summary(&self, entry: &'s Entry, lang: &'s str, translated: bool) -> SummaryView<'s> {
         let site = self.site;
         let date = entry.doc.front.date.map(|d| d.date);
+        let location = site.location_in(entry, lang);
         SummaryView {
             title: &entry.doc.front.title,
             url: site.urls.url(&entry.path),
@@ -300,7 +306,8 @@ impl<'s> Renderer<'s> {
             date_display: date
                 .map(|d| self.i18n.format_date(lang, d))
                 .unwrap_or_default(),
-            location: entry.doc.front.location.as_deref(),
+            location: location.map(|(text, _)| text),
+            location_lang: location.map_or(lang, |(_, code)| code),
             summary: &entry.doc.summary,
             tags: self.tags(entry, lang),
             lang: entry.lang(),
@@ -327,6 +334,7 @@ impl<'s> Renderer<'s> {
             allow_html: site.config.markdown.allow_html,
             smart_punctuation: site.config.markdown.smart_punctuation,
             lang,
+            typography: self.i18n.typography(lang),
         };
         markdown::render(&entry.doc.body, opts, &|target| {
             site.resolve_link(target, lang)
@@ -433,12 +441,18 @@ impl<'s> Renderer<'s> {
         let mut ctx = self.common(lang, &path, self.all_languages(lang, |l| site.urls.tags(l)));
         let mut tags: Vec<TagIndexItem<'_>> = site.tag_lists[lang]
             .iter()
-            .map(|l| TagIndexItem {
-                key: &l.key,
-                label: site.tags.label(&l.key, lang),
-                description: site.tags.description(&l.key, lang),
-                count: l.items.len(),
-                url: site.urls.url(&site.urls.tag(lang, &l.key, 1)),
+            .map(|l| {
+                let (label, label_lang) = site.tags.label_in(&l.key, lang);
+                let description = site.tags.description_in(&l.key, lang);
+                TagIndexItem {
+                    key: &l.key,
+                    label,
+                    label_lang,
+                    description: description.map(|(text, _)| text),
+                    description_lang: description.map(|(_, code)| code),
+                    count: l.items.len(),
+                    url: site.urls.url(&site.urls.tag(lang, &l.key, 1)),
+                }
             })
             .collect();
         // Sorted as a reader of the language expects, not by code point.
@@ -491,14 +505,17 @@ impl<'s> Renderer<'s> {
             });
         let first = site.urls.tag(lang, key, 1);
         let mut ctx = self.listing(lang, &first, n, &listing.items, translations);
-        let label = site.tags.label(key, lang);
+        let (label, label_lang) = site.tags.label_in(key, lang);
+        let description = site.tags.description_in(key, lang);
         let feed_url = site.urls.url(&site.urls.tag_feed(lang, key));
         ctx.insert(
             "tag",
             &TagPageView {
                 key,
                 label,
-                description: site.tags.description(key, lang),
+                label_lang,
+                description: description.map(|(text, _)| text),
+                description_lang: description.map(|(_, code)| code),
                 url: site.urls.url(&first),
                 feed_url: feed_url.clone(),
             },
@@ -539,6 +556,7 @@ impl<'s> Renderer<'s> {
         let lang = entry.lang();
         let front = &entry.doc.front;
         let date = front.date.map(|d| d.date);
+        let location = site.location_in(entry, lang);
         let mut ctx = self.common(
             lang,
             &entry.path,
@@ -554,7 +572,8 @@ impl<'s> Renderer<'s> {
                 date_display: date
                     .map(|d| self.i18n.format_date(lang, d))
                     .unwrap_or_default(),
-                location: front.location.as_deref(),
+                location: location.map(|(text, _)| text),
+                location_lang: location.map_or(lang, |(_, code)| code),
                 summary: &entry.doc.summary,
                 tags: self.tags(entry, lang),
                 content: self.body_html(entry),
@@ -663,6 +682,7 @@ fn shared(site: &Site, lang: &str) -> Shared {
         origin: urls.origin().to_owned(),
         default_language: &site.config.default_language().code,
         languages: all_languages(site, lang, |l| urls.home(l)),
+        chooser: (!site.config.default_language_at_root).then(|| urls.permalink("/")),
     };
     let urls_view = UrlsView {
         home: urls.url(&urls.home(lang)),

@@ -113,6 +113,8 @@ impl Fingerprinter<'_, '_> {
             Job::Root => {
                 let default = site.config.default_language().code.as_str();
                 self.page(&mut h, 0, "root.html");
+                // The chooser speaks every language.
+                self.common.hash(&mut h);
                 default.hash(&mut h);
                 output_path("/")
             }
@@ -142,6 +144,7 @@ impl Fingerprinter<'_, '_> {
                 self.entry(&mut h, entry, &site.release_groups, &site.releases, i);
                 reads.push(Read::Release(i));
                 self.tags(&mut h, entry, l);
+                self.location(&mut h, &mut reads, entry, entry.lang());
                 output_path(&entry.path)
             }
             Job::Page(i) => {
@@ -155,6 +158,8 @@ impl Fingerprinter<'_, '_> {
             Job::NotFound(l) => {
                 self.page(&mut h, l, "404.html");
                 if l == 0 {
+                    // `/404.html` carries every language's message.
+                    self.common.hash(&mut h);
                     output_path("/404.html")
                 } else {
                     output_path(&urls.not_found(code(l)))
@@ -265,6 +270,19 @@ impl Fingerprinter<'_, '_> {
         }
     }
 
+    /// A release's location on a page in `lang`: without its own, it comes
+    /// from a translation, whose file the page then reads.
+    fn location(&self, h: &mut DefaultHasher, reads: &mut Vec<Read>, entry: &Entry, lang: &str) {
+        let site = self.r.site;
+        if entry.doc.front.location.is_none() {
+            reads.extend(
+                site.translations(&site.release_groups, entry)
+                    .map(|(_, i)| Read::Release(i)),
+            );
+        }
+        site.location_in(entry, lang).hash(h);
+    }
+
     /// A release's tags: their labels come with the registry, their links
     /// depend on whether the language (`l`) lists the tag.
     fn tags(&self, h: &mut DefaultHasher, entry: &Entry, l: usize) {
@@ -282,6 +300,7 @@ impl Fingerprinter<'_, '_> {
         reads.push(Read::Release(item.entry));
         (entry.doc.hash, &entry.path, item.translated).hash(h);
         self.tags(h, entry, l);
+        self.location(h, reads, entry, &site.config.languages[l].code);
         if !item.translated {
             for (code, i) in site.translations(&site.release_groups, entry) {
                 (code, &site.releases[i].path).hash(h);

@@ -104,11 +104,21 @@ fn urls(site: &Site) -> Vec<SitemapUrl> {
             .collect()
     };
     let mut out = Vec::new();
+    // The homes and the root chooser name each other, the chooser as their
+    // `x-default`, as their pages do.
+    let mut homes = same_in(&|l| Some(urls.home(l)));
+    if !site.config.default_language_at_root {
+        homes.push(("x-default".to_owned(), "/".to_owned()));
+        out.push(SitemapUrl {
+            path: "/".to_owned(),
+            alternates: homes.clone(),
+        });
+    }
     for &lang in &languages {
         let mut push = |path: String, alternates: Vec<(String, String)>| {
             out.push(SitemapUrl { path, alternates });
         };
-        push(urls.home(lang), same_in(&|l| Some(urls.home(l))));
+        push(urls.home(lang), homes.clone());
         for n in 1..=site.list_pages(lang) {
             push(
                 urls.releases_list(lang, n),
@@ -173,7 +183,8 @@ fn count(site: &Site) -> usize {
             1 + site.list_pages(code) + 1 + tags + years
         })
         .sum();
-    generated + site.releases.len() + site.pages.len()
+    let root = usize::from(!site.config.default_language_at_root);
+    root + generated + site.releases.len() + site.pages.len()
 }
 
 fn versions(
@@ -223,5 +234,17 @@ mod tests {
             seen += n;
         }
         assert_eq!(seen, total);
+    }
+
+    #[test]
+    fn the_root_chooser_is_the_x_default_of_the_homes() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let loaded = crate::load(&crate::BuildOptions::new(root, None)).unwrap();
+        let xml = String::from_utf8(render(&loaded.site, 0).bytes).unwrap();
+        let chooser = "<url>\n    <loc>https://press.example.org/</loc>\n";
+        assert!(xml.contains(chooser), "{xml}");
+        let x_default = "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"https://press.example.org/\"/>";
+        // The chooser and the three homes.
+        assert_eq!(xml.matches(x_default).count(), 4, "{xml}");
     }
 }

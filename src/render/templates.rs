@@ -223,6 +223,7 @@ fn register_functions(
             Ok(numbers.format_number(&lang, value))
         },
     );
+    let i18n_for_html = Arc::clone(&i18n);
     tera.register_function(
         "t",
         move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<String> {
@@ -233,25 +234,46 @@ fn register_functions(
                 Some(lang) => lang.to_owned(),
                 None => state.get::<String>("lang")?.unwrap_or_default(),
             };
-            let mut args = Vec::new();
-            for (name, value) in kwargs.iter() {
-                let Some(name) = name.as_str() else { continue };
-                if name == "key" || name == "lang" {
-                    continue;
-                }
-                let arg = match value.as_f64().or_else(|| value.as_i64().map(|n| n as f64)) {
-                    Some(n) if value.is_number() => Arg::Num(n),
-                    _ => Arg::Str(
-                        value
-                            .as_str()
-                            .map_or_else(|| value.to_string(), str::to_owned),
-                    ),
-                };
-                args.push((name.to_owned(), arg));
-            }
+            let args = message_args(&kwargs);
             i18n.message(&lang, &key, &args)
                 .map_err(|e| tera::Error::message(e.to_string()))
         },
+    );
+    let html = Arc::clone(&i18n_for_html);
+    tera.register_function(
+        "t_html",
+        SafeFunction(
+            move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<String> {
+                let key: &str = kwargs.must_get::<&str>("key")?;
+                let page: String = state.get::<String>("lang")?.unwrap_or_default();
+                // `lang=` asks for another language than the page's, as the
+                // root chooser and `/404.html` do.
+                let lang: String = match kwargs.get::<&str>("lang")? {
+                    Some(lang) => lang.to_owned(),
+                    None => page.clone(),
+                };
+                let args = message_args(&kwargs);
+                let text = html
+                    .message(&lang, key, &args)
+                    .map_err(|e| tera::Error::message(e.to_string()))?;
+                let shown = html.message_language(&lang, key).unwrap_or(&lang);
+                Ok(match lang_attributes(&html, &page, shown) {
+                    Some(attrs) => format!("<span{attrs}>{}</span>", escape(&text)),
+                    None => escape(&text),
+                })
+            },
+        ),
+    );
+    let attrs = i18n_for_html;
+    tera.register_function(
+        "lang_attrs",
+        SafeFunction(
+            move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<String> {
+                let code: &str = kwargs.must_get::<&str>("code")?;
+                let lang: String = state.get::<String>("lang")?.unwrap_or_default();
+                Ok(lang_attributes(&attrs, &lang, code).unwrap_or_default())
+            },
+        ),
     );
     tera.register_function("asset", move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
         let path: &str = kwargs.must_get::<&str>("path")?;
@@ -283,6 +305,66 @@ fn missing_theme(config: &SiteConfig) -> Diagnostic {
     .with_help(format!(
         "use the built-in theme with `theme: {BUILTIN_THEME}`, or put a theme folder under themes/"
     ))
+}
+
+/// The arguments of a `t()` call other than `key` and `lang`: numbers select
+/// plural forms, everything else is text.
+fn message_args(kwargs: &Kwargs) -> Vec<(String, Arg)> {
+    let mut args = Vec::new();
+    for (name, value) in kwargs.iter() {
+        let Some(name) = name.as_str() else { continue };
+        if name == "key" || name == "lang" {
+            continue;
+        }
+        let arg = match value.as_f64().or_else(|| value.as_i64().map(|n| n as f64)) {
+            Some(n) if value.is_number() => Arg::Num(n),
+            _ => Arg::Str(
+                value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned),
+            ),
+        };
+        args.push((name.to_owned(), arg));
+    }
+    args
+}
+
+/// ` lang="…"` (and ` dir="…"` when the direction differs) for text in
+/// `shown` on a page in `page`; `None` when they are the same language, so
+/// that screen readers switch voice only where the text does.
+fn lang_attributes(i18n: &I18n, page: &str, shown: &str) -> Option<String> {
+    if shown == page {
+        return None;
+    }
+    let mut attrs = format!(" lang=\"{}\"", escape(shown));
+    let dir = i18n.direction(shown);
+    if dir != i18n.direction(page) {
+        let _ = write!(attrs, " dir=\"{dir}\"");
+    }
+    Some(attrs)
+}
+
+fn escape(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A template function whose output is HTML the function has escaped itself.
+struct SafeFunction<F>(F);
+
+impl<F> tera::Function<tera::TeraResult<String>> for SafeFunction<F>
+where
+    F: Fn(Kwargs, &State<'_>) -> tera::TeraResult<String> + Sync + Send + 'static,
+{
+    fn call(&self, kwargs: Kwargs, state: &State<'_>) -> tera::TeraResult<String> {
+        (self.0)(kwargs, state)
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
 }
 
 /// Converts a Tera error into diagnostics at the template's file and line:

@@ -36,6 +36,9 @@ pub struct SiteView<'a> {
     pub default_language: &'a str,
     /// Every language with its home URL.
     pub languages: Vec<LanguageView<'a>>,
+    /// The absolute URL of the root language chooser, when the site has one
+    /// (not with `default_language_at_root`): the homes' `x-default`.
+    pub chooser: Option<String>,
 }
 
 /// The `urls` variable: navigation targets in the page's language.
@@ -69,8 +72,10 @@ pub struct MenuItem<'a> {
 pub struct TagView<'a> {
     /// Stable key.
     pub key: &'a str,
-    /// Label in the page's language.
+    /// Label in the page's language, or along its fallback chain.
     pub label: &'a str,
+    /// The language the label is in.
+    pub label_lang: &'a str,
     /// The tag's page, once tag pages exist.
     pub url: Option<String>,
 }
@@ -90,6 +95,9 @@ pub struct ReleaseView<'a> {
     pub date_display: String,
     /// Place of issue.
     pub location: Option<&'a str>,
+    /// The language the location is in (another version's when this one
+    /// has none).
+    pub location_lang: &'a str,
     /// Plain-text summary.
     pub summary: &'a str,
     /// Tag chips.
@@ -119,6 +127,8 @@ pub struct SummaryView<'a> {
     pub date_display: String,
     /// Place of issue.
     pub location: Option<&'a str>,
+    /// The language the location is in.
+    pub location_lang: &'a str,
     /// Plain-text summary.
     pub summary: &'a str,
     /// Tag chips, labelled in the list's language.
@@ -193,10 +203,14 @@ pub struct PageView<'a> {
 pub struct TagIndexItem<'a> {
     /// Stable key.
     pub key: &'a str,
-    /// Label in the page's language.
+    /// Label in the page's language, or along its fallback chain.
     pub label: &'a str,
-    /// Description in the page's language.
+    /// The language the label is in.
+    pub label_lang: &'a str,
+    /// Description in the page's language, or along its fallback chain.
     pub description: Option<&'a str>,
+    /// The language the description is in.
+    pub description_lang: Option<&'a str>,
     /// Number of releases in the page's language's lists.
     pub count: usize,
     /// The tag's page.
@@ -208,10 +222,14 @@ pub struct TagIndexItem<'a> {
 pub struct TagPageView<'a> {
     /// Stable key.
     pub key: &'a str,
-    /// Label in the page's language.
+    /// Label in the page's language, or along its fallback chain.
     pub label: &'a str,
-    /// Description in the page's language.
+    /// The language the label is in.
+    pub label_lang: &'a str,
+    /// Description in the page's language, or along its fallback chain.
     pub description: Option<&'a str>,
+    /// The language the description is in.
+    pub description_lang: Option<&'a str>,
     /// The tag's first page.
     pub url: String,
     /// The tag's Atom feed in the page's language.

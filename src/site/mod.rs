@@ -8,6 +8,7 @@
 //! the whole site, such as two files claiming one URL, an unknown tag or a link
 //! to a missing file, are found here and reported with the files involved.
 
+mod fallbacks;
 mod files;
 pub mod tags;
 pub mod urls;

@@ -143,19 +143,63 @@ fn untranslated_releases_are_listed_in_an_available_language() {
     }
 }
 
+/// The root is a chooser in every language, forwarded by script rather
+/// than a zero-second refresh, and the `x-default` of the homes (issue 19).
 #[test]
-fn the_root_offers_every_language_and_forwards_to_the_default() {
+fn the_root_offers_every_language_in_its_own_language() {
     let site = Site::fixture("basic");
     site.build();
     let root = site.read("index.html");
-    assert!(
-        root.contains("http-equiv=\"refresh\" content=\"0; url=/en/\""),
-        "{root}"
-    );
+    assert!(!root.contains("http-equiv=\"refresh\""), "{root}");
+    assert!(root.contains("data-forward"), "{root}");
+    assert!(root.contains("/js/language.js?v="), "{root}");
     let hrefs = attr_values(&root, "href");
     for home in ["/en/", "/ru/", "/kk/"] {
         assert!(hrefs.contains(&home), "{home} in {hrefs:?}");
     }
+    let main = main_of(&root);
+    assert!(
+        main.contains(
+            "<a class=\"chooser__link\" href=\"/ru/\" lang=\"ru\" hreflang=\"ru\">Русский</a>"
+        ),
+        "{main}"
+    );
+    assert!(
+        main.contains("<span lang=\"ru\">Выберите язык</span>"),
+        "{main}"
+    );
+    assert!(main.contains("Choose a language"), "{main}");
+    assert!(root.contains(
+        "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://press.example.org/\">"
+    ));
+    let home = site.read("kk/index.html");
+    assert!(
+        home.contains(
+            "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://press.example.org/\">"
+        ),
+        "{home}"
+    );
+}
+
+/// `/404.html` carries the not-found message of every language, each marked
+/// with its language, for the script to pick by the address.
+#[test]
+fn the_root_not_found_page_speaks_every_language() {
+    let site = Site::fixture("basic");
+    site.build();
+    let page = site.read("404.html");
+    let main = main_of(&page);
+    assert!(main.contains("<section class=\"not-found\" data-language=\"kk\" aria-labelledby=\"page_title_3\" lang=\"kk\">"), "{main}");
+    assert!(main.contains("Бет табылмады"), "{main}");
+    assert!(main.contains("Страница не найдена"), "{main}");
+    assert!(main.contains("Page not found"), "{main}");
+    assert!(main.contains("data-root=\"/\""), "{main}");
+    // The pages under a language prefix keep their single language.
+    let kk = main_of(&site.read("kk/404.html")).to_owned();
+    assert!(
+        kk.contains("Бет табылмады") && !kk.contains("Page not found"),
+        "{kk}"
+    );
 }
 
 #[test]

@@ -613,3 +613,51 @@ fn a_tag_edit_renders_the_tag_pages_and_removes_pages_a_list_no_longer_needs() {
     session.rebuild().unwrap();
     assert_eq!(against_clean_build(&site), Vec::<String>::new());
 }
+
+/// Text shown from another language follows its source in watch mode: a
+/// Russian location shown on the Kazakh page that has none, and a Kazakh
+/// message on the root chooser and `/404.html`, which speak every language.
+#[test]
+fn fallback_text_follows_its_source() {
+    let (site, mut session) = started();
+    let kk = "content/releases/2015/forum.kk.md";
+    site.write(
+        kk,
+        "---\ntitle: \"Форум\"\ndate: 2015-12-11\ntags: [probation]\n---\n\nМәтін.\n",
+    );
+    session.invalidate(&[site.root().join(kk)]);
+    session.rebuild().unwrap();
+    assert!(
+        site.read("kk/releases/2015/forum/index.html")
+            .contains("Астана")
+    );
+
+    replace_in(
+        &site,
+        &mut session,
+        "content/releases/2015/forum.ru.md",
+        "location: \"Астана\"",
+        "location: \"Нур-Султан\"",
+    );
+    session.rebuild().unwrap();
+    assert!(
+        site.read("kk/releases/2015/forum/index.html")
+            .contains("<span lang=\"ru\">Нур-Султан</span>")
+    );
+    assert_eq!(against_clean_build(&site), Vec::<String>::new());
+
+    site.write(
+        "locales/kk/extra.ftl",
+        "choose-language = Тілді таңдаңыз, өтінеміз\nnot-found-title = Мұндай бет жоқ\n",
+    );
+    session.invalidate(&[site.root().join("locales/kk/extra.ftl")]);
+    let rebuild = session.rebuild().unwrap();
+    assert!(
+        rebuild.rendered.contains(&"index.html".to_owned()),
+        "{:?}",
+        rebuild.rendered
+    );
+    assert!(site.read("index.html").contains("Тілді таңдаңыз, өтінеміз"));
+    assert!(site.read("404.html").contains("Мұндай бет жоқ"));
+    assert_eq!(against_clean_build(&site), Vec::<String>::new());
+}

@@ -131,7 +131,8 @@ proptest! {
 
     #[test]
     fn markdown_renders_anything(body in "[\\PC\n]{0,400}", allow_html in prop::bool::ANY) {
-        let opts = pressroom::document::markdown::RenderOptions { allow_html, smart_punctuation: true, lang: "kk" };
+        let typography = pressroom::document::typography::Typography::for_locale("kk", None).unwrap();
+        let opts = pressroom::document::markdown::RenderOptions { allow_html, smart_punctuation: true, lang: "kk", typography: &typography };
         let html = pressroom::document::markdown::render(&body, opts, &|_| None);
         if !allow_html {
             prop_assert!(!html.contains("<script"));

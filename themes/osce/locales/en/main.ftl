@@ -38,7 +38,9 @@ pagination-page = Page { $number }
 
 ## Press releases
 
-not-translated = Not available in English.
+# Followed by the name of the language shown, in that language: it never
+# names the page's own language, so it stays true when it is a fallback.
+not-translated = Not translated. Shown in:
 available-in = Available in:
 tags-label = Topics:
 location-label = Location:

@@ -28,7 +28,7 @@ releases-count =
 
 releases-heading = Баспасөз хабарламалары
 # $current: ағымдағы беттің нөмірі, $total: беттер саны
-page-n-of-m = { $current }-бет, барлығы { $total }
+page-n-of-m = { $total } беттің { $current }-беті
 pagination-label = Баспасөз хабарламаларының беттері
 pagination-first = Бірінші
 pagination-previous = Алдыңғы
@@ -39,7 +39,8 @@ pagination-page = { $number }-бет
 
 ## Баспасөз хабарламалары
 
-not-translated = Қазақ тіліндегі нұсқасы жоқ.
+# Одан кейін көрсетілген тілдің өз тіліндегі атауы тұрады.
+not-translated = Аудармасы жоқ. Көрсетілген нұсқа:
 available-in = Қолжетімді тілдер:
 tags-label = Тақырыптар:
 location-label = Орны:

@@ -40,7 +40,8 @@ pagination-page = Страница { $number }
 
 ## Пресс-релизы
 
-not-translated = Нет версии на русском языке.
+# Далее следует название показанного языка на нём самом.
+not-translated = Перевода нет. Показана версия:
 available-in = Доступно на языках:
 tags-label = Темы:
 location-label = Место:

@@ -9,7 +9,7 @@ use pressroom::live::session::Session;
 use proptest::prelude::*;
 
 use crate::edits::{Op, World, op};
-use crate::util::{Site, tree};
+use crate::util::{Site, proptest_cases, tree};
 
 fn options(root: &Path, out: PathBuf) -> pressroom::BuildOptions {
     let mut opts = pressroom::BuildOptions::new(root, Some(out));
@@ -80,17 +80,9 @@ fn step(world: &mut World, session: &mut Session, op: &Op) -> bool {
     check(world, session, &format!("{op:?}")).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Cases: 16 by default (a few seconds in the dev profile); `PROPTEST_CASES`
-/// raises it for a longer search.
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(16)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+    // 16 cases take a few seconds in the dev profile.
+    #![proptest_config(ProptestConfig { cases: proptest_cases(16), ..ProptestConfig::default() })]
 
     /// Each step is an edit and whether to rebuild after it: edits that land
     /// in one batch of watch events are rebuilt together.

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 
-use crate::util::Site;
+use crate::util::{Site, proptest_cases};
 use pressroom::document;
 use pressroom::source::{Section, SourceDoc};
 
@@ -313,58 +313,51 @@ fn no_live_markup(html: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Slugs, aliases and link targets that try to leave the output folder.
+/// Paths that try to climb out of the folder they are joined to, by `..`,
+/// absolute paths, backslashes, encodings and empty segments.
 fn hostile_path() -> impl Strategy<Value = String> {
-    let piece = prop::sample::select(vec![
-        "..",
-        "../",
-        "/..",
-        "/",
-        "\\",
-        "\\..",
-        ".",
-        "%2e%2e",
-        "%2f",
-        "x",
-        "etc",
-        "passwd",
-        "index.html",
-        "~",
-        "//",
-        "./",
-        ":",
-        "c:",
-        "nul",
+    let climb = prop::sample::select(vec![
+        "../", "..", "/..", "./", "/", "//", "\\..\\", "%2e%2e/", "..%2f", "x/", "~/", "c:/",
     ]);
-    prop::collection::vec(piece, 1..10).prop_map(|p| p.concat())
+    let leaf = prop::sample::select(vec!["x.html", "index.html", "", "y/", "etc/passwd", "."]);
+    (prop::collection::vec(climb, 1..10), leaf).prop_map(|(c, l)| c.concat() + l)
 }
 
 proptest! {
     // Each case builds a whole site: fewer cases, same strength per case.
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: proptest_cases(24), ..ProptestConfig::default() })]
 
     /// The output folder sits eight levels below the site root, so a path that
-    /// climbs out of it (as far as a generated slug or alias can) lands in
-    /// folders this test owns and sees: every file outside the output folder
-    /// must be as it was, and every file inside it must really be inside
-    /// (no symbolic link or `..` leads out).
+    /// climbs out of it (as far as a generated one can) lands in folders this
+    /// test owns and sees: every file outside the output folder must be as it
+    /// was, and every file inside it must really be inside (no symbolic link
+    /// or `..` leads out). Each hostile field is often left out, and the
+    /// noisy front matter usually, so that many cases build and write.
     #[test]
     fn the_pipeline_never_writes_outside_its_output(
-        front in front_matter(),
-        slug in hostile_path(),
-        alias in hostile_path(),
-        link in hostile_path(),
+        front in prop::option::weighted(0.1, front_matter()),
+        slug in prop::option::weighted(0.2, hostile_path()),
+        alias in prop::option::weighted(0.8, hostile_path()),
+        link in prop::option::weighted(0.15, hostile_path()),
         body in "[\\PC\n]{0,200}",
     ) {
         let site = Site::fixture("basic");
-        let escape = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
-        site.write(
-            "content/releases/2015/fuzz.en.md",
-            format!(
-                "---\ntitle: Fuzz\ndate: 2015-01-01\nslug: \"{}\"\naliases: [\"{}\", \"/{}\"]\n{front}---\n[link](@/{}) {body}",
-                escape(&slug), escape(&alias), escape(&alias), escape(&link),
-            ),
-        );
+        let quoted = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+        let mut text = String::from("---\ntitle: Fuzz\ndate: 2015-01-01\n");
+        if let Some(slug) = &slug {
+            text.push_str(&format!("slug: {}\n", quoted(slug)));
+        }
+        if let Some(alias) = &alias {
+            // Aliases must start with `/`; past that, anything goes.
+            text.push_str(&format!("aliases: [{}]\n", quoted(&format!("/{alias}"))));
+        }
+        text.push_str(&front.unwrap_or_default());
+        text.push_str("---\n");
+        if let Some(link) = &link {
+            text.push_str(&format!("[link](@/{link}) "));
+        }
+        text.push_str(&body);
+        site.write("content/releases/2015/fuzz.en.md", text);
         let out = site.root().join("1/2/3/4/5/6/7/public");
         let outside = |site: &Site| {
             let mut files = crate::util::tree(site.root());

@@ -243,6 +243,60 @@ fn every_kind_of_edit_in_turn_ends_as_a_clean_build() {
     go!(Op::DeleteYear(1));
 }
 
+/// A list page shows how many releases its list holds and switches to the
+/// same page number in the other languages: a release added past the page,
+/// or one that gives another language a page more, changes it.
+#[test]
+fn list_pages_follow_their_totals_and_the_other_languages_page_counts() {
+    let (mut w, mut s) = world_session();
+    // Probation lists gamma, beta, alpha (two pages); delta lands on page 2,
+    // and page 1 only says "4 releases" now.
+    step(
+        &mut w,
+        &mut s,
+        &Op::Create {
+            slug: 2,
+            year: 2,
+            lang: 0,
+            tags: 1,
+        },
+    );
+    step(
+        &mut w,
+        &mut s,
+        &Op::Create {
+            slug: 3,
+            year: 0,
+            lang: 0,
+            tags: 1,
+        },
+    );
+    // Only translated releases listed, one a page: Russian goes from one
+    // page to two, and the English pages 2 gain a link to it.
+    step(&mut w, &mut s, &Op::ListUntranslated(false));
+    step(&mut w, &mut s, &Op::Pagination(1));
+    step(
+        &mut w,
+        &mut s,
+        &Op::Create {
+            slug: 0,
+            year: 0,
+            lang: 1,
+            tags: 1,
+        },
+    );
+    assert!(step(
+        &mut w,
+        &mut s,
+        &Op::Create {
+            slug: 1,
+            year: 1,
+            lang: 1,
+            tags: 1
+        }
+    ));
+}
+
 /// How the site's output differs from a clean build of its files.
 fn against_clean_build(site: &Site) -> Vec<String> {
     let clean_dir = tempfile::tempdir().unwrap();

@@ -187,6 +187,8 @@ struct Language {
 /// `site.yaml`.
 #[derive(Debug, Clone)]
 struct Config {
+    /// Serves under a path (`/press/`) instead of at the domain's root.
+    under_path: bool,
     pagination: usize,
     list_untranslated: bool,
     at_root: bool,
@@ -195,9 +197,12 @@ struct Config {
 
 impl Config {
     fn text(&self) -> String {
-        let mut text = String::from(
-            "title: Test press office\nbase_url: https://press.example.org\nlanguages:\n",
-        );
+        let base = if self.under_path {
+            "https://example.org/press"
+        } else {
+            "https://press.example.org"
+        };
+        let mut text = format!("title: Test press office\nbase_url: {base}\nlanguages:\n");
         for (l, language) in self.languages.iter().enumerate() {
             let _ = write!(
                 text,
@@ -275,6 +280,8 @@ pub(crate) enum Op {
     /// The theme's stylesheet, whose hash is part of every page's URLs.
     ThemeStyle(String),
     Pagination(usize),
+    /// `base_url` with a path or without.
+    BaseUrl(bool),
     TagLabel(usize, String),
     TagDescription(usize, Option<String>),
     /// Registers a tag key or takes it out of `tags.yaml`.
@@ -328,6 +335,7 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
         1 => (0..2usize, prop::option::of(word())).prop_map(|(k, w)| Op::StaticFile(k, w)),
         1 => word().prop_map(Op::ThemeStyle),
         1 => (1..4usize).prop_map(Op::Pagination),
+        1 => any::<bool>().prop_map(Op::BaseUrl),
         1 => (0..3usize, word()).prop_map(|(t, w)| Op::TagLabel(t, w)),
         1 => (0..3usize, prop::option::of(word())).prop_map(|(t, w)| Op::TagDescription(t, w)),
         1 => (0..3usize, prop::bool::weighted(0.8)).prop_map(|(t, r)| Op::TagRegistered(t, r)),
@@ -387,6 +395,7 @@ impl World {
                 })
                 .collect(),
             config: Config {
+                under_path: false,
                 pagination: 2,
                 list_untranslated: true,
                 at_root: false,
@@ -654,6 +663,7 @@ impl World {
                 vec![self.write("themes/osce/static/css/style.css", css)]
             }
             Op::Pagination(n) => self.edit_config(|c| c.pagination = *n),
+            Op::BaseUrl(b) => self.edit_config(|c| c.under_path = *b),
             Op::ListUntranslated(b) => self.edit_config(|c| c.list_untranslated = *b),
             Op::DefaultLanguageAtRoot(b) => self.edit_config(|c| c.at_root = *b),
             Op::LanguageName(l, w) => self.edit_config(|c| c.languages[*l].name.clone_from(w)),

@@ -229,6 +229,7 @@ fn every_kind_of_edit_in_turn_ends_as_a_clean_build() {
     go!(Op::ListUntranslated(true));
     go!(Op::DefaultLanguageAtRoot(true));
     go!(Op::DefaultLanguageAtRoot(false));
+    go!(Op::BaseUrl(true));
     go!(Op::Template("t".into()));
     go!(Op::Partial("p".into()));
     go!(Op::Ftl(2, "ftl".into()));

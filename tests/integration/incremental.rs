@@ -298,6 +298,34 @@ fn list_pages_follow_their_totals_and_the_other_languages_page_counts() {
     ));
 }
 
+/// Drafts and embargoes set and lifted on a release nothing links to: the
+/// edit touches only front matter, so watch mode may take its quick path,
+/// which must see that the release leaves (or rejoins) every page.
+#[test]
+fn a_release_turned_draft_or_embargoed_leaves_every_page_and_comes_back() {
+    let (mut w, mut s) = world_session();
+    step(
+        &mut w,
+        &mut s,
+        &Op::Create {
+            slug: 2,
+            year: 2,
+            lang: 0,
+            tags: 1,
+        },
+    );
+    for op in [
+        Op::Draft(2, true),
+        Op::Draft(2, false),
+        Op::Embargo(2, Some(true)),
+        Op::Embargo(2, None),
+        Op::Embargo(2, Some(false)),
+        Op::Embargo(2, Some(true)),
+    ] {
+        assert!(step(&mut w, &mut s, &op), "{op:?} should build");
+    }
+}
+
 /// How the site's output differs from a clean build of its files.
 fn against_clean_build(site: &Site) -> Vec<String> {
     let clean_dir = tempfile::tempdir().unwrap();

@@ -326,6 +326,31 @@ fn a_release_turned_draft_or_embargoed_leaves_every_page_and_comes_back() {
     }
 }
 
+/// A link added by an edit that moves nothing else: watch mode must check
+/// it as a clean build does, whether its target is missing or a draft.
+#[test]
+fn a_link_added_by_an_edit_is_checked_as_in_a_clean_build() {
+    let (mut w, mut s) = world_session();
+    step(
+        &mut w,
+        &mut s,
+        &Op::Create {
+            slug: 2,
+            year: 2,
+            lang: 0,
+            tags: 1,
+        },
+    );
+    let gamma = w.find("gamma", 2020, "en");
+    // No contacts page exists.
+    assert!(!step(&mut w, &mut s, &Op::LinkPage(gamma, 1)));
+    assert!(step(&mut w, &mut s, &Op::Unlink(gamma)));
+    let alpha = w.find("alpha", 2011, "en");
+    assert!(step(&mut w, &mut s, &Op::Draft(alpha, true)));
+    assert!(!step(&mut w, &mut s, &Op::Link(gamma, alpha, false)));
+    assert!(step(&mut w, &mut s, &Op::Unlink(gamma)));
+}
+
 /// How the site's output differs from a clean build of its files.
 fn against_clean_build(site: &Site) -> Vec<String> {
     let clean_dir = tempfile::tempdir().unwrap();

@@ -149,6 +149,7 @@ struct Page {
     name: usize,
     lang: usize,
     title: String,
+    body: String,
     weight: i64,
     draft: bool,
 }
@@ -161,8 +162,8 @@ impl Page {
     fn text(&self) -> String {
         let draft = if self.draft { "draft: true\n" } else { "" };
         format!(
-            "---\ntitle: \"{}\"\nweight: {}\n{draft}---\n\nThe {} page.\n",
-            self.title, self.weight, PAGES[self.name]
+            "---\ntitle: \"{}\"\nweight: {}\n{draft}---\n\n{}\n",
+            self.title, self.weight, self.body
         )
     }
 }
@@ -269,6 +270,8 @@ pub(crate) enum Op {
         weight: i64,
     },
     PageTitle(usize, String),
+    /// Only the text: watch mode's quick path.
+    PageBody(usize, String),
     PageWeight(usize, i64),
     PageDraft(usize, bool),
     PageDelete(usize),
@@ -326,6 +329,7 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
         1 => (0..2usize, 0..3usize, 0..3i64)
             .prop_map(|(name, lang, weight)| Op::PageCreate { name, lang, weight }),
         1 => (n(), word()).prop_map(|(i, w)| Op::PageTitle(i, w)),
+        1 => (n(), word()).prop_map(|(i, w)| Op::PageBody(i, w)),
         1 => (n(), 0..3i64).prop_map(|(i, w)| Op::PageWeight(i, w)),
         1 => (n(), any::<bool>()).prop_map(|(i, d)| Op::PageDraft(i, d)),
         1 => n().prop_map(Op::PageDelete),
@@ -610,6 +614,7 @@ impl World {
                     name: *name,
                     lang: *lang,
                     title: format!("{} {}", PAGES[*name], LANGS[*lang]),
+                    body: format!("The {} page.", PAGES[*name]),
                     weight: *weight,
                     draft: false,
                 };
@@ -619,6 +624,9 @@ impl World {
                 vec![path]
             }
             Op::PageTitle(i, w) => self.edit_page(*i, |p| p.title.clone_from(w)),
+            Op::PageBody(i, w) => self.edit_page(*i, |p| {
+                let _ = write!(p.body, "\n\nMore: {w}.");
+            }),
             Op::PageWeight(i, n) => self.edit_page(*i, |p| p.weight = *n),
             Op::PageDraft(i, d) => self.edit_page(*i, |p| p.draft = *d),
             Op::PageDelete(i) => {

@@ -239,6 +239,7 @@ fn every_kind_of_edit_in_turn_ends_as_a_clean_build() {
     go!(Op::SetTags(w.find("beta", 2015, "en"), 0));
     go!(Op::EditBody(w.find("alpha", 2011, "en"), "body".into()));
     go!(Op::EditTitle(w.find("alpha", 2011, "en"), "title".into()));
+    go!(Op::PageBody(0, "text".into()));
     fails!(Op::Break(w.find("alpha", 2011, "en")));
     go!(Op::SetTags(w.find("alpha", 2011, "en"), 4));
     go!(Op::DeleteYear(1));

@@ -6,12 +6,16 @@
 //!   stale files, failed builds leave it alone).
 //! - `errors`: each kind of bad input, through the CLI, with its exact message.
 //! - `cli`: the other commands and options.
+//! - `incremental`: watch mode's rebuilds against clean builds, over edit
+//!   sequences made by `edits` (random and scripted).
+//! - `properties`: no input panics, runs script or writes outside the output.
 //! - `start`: `init`, the built-in theme, the editor's commands and the
 //!   terminal (colour, progress, formats for tools).
 
 mod build;
 mod catalog;
 mod cli;
+mod edits;
 mod errors;
 mod example;
 mod i18n;

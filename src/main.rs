@@ -144,6 +144,14 @@ struct BuildArgs {
     /// The output folder (default: public/ under the site root).
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
+    /// Render every file, ignoring the build cache in .pressroom-cache/ (and
+    /// leaving it as it is).
+    #[arg(long)]
+    no_cache: bool,
+    /// Also render the files the build cache calls up to date, and fail if
+    /// any byte differs from the output folder (for testing pressroom).
+    #[arg(long, hide = true, conflicts_with = "no_cache")]
+    verify_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -397,7 +405,9 @@ fn build(args: BuildArgs) -> ExitCode {
         .output
         .clone()
         .unwrap_or_else(|| args.site.root.join("public"));
-    let opts = options(&args.site, &args.content, Some(output.clone()));
+    let mut opts = options(&args.site, &args.content, Some(output.clone()));
+    opts.cache = !args.no_cache;
+    opts.verify = args.verify_cache;
     if let Some(url) = &opts.base_url
         && !(url.starts_with("http://") || url.starts_with("https://"))
     {
@@ -409,6 +419,9 @@ fn build(args: BuildArgs) -> ExitCode {
     match pressroom::build(&opts) {
         Ok(report) => {
             print_diagnostics(&report.warnings, args.site.verbosity.quiet);
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
             if !args.site.verbosity.quiet {
                 println!("{}", summary(&report, &output));
             }
@@ -444,6 +457,9 @@ fn check(args: CheckArgs) -> ExitCode {
     match pressroom::build(&opts) {
         Ok(report) => {
             print_diagnostics(&report.warnings, args.site.verbosity.quiet);
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
             if !args.site.verbosity.quiet {
                 let total = report.total();
                 println!(

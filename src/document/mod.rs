@@ -111,8 +111,8 @@ pub struct Document {
     pub summary: String,
     /// Internal links (`@/…`) in the body, checked by the model.
     pub links: Vec<LinkRef>,
-    /// A hash of the file's text and identity. Watch mode compares it across
-    /// rebuilds to tell which pages can have changed.
+    /// A stable hash of the file's text and identity: what a page that reads
+    /// the document records (see `render::deps`).
     pub hash: u64,
 }
 
@@ -333,12 +333,13 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
 }
 
 fn content_hash(source: &SourceDoc, text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    // The std hasher's keys are fixed, so the value is stable within a process,
-    // which is all a comparison between two rebuilds needs.
-    let mut h = std::hash::DefaultHasher::new();
-    source.hash(&mut h);
-    text.hash(&mut h);
+    // Stable across processes: the build cache compares it with the hash of
+    // an earlier run.
+    let mut h = crate::util::hash::StableHasher::new();
+    h.add(&source.rel)
+        .add(&source.lang)
+        .add(&source.key)
+        .add(text);
     h.finish()
 }
 

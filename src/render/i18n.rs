@@ -151,12 +151,11 @@ impl I18n {
     /// A value that changes whenever the strings `lang`'s pages can show
     /// change: its own `.ftl` files and those of its fallbacks.
     pub fn fingerprint(&self, lang: &str) -> u64 {
-        use std::hash::Hasher;
         let data = self.lang(lang);
-        let mut h = std::hash::DefaultHasher::new();
-        h.write(data.code.as_bytes());
+        let mut h = crate::util::hash::StableHasher::new();
+        h.add(&data.code);
         for &i in &data.chain {
-            h.write_u64(self.langs[i].sources_hash);
+            h.add(&self.langs[i].sources_hash);
         }
         h.finish()
     }
@@ -329,7 +328,7 @@ fn load_language(
         },
     );
     let mut defined = BTreeMap::new();
-    let mut sources_hash = std::hash::DefaultHasher::new();
+    let mut sources_hash = crate::util::hash::StableHasher::new();
     let mut main_file = dirs[0].join(code).join("main.ftl");
     for dir in dirs {
         let lang_dir = dir.join(code);
@@ -345,7 +344,7 @@ fn load_language(
                     continue;
                 }
             };
-            std::hash::Hash::hash(&(&display, &text), &mut sources_hash);
+            sources_hash.add(&(&display, &text));
             let resource = match FluentResource::try_new(text) {
                 Ok(r) => r,
                 Err((r, errors)) => {
@@ -407,7 +406,7 @@ fn load_language(
         main_file,
         dates,
         numbers,
-        sources_hash: std::hash::Hasher::finish(&sources_hash),
+        sources_hash: sources_hash.finish(),
         collator,
         // Filled by `I18n::load` once the fallback chains are known.
         plain: HashMap::new(),

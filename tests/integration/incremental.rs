@@ -8,288 +8,8 @@ use std::path::{Path, PathBuf};
 use pressroom::live::session::Session;
 use proptest::prelude::*;
 
+use crate::edits::{Op, World, op};
 use crate::util::{Site, tree};
-
-const SLUGS: [&str; 4] = ["alpha", "beta", "gamma", "delta"];
-const YEARS: [i32; 3] = [2011, 2015, 2020];
-const LANGS: [&str; 3] = ["en", "ru", "kk"];
-const TAGS: [&str; 2] = ["probation", "prison-reform"];
-
-/// One release file as the test generates it.
-#[derive(Debug, Clone)]
-struct Doc {
-    slug: usize,
-    year: usize,
-    lang: usize,
-    title: String,
-    body: String,
-    tags: u8,
-    broken: bool,
-}
-
-impl Doc {
-    fn rel(&self) -> String {
-        format!(
-            "content/releases/{}/{}.{}.md",
-            YEARS[self.year], SLUGS[self.slug], LANGS[self.lang]
-        )
-    }
-
-    fn text(&self) -> String {
-        let mut tags: Vec<&str> = TAGS
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.tags & (1 << i) != 0)
-            .map(|(_, t)| *t)
-            .collect();
-        if self.broken {
-            // An unknown tag: an error that names the file.
-            tags.push("probaton");
-        }
-        format!(
-            "---\ntitle: \"{}\"\ndate: {}-0{}-1{}\ntags: [{}]\n---\n\n{}\n",
-            self.title,
-            YEARS[self.year],
-            self.slug + 1,
-            self.lang,
-            tags.join(", "),
-            self.body
-        )
-    }
-}
-
-#[derive(Debug, Clone)]
-enum Op {
-    Create {
-        slug: usize,
-        year: usize,
-        lang: usize,
-        tags: u8,
-    },
-    EditBody(usize, String),
-    EditTitle(usize, String),
-    SetTags(usize, u8),
-    Rename(usize, usize, usize),
-    Delete(usize),
-    Break(usize),
-    DeleteYear(usize),
-    Template(String),
-    Partial(String),
-    Ftl(usize, String),
-    Pagination(usize),
-    TagLabel(usize, String),
-}
-
-fn word() -> impl Strategy<Value = String> {
-    "[a-zа-яәғқңөұүһі]{1,8}"
-}
-
-fn op() -> impl Strategy<Value = Op> {
-    prop_oneof![
-        4 => (0..4usize, 0..3usize, 0..3usize, 0..4u8)
-            .prop_map(|(slug, year, lang, tags)| Op::Create { slug, year, lang, tags }),
-        3 => (any::<usize>(), word()).prop_map(|(i, w)| Op::EditBody(i, w)),
-        2 => (any::<usize>(), word()).prop_map(|(i, w)| Op::EditTitle(i, w)),
-        2 => (any::<usize>(), 0..4u8).prop_map(|(i, t)| Op::SetTags(i, t)),
-        2 => (any::<usize>(), 0..4usize, 0..3usize).prop_map(|(i, s, y)| Op::Rename(i, s, y)),
-        1 => any::<usize>().prop_map(Op::Delete),
-        1 => any::<usize>().prop_map(Op::Break),
-        1 => (0..3usize).prop_map(Op::DeleteYear),
-        1 => word().prop_map(Op::Template),
-        1 => word().prop_map(Op::Partial),
-        1 => (0..3usize, word()).prop_map(|(l, w)| Op::Ftl(l, w)),
-        1 => (1..4usize).prop_map(Op::Pagination),
-        1 => (0..2usize, word()).prop_map(|(t, w)| Op::TagLabel(t, w)),
-    ]
-}
-
-/// The fixture with its own releases replaced by generated ones.
-struct World {
-    site: Site,
-    docs: Vec<Doc>,
-    base_html: String,
-    card_html: String,
-}
-
-impl World {
-    fn new() -> World {
-        let site = Site::fixture("basic");
-        std::fs::remove_dir_all(site.root().join("content/releases")).unwrap();
-        let theme = site.root().join("themes/osce/templates");
-        let base_html = std::fs::read_to_string(theme.join("base.html")).unwrap();
-        let card_html = std::fs::read_to_string(theme.join("partials/release-card.html")).unwrap();
-        let mut world = World {
-            site,
-            docs: Vec::new(),
-            base_html,
-            card_html,
-        };
-        for slug in 0..2 {
-            world.apply(&Op::Create {
-                slug,
-                year: slug,
-                lang: 0,
-                tags: 1,
-            });
-        }
-        world
-    }
-
-    fn abs(&self, rel: &str) -> PathBuf {
-        self.site.root().join(rel)
-    }
-
-    fn pick(&self, i: usize) -> Option<usize> {
-        (!self.docs.is_empty()).then(|| i % self.docs.len())
-    }
-
-    fn write_doc(&self, doc: &Doc) -> PathBuf {
-        self.site.write(&doc.rel(), doc.text());
-        self.abs(&doc.rel())
-    }
-
-    /// Applies `op` to the files and returns the paths it touched.
-    fn apply(&mut self, op: &Op) -> Vec<PathBuf> {
-        match op {
-            Op::Create {
-                slug,
-                year,
-                lang,
-                tags,
-            } => {
-                let doc = Doc {
-                    slug: *slug,
-                    year: *year,
-                    lang: *lang,
-                    title: format!("{} {}", SLUGS[*slug], LANGS[*lang]),
-                    body: format!(
-                        "Body of {}. Link to [about](@/pages/about.md).",
-                        SLUGS[*slug]
-                    ),
-                    tags: *tags,
-                    broken: false,
-                };
-                let old = self.docs.iter().position(|d| d.rel() == doc.rel());
-                if let Some(old) = old {
-                    self.docs.remove(old);
-                }
-                let path = self.write_doc(&doc);
-                self.docs.push(doc);
-                vec![path]
-            }
-            Op::EditBody(i, w) | Op::EditTitle(i, w) => {
-                let Some(i) = self.pick(*i) else {
-                    return vec![];
-                };
-                if matches!(op, Op::EditBody(..)) {
-                    self.docs[i].body.push_str(&format!("\n\nMore: {w}."));
-                } else {
-                    self.docs[i].title = w.clone();
-                }
-                vec![self.write_doc(&self.docs[i].clone())]
-            }
-            Op::SetTags(i, tags) => {
-                let Some(i) = self.pick(*i) else {
-                    return vec![];
-                };
-                self.docs[i].tags = *tags;
-                self.docs[i].broken = false;
-                vec![self.write_doc(&self.docs[i].clone())]
-            }
-            Op::Break(i) => {
-                let Some(i) = self.pick(*i) else {
-                    return vec![];
-                };
-                self.docs[i].broken = true;
-                vec![self.write_doc(&self.docs[i].clone())]
-            }
-            Op::Rename(i, slug, year) => {
-                let Some(i) = self.pick(*i) else {
-                    return vec![];
-                };
-                let from = self.abs(&self.docs[i].rel());
-                let mut moved = self.docs[i].clone();
-                moved.slug = *slug;
-                moved.year = *year;
-                let to = self.abs(&moved.rel());
-                if from == to {
-                    return vec![];
-                }
-                // A rename onto an existing file replaces it, as `mv` does.
-                self.docs.retain(|d| d.rel() != moved.rel());
-                let i = self
-                    .docs
-                    .iter()
-                    .position(|d| self.abs(&d.rel()) == from)
-                    .unwrap();
-                std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-                std::fs::rename(&from, &to).unwrap();
-                self.docs[i] = moved;
-                vec![from, to]
-            }
-            Op::Delete(i) => {
-                let Some(i) = self.pick(*i) else {
-                    return vec![];
-                };
-                let doc = self.docs.remove(i);
-                std::fs::remove_file(self.abs(&doc.rel())).unwrap();
-                vec![self.abs(&doc.rel())]
-            }
-            Op::DeleteYear(y) => {
-                let dir = self.abs(&format!("content/releases/{}", YEARS[*y]));
-                if !dir.exists() {
-                    return vec![];
-                }
-                std::fs::remove_dir_all(&dir).unwrap();
-                self.docs.retain(|d| d.year != *y);
-                vec![dir]
-            }
-            Op::Template(w) => {
-                let html =
-                    self.base_html
-                        .replacen("</footer>", &format!("</footer><!-- {w} -->"), 1);
-                let path = self.abs("themes/osce/templates/base.html");
-                std::fs::write(&path, html).unwrap();
-                vec![path]
-            }
-            Op::Partial(w) => {
-                let path = self.abs("themes/osce/templates/partials/release-card.html");
-                std::fs::write(&path, format!("{}<!-- {w} -->\n", self.card_html)).unwrap();
-                vec![path]
-            }
-            Op::Ftl(l, w) => {
-                let rel = format!("locales/{}/override.ftl", LANGS[*l]);
-                self.site
-                    .write(&rel, format!("read-more = {w}\nnav-home = {w}\n"));
-                vec![self.abs(&rel)]
-            }
-            Op::Pagination(n) => {
-                let path = self.abs("site.yaml");
-                let text = std::fs::read_to_string(&path).unwrap();
-                let mut lines: Vec<String> = text
-                    .lines()
-                    .filter(|l| !l.starts_with("pagination:"))
-                    .map(str::to_owned)
-                    .collect();
-                lines.push(format!("pagination: {n}"));
-                std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-                vec![path]
-            }
-            Op::TagLabel(t, w) => {
-                let path = self.abs("content/tags.yaml");
-                let mut text = String::new();
-                for (i, tag) in TAGS.iter().enumerate() {
-                    let label = if i == *t { w.as_str() } else { tag };
-                    text.push_str(&format!(
-                        "{tag}:\n  label:\n    en: {label}\n    ru: {label} ру\n    kk: {label} қаз\n"
-                    ));
-                }
-                std::fs::write(&path, text).unwrap();
-                vec![path]
-            }
-        }
-    }
-}
 
 fn options(root: &Path, out: PathBuf) -> pressroom::BuildOptions {
     let mut opts = pressroom::BuildOptions::new(root, Some(out));
@@ -316,33 +36,219 @@ fn differences(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> 
     out
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+/// Rebuilds after the edits so far and compares the output with a clean
+/// build of the same files: the same bytes, or the same errors. `Ok` says
+/// whether the build succeeded.
+fn check(world: &World, session: &mut Session, step: &str) -> Result<bool, String> {
+    let watched = session.rebuild();
+    let clean_dir = tempfile::tempdir().unwrap();
+    let clean_out = clean_dir.path().join("public");
+    let clean = pressroom::build(&options(world.site.root(), clean_out.clone()));
+    match (&watched, &clean) {
+        (Ok(_), Ok(_)) => {
+            let diff = differences(&world.site.tree(), &tree(&clean_out));
+            if diff.is_empty() {
+                Ok(true)
+            } else {
+                Err(format!("after {step}: {diff:#?}"))
+            }
+        }
+        (Err(w), Err(c)) if messages(w) == messages(c) => Ok(false),
+        (w, c) => Err(format!(
+            "after {step}: watch {:#?}, clean {:#?}",
+            w.as_ref().map(|_| ()).map_err(messages),
+            c.as_ref().map(|_| ()).map_err(messages)
+        )),
+    }
+}
 
+/// A session over a fresh [`World`] after its first build.
+fn world_session() -> (World, Session) {
+    let world = World::new();
+    let mut session = Session::new(options(world.site.root(), world.site.public()));
+    session
+        .rebuild()
+        .unwrap_or_else(|e| panic!("{:#?}", messages(&e)));
+    (world, session)
+}
+
+/// Applies `op`, tells the session, and checks the result against a clean
+/// build; whether the build succeeded.
+fn step(world: &mut World, session: &mut Session, op: &Op) -> bool {
+    let touched = world.apply(op);
+    session.invalidate(&touched);
+    check(world, session, &format!("{op:?}")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Cases: 16 by default (a few seconds in the dev profile); `PROPTEST_CASES`
+/// raises it for a longer search.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(16)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    /// Each step is an edit and whether to rebuild after it: edits that land
+    /// in one batch of watch events are rebuilt together.
     #[test]
-    fn any_edit_sequence_ends_as_a_clean_build(ops in prop::collection::vec(op(), 1..14)) {
-        let mut world = World::new();
-        let root = world.site.root().to_path_buf();
-        let mut session = Session::new(options(&root, world.site.public()));
-        session.rebuild().map_err(|e| TestCaseError::fail(messages(&e).join("\n")))?;
-        for (step, op) in ops.iter().enumerate() {
+    fn any_edit_sequence_ends_as_a_clean_build(
+        steps in prop::collection::vec((op(), prop::bool::weighted(0.75)), 1..20),
+    ) {
+        let (mut world, mut session) = world_session();
+        let last = steps.len() - 1;
+        for (n, (op, rebuild)) in steps.iter().enumerate() {
             let touched = world.apply(op);
             session.invalidate(&touched);
-            let watched = session.rebuild();
-            let clean_dir = tempfile::tempdir().unwrap();
-            let clean_out = clean_dir.path().join("public");
-            let clean = pressroom::build(&options(&root, clean_out.clone()));
-            match (&watched, &clean) {
-                (Ok(_), Ok(_)) => {
-                    let diff = differences(&world.site.tree(), &tree(&clean_out));
-                    prop_assert!(diff.is_empty(), "after step {step} ({op:?}): {diff:#?}");
-                }
-                (Err(w), Err(c)) => prop_assert_eq!(messages(w), messages(c)),
-                (w, c) => prop_assert!(false, "after step {step} ({op:?}): watch {:?}, clean {:?}",
-                    w.as_ref().map(|_| ()).map_err(messages), c.as_ref().map(|_| ()).map_err(messages)),
+            if *rebuild || n == last {
+                check(&world, &mut session, &format!("step {n} ({op:?})"))
+                    .map_err(TestCaseError::fail)?;
             }
         }
     }
+}
+
+/// Every kind of edit in an order where each one matters: links whose
+/// targets then move, aliases of a release whose URL changes, translations
+/// made and unmade by key, bundles and their files, the menu, the registry,
+/// language settings. Unlike the randomized test it runs the same steps every
+/// time, so dropping one input of the incremental engine fails it reliably.
+#[test]
+fn every_kind_of_edit_in_turn_ends_as_a_clean_build() {
+    let (mut w, mut s) = world_session();
+    // Macros, not closures: the edit names releases through `w` before
+    // `step` borrows it mutably. `fails!` marks the edits that break the
+    // site, so the script cannot drift into testing only failures.
+    macro_rules! go {
+        ($op:expr) => {{
+            let op = $op;
+            assert!(step(&mut w, &mut s, &op), "{op:?} should build");
+        }};
+    }
+    macro_rules! fails {
+        ($op:expr) => {{
+            let op = $op;
+            assert!(!step(&mut w, &mut s, &op), "{op:?} should fail");
+        }};
+    }
+    go!(Op::Create {
+        slug: 0,
+        year: 0,
+        lang: 1,
+        tags: 3
+    });
+    go!(Op::Create {
+        slug: 2,
+        year: 2,
+        lang: 0,
+        tags: 2
+    });
+    // Links, then their targets move: a new slug, a new date, a new file.
+    let (alpha, gamma) = (w.find("alpha", 2011, "en"), w.find("gamma", 2020, "en"));
+    go!(Op::Link(gamma, alpha, false));
+    let (beta, alpha_ru) = (w.find("beta", 2015, "en"), w.find("alpha", 2011, "ru"));
+    go!(Op::Link(beta, alpha_ru, true));
+    go!(Op::Slug(w.find("alpha", 2011, "en"), Some(0)));
+    go!(Op::Redate(w.find("alpha", 2011, "en"), 2));
+    go!(Op::Slug(w.find("alpha", 2011, "ru"), Some(0)));
+    // With no Russian version left, the link's target is gone, then back,
+    // then unpublished.
+    go!(Op::Delete(w.find("alpha", 2011, "ru")));
+    fails!(Op::Rename(w.find("alpha", 2011, "en"), 3, 0));
+    go!(Op::Rename(w.find("delta", 2011, "en"), 0, 0));
+    fails!(Op::Draft(w.find("alpha", 2011, "en"), true));
+    go!(Op::Draft(w.find("alpha", 2011, "en"), false));
+    // Embargoes and aliases.
+    go!(Op::Embargo(w.find("beta", 2015, "en"), Some(true)));
+    go!(Op::Embargo(w.find("beta", 2015, "en"), Some(false)));
+    go!(Op::Alias(w.find("beta", 2015, "en"), Some(0)));
+    go!(Op::Slug(w.find("beta", 2015, "en"), Some(1)));
+    go!(Op::Alias(w.find("beta", 2015, "en"), Some(1)));
+    fails!(Op::Alias(w.find("gamma", 2020, "en"), Some(1)));
+    go!(Op::Alias(w.find("gamma", 2020, "en"), None));
+    go!(Op::Embargo(w.find("beta", 2015, "en"), None));
+    // Translations by key.
+    go!(Op::Create {
+        slug: 3,
+        year: 1,
+        lang: 2,
+        tags: 1
+    });
+    go!(Op::TranslationKey(w.find("delta", 2015, "kk"), Some(0)));
+    go!(Op::TranslationKey(w.find("gamma", 2020, "en"), Some(0)));
+    go!(Op::EditTitle(
+        w.find("gamma", 2020, "en"),
+        "gamma renamed".into()
+    ));
+    go!(Op::Slug(w.find("gamma", 2020, "en"), Some(0)));
+    go!(Op::TranslationKey(w.find("delta", 2015, "kk"), Some(1)));
+    // A bundle and the file beside it.
+    go!(Op::Bundle(w.find("beta", 2015, "en"), true));
+    go!(Op::BundleFile(w.find("beta", 2015, "en"), "one".into()));
+    go!(Op::BundleFile(
+        w.find("beta", 2015, "en"),
+        "two, longer".into()
+    ));
+    go!(Op::Slug(w.find("beta", 2015, "en"), None));
+    go!(Op::Bundle(w.find("beta", 2015, "en"), false));
+    // Static pages and the menu.
+    go!(Op::PageCreate {
+        name: 1,
+        lang: 0,
+        weight: 0
+    });
+    go!(Op::PageTitle(2, "contacts renamed".into()));
+    go!(Op::PageWeight(0, 5));
+    go!(Op::PageDraft(1, true));
+    go!(Op::LinkPage(w.find("gamma", 2020, "en"), 1));
+    fails!(Op::PageDelete(2));
+    go!(Op::PageCreate {
+        name: 1,
+        lang: 0,
+        weight: 2
+    });
+    go!(Op::PageDraft(1, false));
+    // Static files, the registry, language settings, templates.
+    go!(Op::StaticFile(0, Some("a".into())));
+    go!(Op::StaticFile(0, Some("bb".into())));
+    go!(Op::StaticFile(0, None));
+    go!(Op::ThemeStyle("x".into()));
+    go!(Op::TagLabel(1, "relabelled".into()));
+    go!(Op::TagDescription(1, Some("described".into())));
+    go!(Op::TagDescription(0, Some("other".into())));
+    go!(Op::TagDescription(1, None));
+    go!(Op::TagRegistered(2, false));
+    fails!(Op::TagRegistered(1, false));
+    go!(Op::TagRegistered(1, true));
+    go!(Op::TagRegistered(2, true));
+    go!(Op::LanguageName(1, "Russian".into()));
+    go!(Op::LanguageTitle(2, Some("Пресс".into())));
+    go!(Op::LanguageTitle(1, None));
+    go!(Op::LanguageFallback(2, Some(0)));
+    fails!(Op::LanguageFallback(2, Some(2)));
+    go!(Op::LanguageFallback(2, None));
+    go!(Op::LanguageLocale(0, Some(0)));
+    fails!(Op::LanguageLocale(1, Some(3)));
+    go!(Op::LanguageLocale(1, Some(1)));
+    go!(Op::ListUntranslated(false));
+    go!(Op::ListUntranslated(true));
+    go!(Op::DefaultLanguageAtRoot(true));
+    go!(Op::DefaultLanguageAtRoot(false));
+    go!(Op::Template("t".into()));
+    go!(Op::Partial("p".into()));
+    go!(Op::Ftl(2, "ftl".into()));
+    go!(Op::Pagination(1));
+    // Edits that move nothing: watch mode's quick path.
+    go!(Op::SetTags(w.find("gamma", 2020, "en"), 3));
+    go!(Op::SetTags(w.find("beta", 2015, "en"), 0));
+    go!(Op::EditBody(w.find("alpha", 2011, "en"), "body".into()));
+    go!(Op::EditTitle(w.find("alpha", 2011, "en"), "title".into()));
+    fails!(Op::Break(w.find("alpha", 2011, "en")));
+    go!(Op::SetTags(w.find("alpha", 2011, "en"), 4));
+    go!(Op::DeleteYear(1));
 }
 
 /// How the site's output differs from a clean build of its files.

@@ -10,6 +10,7 @@
 mod build;
 mod catalog;
 mod cli;
+mod edits;
 mod errors;
 mod example;
 mod i18n;

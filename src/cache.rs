@@ -16,10 +16,18 @@
 //! build says so in one line). An output file whose stamp no longer matches,
 //! and whose bytes no longer hash as recorded, was changed by hand and is
 //! rendered again; a missing one too.
+//!
+//! Beside the manifests, `documents.bin` keeps what parsing each content file
+//! derived (front matter, summary, links), by the hash of the file's text and
+//! identity, so that the next process re-parses only the files that changed.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+
+use crate::document::markdown::LinkRef;
+use crate::document::{Derived, FrontMatter, PubDate};
 use crate::render::deps::{Dep, ListKey, Reads};
 use crate::source::Section;
 use crate::util::hash::{StableHasher, hash_bytes};
@@ -173,10 +181,7 @@ impl Manifest {
     /// The manifest as bytes: header, body, checksum.
     pub fn encode(&mut self) -> Vec<u8> {
         self.compact();
-        let mut w = Writer::default();
-        w.bytes(b"pressroom-cache\n");
-        w.str(env!("CARGO_PKG_VERSION"));
-        w.u32(FORMAT);
+        let mut w = header();
         w.u64(self.inputs.options);
         match self.inputs.valid_until {
             Some(t) => {
@@ -220,28 +225,7 @@ impl Manifest {
     /// Reads a manifest written by [`Manifest::encode`]; why not, when it is
     /// from another version or damaged.
     pub fn decode(bytes: &[u8]) -> Result<Manifest, String> {
-        let body = bytes.len().checked_sub(8).ok_or("the cache is truncated")?;
-        let sum = u64::from_le_bytes(bytes[body..].try_into().map_err(|_| "truncated")?);
-        let mut r = Reader {
-            bytes: &bytes[..body],
-            at: 0,
-        };
-        if r.take(16).ok() != Some(b"pressroom-cache\n".as_slice()) {
-            return Err("the cache folder holds a file that is not a pressroom cache".into());
-        }
-        let version = r.str().map_err(|_| "the cache is damaged")?;
-        if version != env!("CARGO_PKG_VERSION") {
-            return Err(format!(
-                "the cache was written by pressroom {version}, this is {}",
-                env!("CARGO_PKG_VERSION")
-            ));
-        }
-        if r.u32().ok() != Some(FORMAT) {
-            return Err("the cache has another format".into());
-        }
-        if hash_bytes(&bytes[..body]) != sum {
-            return Err("the cache is damaged or truncated (its checksum does not match)".into());
-        }
+        let mut r = open(bytes)?;
         Manifest::read_body(&mut r).map_err(|()| "the cache is damaged".to_owned())
     }
 
@@ -307,8 +291,7 @@ impl Manifest {
     /// Loads the manifest of output folder `out` from the cache of `root`:
     /// `Ok(None)` when there is none, `Err` with the reason it is not used.
     pub fn load(root: &Path, out: &Path) -> Result<Option<Manifest>, String> {
-        let path = cache_file(root, out);
-        match std::fs::read(&path) {
+        match std::fs::read(root.join(CACHE_DIR).join(cache_file(out))) {
             Ok(bytes) => Manifest::decode(&bytes).map(Some),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(format!("the cache cannot be read: {e}")),
@@ -318,25 +301,109 @@ impl Manifest {
     /// Saves the manifest of output folder `out` in the cache of `root`,
     /// replacing the old one in one step.
     pub fn save(&mut self, root: &Path, out: &Path) -> std::io::Result<()> {
-        let path = cache_file(root, out);
-        let dir = root.join(CACHE_DIR);
-        std::fs::create_dir_all(&dir)?;
         let bytes = self.encode();
-        let mut file = tempfile::NamedTempFile::new_in(&dir)?;
-        std::io::Write::write_all(&mut file, &bytes)?;
-        file.persist(&path).map_err(|e| e.error)?;
-        Ok(())
+        write_file(root, &cache_file(out), &bytes)
     }
 }
 
-/// The cache file of output folder `out`: one per output folder, named after
-/// the folder's absolute path.
-pub fn cache_file(root: &Path, out: &Path) -> PathBuf {
+/// The parsed documents of a site, by [`crate::document::Document::hash`]
+/// (which covers the file's text and identity): shared by every output
+/// folder, in `.pressroom-cache/documents.bin`.
+pub fn load_documents(root: &Path) -> Result<HashMap<u64, Derived>, String> {
+    let bytes = match std::fs::read(root.join(CACHE_DIR).join(DOCUMENTS)) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) => return Err(format!("the cache cannot be read: {e}")),
+    };
+    let mut r = open(&bytes)?;
+    let read = |r: &mut Reader<'_>| -> Result<HashMap<u64, Derived>, ()> {
+        let n = r.len()?;
+        let mut docs = HashMap::with_capacity(n);
+        for _ in 0..n {
+            let hash = r.u64()?;
+            docs.insert(hash, r.derived()?);
+        }
+        if r.at != r.bytes.len() {
+            return Err(());
+        }
+        Ok(docs)
+    };
+    read(&mut r).map_err(|()| "the cache is damaged".to_owned())
+}
+
+/// Saves the parsed documents (see [`load_documents`]).
+pub fn save_documents<'a>(
+    root: &Path,
+    docs: impl ExactSizeIterator<Item = (u64, &'a Derived)>,
+) -> std::io::Result<()> {
+    let mut w = header();
+    w.u64(docs.len() as u64);
+    for (hash, derived) in docs {
+        w.u64(hash);
+        w.derived(derived);
+    }
+    let sum = hash_bytes(&w.0);
+    w.u64(sum);
+    write_file(root, DOCUMENTS, &w.0)
+}
+
+/// Where [`save_documents`] keeps the parsed documents.
+const DOCUMENTS: &str = "documents.bin";
+
+/// The start of every cache file: what it is and which version wrote it.
+fn header() -> Writer {
+    let mut w = Writer::default();
+    w.bytes(b"pressroom-cache\n");
+    w.str(env!("CARGO_PKG_VERSION"));
+    w.u32(FORMAT);
+    w
+}
+
+/// Checks a cache file's header and checksum; a reader of its body.
+fn open(bytes: &[u8]) -> Result<Reader<'_>, String> {
+    let body = bytes.len().checked_sub(8).ok_or("the cache is truncated")?;
+    let sum = u64::from_le_bytes(bytes[body..].try_into().map_err(|_| "truncated")?);
+    let mut r = Reader {
+        bytes: &bytes[..body],
+        at: 0,
+    };
+    if r.take(16).ok() != Some(b"pressroom-cache\n".as_slice()) {
+        return Err("the cache folder holds a file that is not a pressroom cache".into());
+    }
+    let version = r.str().map_err(|_| "the cache is damaged")?;
+    if version != env!("CARGO_PKG_VERSION") {
+        return Err(format!(
+            "the cache was written by pressroom {version}, this is {}",
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    if r.u32().ok() != Some(FORMAT) {
+        return Err("the cache has another format".into());
+    }
+    if hash_bytes(&bytes[..body]) != sum {
+        return Err("the cache is damaged or truncated (its checksum does not match)".into());
+    }
+    Ok(r)
+}
+
+/// Writes `bytes` to `name` in the cache folder, replacing the old file in
+/// one step.
+fn write_file(root: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = root.join(CACHE_DIR);
+    std::fs::create_dir_all(&dir)?;
+    let mut file = tempfile::NamedTempFile::new_in(&dir)?;
+    std::io::Write::write_all(&mut file, bytes)?;
+    file.persist(dir.join(name)).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The name of the manifest of output folder `out` in the cache folder: one
+/// per output folder, named after the folder's absolute path.
+fn cache_file(out: &Path) -> String {
     let absolute = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     let mut h = StableHasher::new();
     h.add(&absolute);
-    root.join(CACHE_DIR)
-        .join(format!("manifest-{:016x}.bin", h.finish()))
+    format!("manifest-{:016x}.bin", h.finish())
 }
 
 #[derive(Default)]
@@ -464,6 +531,81 @@ impl Writer {
     }
 }
 
+impl Writer {
+    fn opt_str(&mut self, s: &Option<String>) {
+        match s {
+            Some(s) => {
+                self.u8(1);
+                self.str(s);
+            }
+            None => self.u8(0),
+        }
+    }
+    fn strs(&mut self, v: &[String]) {
+        self.u64(v.len() as u64);
+        for s in v {
+            self.str(s);
+        }
+    }
+    fn datetime(&mut self, t: &Option<DateTime<FixedOffset>>) {
+        match t {
+            Some(t) => {
+                self.u8(1);
+                self.u64(t.timestamp() as u64);
+                self.u32(t.timestamp_subsec_nanos());
+                self.u32(t.offset().local_minus_utc() as u32);
+            }
+            None => self.u8(0),
+        }
+    }
+    fn derived(&mut self, d: &Derived) {
+        // Named one by one, so that a new field cannot be forgotten here.
+        let FrontMatter {
+            title,
+            date,
+            summary,
+            location,
+            tags,
+            slug,
+            draft,
+            embargo,
+            aliases,
+            image,
+            image_alt,
+            translation_key,
+            weight,
+        } = &d.front;
+        self.str(title);
+        match date {
+            Some(date) => {
+                self.u8(1);
+                self.u32(date.date.num_days_from_ce() as u32);
+                self.datetime(&date.datetime);
+            }
+            None => self.u8(0),
+        }
+        self.opt_str(summary);
+        self.opt_str(location);
+        self.strs(tags);
+        self.opt_str(slug);
+        self.u8(u8::from(*draft));
+        self.datetime(embargo);
+        self.strs(aliases);
+        self.opt_str(image);
+        self.opt_str(image_alt);
+        self.opt_str(translation_key);
+        self.u64(*weight as u64);
+        self.str(&d.summary);
+        self.u64(d.links.len() as u64);
+        for link in &d.links {
+            self.str(&link.target);
+            self.opt_str(&link.fragment);
+            self.u64(link.line as u64);
+            self.u64(link.column as u64);
+        }
+    }
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
@@ -503,6 +645,67 @@ impl<'a> Reader<'a> {
     }
     fn string(&mut self) -> Result<String, ()> {
         self.str().map(str::to_owned)
+    }
+    fn opt_str(&mut self) -> Result<Option<String>, ()> {
+        Ok(match self.u8()? {
+            0 => None,
+            _ => Some(self.string()?),
+        })
+    }
+    fn strs(&mut self) -> Result<Vec<String>, ()> {
+        let n = self.len()?;
+        (0..n).map(|_| self.string()).collect()
+    }
+    fn datetime(&mut self) -> Result<Option<DateTime<FixedOffset>>, ()> {
+        if self.u8()? == 0 {
+            return Ok(None);
+        }
+        let secs = self.u64()? as i64;
+        let nanos = self.u32()?;
+        let offset = FixedOffset::east_opt(self.u32()? as i32).ok_or(())?;
+        let utc = DateTime::from_timestamp(secs, nanos).ok_or(())?;
+        Ok(Some(utc.with_timezone(&offset)))
+    }
+    fn derived(&mut self) -> Result<Derived, ()> {
+        let title = self.string()?;
+        let date = match self.u8()? {
+            0 => None,
+            _ => Some(PubDate {
+                date: NaiveDate::from_num_days_from_ce_opt(self.u32()? as i32).ok_or(())?,
+                datetime: self.datetime()?,
+            }),
+        };
+        let front = FrontMatter {
+            title,
+            date,
+            summary: self.opt_str()?,
+            location: self.opt_str()?,
+            tags: self.strs()?,
+            slug: self.opt_str()?,
+            draft: self.u8()? != 0,
+            embargo: self.datetime()?,
+            aliases: self.strs()?,
+            image: self.opt_str()?,
+            image_alt: self.opt_str()?,
+            translation_key: self.opt_str()?,
+            weight: self.u64()? as i64,
+        };
+        let summary = self.string()?;
+        let n = self.len()?;
+        let mut links = Vec::with_capacity(n);
+        for _ in 0..n {
+            links.push(LinkRef {
+                target: self.string()?,
+                fragment: self.opt_str()?,
+                line: self.u64()? as usize,
+                column: self.u64()? as usize,
+            });
+        }
+        Ok(Derived {
+            front,
+            summary,
+            links,
+        })
     }
     fn section(&mut self) -> Result<Section, ()> {
         match self.u8()? {
@@ -574,6 +777,28 @@ mod tests {
         assert_eq!(back.inputs, m.inputs);
         assert_eq!(back.keys, m.keys);
         assert_eq!(back.files, m.files);
+    }
+
+    #[test]
+    fn parsed_documents_read_back_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = crate::source::SourceDoc {
+            path: dir.path().join("content/releases/2015/a.en.md"),
+            rel: PathBuf::from("content/releases/2015/a.en.md"),
+            section: Section::Releases,
+            key: "2015/a".into(),
+            stem: "a".into(),
+            lang: "en".into(),
+            bundle: false,
+        };
+        let text = "---\ntitle: A\ndate: 2015-01-02T10:00:00+06:00\ntags: [x, y]\nembargo: 2030-01-01T00:00:00Z\naliases: [/old/]\nweight: -3\n---\n\nSee [b](@/releases/2015/b.md#top).\n";
+        let (doc, _) = crate::document::parse(source.clone(), text).unwrap();
+        let derived = doc.derived();
+        save_documents(dir.path(), std::iter::once((doc.hash, &derived))).unwrap();
+        let back = load_documents(dir.path()).unwrap();
+        assert_eq!(back[&doc.hash], derived);
+        let rebuilt = crate::document::Document::from_derived(source, text, derived).unwrap();
+        assert_eq!(rebuilt, doc);
     }
 
     #[test]

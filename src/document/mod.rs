@@ -116,7 +116,46 @@ pub struct Document {
     pub hash: u64,
 }
 
+/// What parsing a file derives beyond slicing its text: kept by the build
+/// cache (keyed by [`Document::hash`]) so that an unchanged file need not be
+/// parsed again in the next process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Derived {
+    /// The validated front matter.
+    pub front: FrontMatter,
+    /// The summary.
+    pub summary: String,
+    /// The internal links of the body.
+    pub links: Vec<LinkRef>,
+}
+
 impl Document {
+    /// What [`Derived`] keeps of this document.
+    pub fn derived(&self) -> Derived {
+        Derived {
+            front: self.front.clone(),
+            summary: self.summary.clone(),
+            links: self.links.clone(),
+        }
+    }
+
+    /// The document of `text` rebuilt from what parsing the same text (same
+    /// [`content_hash`]) derived earlier, without parsing it again; `None`
+    /// when the text does not split into front matter and body.
+    pub fn from_derived(source: SourceDoc, text: &str, derived: Derived) -> Option<Document> {
+        let (front_text, body, body_line) = split_front_matter(text, &source).ok()?;
+        Some(Document {
+            front: derived.front,
+            front_text: front_text.to_owned(),
+            body: body.to_owned(),
+            body_line,
+            summary: derived.summary,
+            links: derived.links,
+            hash: content_hash(&source, text),
+            source,
+        })
+    }
+
     /// The 1-based line and column of a front-matter field (or of `needle`
     /// inside its value) in the file.
     pub fn position_of(&self, key: &str, needle: Option<&str>) -> (usize, usize) {
@@ -332,7 +371,8 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
     Ok((doc, problems))
 }
 
-fn content_hash(source: &SourceDoc, text: &str) -> u64 {
+/// The stable hash of a file's text and identity: [`Document::hash`].
+pub fn content_hash(source: &SourceDoc, text: &str) -> u64 {
     // Stable across processes: the build cache compares it with the hash of
     // an earlier run.
     let mut h = crate::util::hash::StableHasher::new();

@@ -29,7 +29,7 @@ use crate::build::{BuildOptions, BuildReport, Counts, Loaded};
 use crate::cache::{Inputs, Manifest};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::document::{self, Document};
+use crate::document::{self, Derived, Document};
 use crate::output::{self, Staging, WriteOutcome};
 use crate::render::deps::file_stamp;
 use crate::render::i18n::I18n;
@@ -58,6 +58,10 @@ struct InputCache {
     tags: Option<Result<(TagRegistry, Diagnostics), Diagnostics>>,
     i18n: Option<Result<(Arc<I18n>, Diagnostics), Diagnostics>>,
     templates: Option<Arc<TemplateSet>>,
+    /// What earlier processes parsed, by content hash (the build cache).
+    parsed: Arc<HashMap<u64, Derived>>,
+    /// Files parsed in full since the parsed documents were last saved.
+    reparsed: usize,
 }
 
 /// What the session knows about the output folder.
@@ -241,7 +245,11 @@ impl Session {
     /// Forgets everything read; used when `site.yaml` changes or events were
     /// lost. The manifest stays: it still describes the output folder.
     pub fn forget_all(&mut self) {
-        self.inputs = InputCache::default();
+        let parsed = std::mem::take(&mut self.inputs.parsed);
+        self.inputs = InputCache {
+            parsed,
+            ..InputCache::default()
+        };
     }
 
     /// Updates the file list for a changed path; whether the path is or was
@@ -344,6 +352,9 @@ impl Session {
                             "cache: could not be saved ({e}); the next build renders everything"
                         ));
                     }
+                    if let Err(e) = self.save_documents() {
+                        notes.push(format!("cache: parsed documents could not be saved ({e})"));
+                    }
                 }
                 rebuild.report.notes = notes;
                 Ok(rebuild)
@@ -352,12 +363,36 @@ impl Session {
         }
     }
 
+    /// Saves what parsing derived from every document that parsed cleanly,
+    /// when something was parsed in full since the last save.
+    fn save_documents(&mut self) -> std::io::Result<()> {
+        if self.inputs.reparsed == 0 {
+            return Ok(());
+        }
+        let derived: Vec<(u64, Derived)> = self
+            .inputs
+            .docs
+            .values()
+            .filter_map(|(_, parsed)| match parsed {
+                Ok((doc, warnings)) if warnings.is_empty() => Some((doc.hash, doc.derived())),
+                _ => None,
+            })
+            .collect();
+        crate::cache::save_documents(&self.opts.root, derived.iter().map(|(h, d)| (*h, d)))?;
+        self.inputs.reparsed = 0;
+        Ok(())
+    }
+
     /// Reads the manifest from the cache folder, the first time only.
     fn read_cache(&mut self, notes: &mut Vec<String>) {
         if self.cache_read || !self.opts.cache {
             return;
         }
         self.cache_read = true;
+        match crate::cache::load_documents(&self.opts.root) {
+            Ok(parsed) => self.inputs.parsed = Arc::new(parsed),
+            Err(why) => notes.push(format!("cache: parsed documents not used: {why}")),
+        }
         let Some(out) = &self.opts.output else { return };
         match Manifest::load(&self.opts.root, out) {
             Ok(Some(manifest)) => {
@@ -718,7 +753,7 @@ impl Session {
         let templates = match &self.inputs.templates {
             Some(t) => Arc::clone(t),
             None => {
-                let loaded = TemplateSet::load(&site.config, &site.urls, Arc::clone(&i18n))
+                let loaded = TemplateSet::load(site.config(), site.urls(), Arc::clone(&i18n))
                     .map_err(|mut e| {
                         e.extend(warnings.clone());
                         e
@@ -768,11 +803,22 @@ impl Session {
                     .is_none_or(|(was, _)| was != *d)
             })
             .collect();
-        let fresh: Vec<(SourceDoc, Parsed)> = stale
+        let parsed = &self.inputs.parsed;
+        let fresh: Vec<(SourceDoc, Parsed, bool)> = stale
             .par_iter()
-            .map(|&doc| (doc.clone(), parse_file(doc)))
+            .map(|&doc| {
+                let (result, reparsed) = parse_file(doc, parsed);
+                (doc.clone(), result, reparsed)
+            })
             .collect();
-        for (doc, parsed) in fresh {
+        let full = fresh.iter().filter(|(_, _, full)| *full).count();
+        log::debug!(
+            "{} documents read: {full} parsed, {} as the cache had them",
+            fresh.len(),
+            fresh.len() - full
+        );
+        self.inputs.reparsed += full;
+        for (doc, parsed, _) in fresh {
             self.inputs.docs.insert(doc.path.clone(), (doc, parsed));
         }
         // Documents that left the file list were dropped by `invalidate`.
@@ -867,9 +913,21 @@ impl std::fmt::Display for ChangeKind {
     }
 }
 
-fn parse_file(doc: &SourceDoc) -> Parsed {
-    let text = crate::util::fs::read_text(&doc.path, &doc.rel)?;
-    document::parse(doc.clone(), &text).map(|(d, w)| (Arc::new(d), w))
+/// Reads and parses one file, unless an earlier process parsed the same
+/// text (`parsed`); whether it was parsed in full.
+fn parse_file(doc: &SourceDoc, parsed: &HashMap<u64, Derived>) -> (Parsed, bool) {
+    let text = match crate::util::fs::read_text(&doc.path, &doc.rel) {
+        Ok(text) => text,
+        Err(e) => return (Err(e.into()), false),
+    };
+    if !parsed.is_empty()
+        && let Some(derived) = parsed.get(&document::content_hash(doc, &text))
+        && let Some(d) = Document::from_derived(doc.clone(), &text, derived.clone())
+    {
+        return (Ok((Arc::new(d), Diagnostics::new())), false);
+    }
+    let result = document::parse(doc.clone(), &text).map(|(d, w)| (Arc::new(d), w));
+    (result, true)
 }
 
 /// Counts one handled file under its language (`""` for none).

@@ -152,8 +152,8 @@ impl<'s> Reader<'s> {
     pub fn new(site: &'s Site) -> Reader<'s> {
         Reader {
             site,
-            config_hash: config_hash(&site.config, &site.urls),
-            tags_hash: tags_hash(&site.tags, &site.config),
+            config_hash: config_hash(site.config(), site.urls()),
+            tags_hash: tags_hash(site.tags(), site.config()),
         }
     }
 
@@ -166,25 +166,25 @@ impl<'s> Reader<'s> {
     /// The configuration.
     pub fn config(&self) -> &'s SiteConfig {
         record(Dep::Config, self.config_hash);
-        &self.site.config
+        self.site.config()
     }
 
     /// The URL scheme (made from the configuration).
     pub fn urls(&self) -> &'s Urls {
         record(Dep::Config, self.config_hash);
-        &self.site.urls
+        self.site.urls()
     }
 
     /// The tag registry.
     pub fn tags(&self) -> &'s TagRegistry {
         record(Dep::Tags, self.tags_hash);
-        &self.site.tags
+        self.site.tags()
     }
 
     fn entries_of(&self, section: Section) -> &'s [Entry] {
         match section {
-            Section::Releases => &self.site.releases,
-            Section::Pages => &self.site.pages,
+            Section::Releases => self.site.releases(),
+            Section::Pages => self.site.pages(),
         }
     }
 
@@ -219,8 +219,8 @@ impl<'s> Reader<'s> {
     pub fn translations(&self, section: Section, index: usize) -> Vec<Version<'s>> {
         let site = self.site;
         let (entries, groups) = match section {
-            Section::Releases => (&site.releases, &site.release_groups),
-            Section::Pages => (&site.pages, &site.page_groups),
+            Section::Releases => (site.releases(), site.release_groups()),
+            Section::Pages => (site.pages(), site.page_groups()),
         };
         let group = &groups[entries[index].group];
         let versions: Vec<Version<'s>> = site
@@ -240,7 +240,7 @@ impl<'s> Reader<'s> {
     pub fn menu(&self, lang: &str) -> Vec<(&'s str, &'s str)> {
         let items: Vec<(&'s str, &'s str)> = self
             .site
-            .pages
+            .pages()
             .iter()
             .filter(|p| p.lang() == lang)
             .map(|p| (p.doc.front.title.as_str(), p.path.as_str()))
@@ -263,14 +263,14 @@ impl<'s> Reader<'s> {
     fn list(&self, key: &ListKey) -> Option<&'s [ListItem]> {
         let site = self.site;
         match key {
-            ListKey::Releases(lang) => site.lists.get(lang).map(Vec::as_slice),
+            ListKey::Releases(lang) => site.lists().get(lang).map(Vec::as_slice),
             ListKey::Tag(lang, tag) => {
-                let lists = site.tag_lists.get(lang)?;
+                let lists = site.tag_lists().get(lang)?;
                 let at = lists.binary_search_by(|l| l.key.as_str().cmp(tag)).ok()?;
                 Some(&lists[at].items)
             }
             ListKey::Year(lang, year) => site
-                .year_lists
+                .year_lists()
                 .get(lang)?
                 .iter()
                 .find(|l| l.key == *year)
@@ -287,7 +287,7 @@ impl<'s> Reader<'s> {
             .unwrap_or(&[]);
         let lines: Vec<(&PathBuf, bool)> = slice
             .iter()
-            .map(|i| (&self.site.releases[i.entry].doc.source.rel, i.translated))
+            .map(|i| (&self.site.releases()[i.entry].doc.source.rel, i.translated))
             .collect();
         record(
             Dep::List(key.clone(), start, len),
@@ -298,7 +298,7 @@ impl<'s> Reader<'s> {
 
     /// The number of pages of list `key`, `None` when there is no such list.
     pub fn list_pages(&self, key: &ListKey) -> Option<usize> {
-        let per_page = self.site.config.pagination;
+        let per_page = self.site.config().pagination;
         let pages = self
             .list(key)
             .map(|items| items.len().div_ceil(per_page).max(1));
@@ -314,12 +314,12 @@ impl<'s> Reader<'s> {
             .unwrap_or(&[])
             .iter()
             .filter(|i| i.translated)
-            .take(self.site.config.feed_releases)
+            .take(self.site.config().feed_releases)
             .map(|i| i.entry)
             .collect();
         let rels: Vec<&PathBuf> = items
             .iter()
-            .map(|&i| &self.site.releases[i].doc.source.rel)
+            .map(|&i| &self.site.releases()[i].doc.source.rel)
             .collect();
         record(Dep::Feed(key.clone()), stable_hash(&rels));
         items
@@ -327,7 +327,7 @@ impl<'s> Reader<'s> {
 
     /// The years of `lang` with their release counts, newest first.
     pub fn years(&self, lang: &str) -> Vec<(i32, usize)> {
-        let years: Vec<(i32, usize)> = self.site.year_lists[lang]
+        let years: Vec<(i32, usize)> = self.site.year_lists()[lang]
             .iter()
             .map(|l| (l.key, l.items.len()))
             .collect();
@@ -337,7 +337,7 @@ impl<'s> Reader<'s> {
 
     /// The tags `lang` has lists for, by key, with their release counts.
     pub fn tag_counts(&self, lang: &str) -> Vec<(&'s str, usize)> {
-        let tags: Vec<(&'s str, usize)> = self.site.tag_lists[lang]
+        let tags: Vec<(&'s str, usize)> = self.site.tag_lists()[lang]
             .iter()
             .map(|l| (l.key.as_str(), l.items.len()))
             .collect();
@@ -347,7 +347,7 @@ impl<'s> Reader<'s> {
 
     /// Whether `lang` has a list for the tag `key`.
     pub fn tag_listed(&self, lang: &str, key: &str) -> bool {
-        let listed = self.site.tag_lists[lang]
+        let listed = self.site.tag_lists()[lang]
             .binary_search_by(|l| l.key.as_str().cmp(key))
             .is_ok();
         record(
@@ -359,7 +359,7 @@ impl<'s> Reader<'s> {
 
     /// Redirect `index`.
     pub fn alias(&self, index: usize) -> &'s Alias {
-        let alias = &self.site.aliases[index];
+        let alias = &self.site.aliases()[index];
         record(
             Dep::Alias(alias.output.clone()),
             stable_hash(&(&alias.target, &alias.lang)),
@@ -370,7 +370,7 @@ impl<'s> Reader<'s> {
     /// Bundle file `index`; its hash is the source file's size and
     /// modification time, so an unchanged file is not read again.
     pub fn asset(&self, index: usize) -> &'s AssetCopy {
-        let asset = &self.site.assets[index];
+        let asset = &self.site.assets()[index];
         record(
             Dep::Asset(asset.output.clone()),
             stable_hash(&(&asset.source, file_stamp(&asset.source))),
@@ -429,13 +429,13 @@ impl<'s> Reader<'s> {
             Dep::Feed(key) => read(&|| {
                 self.feed_items(key);
             }),
-            Dep::Years(lang) if self.site.year_lists.contains_key(lang) => read(&|| {
+            Dep::Years(lang) if self.site.year_lists().contains_key(lang) => read(&|| {
                 self.years(lang);
             }),
-            Dep::TagCounts(lang) if self.site.tag_lists.contains_key(lang) => read(&|| {
+            Dep::TagCounts(lang) if self.site.tag_lists().contains_key(lang) => read(&|| {
                 self.tag_counts(lang);
             }),
-            Dep::TagListed(lang, key) if self.site.tag_lists.contains_key(lang) => read(&|| {
+            Dep::TagListed(lang, key) if self.site.tag_lists().contains_key(lang) => read(&|| {
                 self.tag_listed(lang, key);
             }),
             Dep::Years(_) | Dep::TagCounts(_) | Dep::TagListed(..) => ABSENT,
@@ -469,15 +469,15 @@ impl Lookup {
         let mut entries = std::collections::HashMap::new();
         let mut groups = std::collections::HashMap::new();
         for (section, list) in [
-            (Section::Releases, &site.releases),
-            (Section::Pages, &site.pages),
+            (Section::Releases, site.releases()),
+            (Section::Pages, site.pages()),
         ] {
             for (i, entry) in list.iter().enumerate() {
                 entries.insert(entry.doc.source.rel.clone(), (section, i));
             }
             let group_list = match section {
-                Section::Releases => &site.release_groups,
-                Section::Pages => &site.page_groups,
+                Section::Releases => site.release_groups(),
+                Section::Pages => site.page_groups(),
             };
             for group in group_list {
                 // Any version leads to the group.
@@ -487,13 +487,13 @@ impl Lookup {
             }
         }
         let aliases = site
-            .aliases
+            .aliases()
             .iter()
             .enumerate()
             .map(|(i, a)| (a.output.clone(), i))
             .collect();
         let assets = site
-            .assets
+            .assets()
             .iter()
             .enumerate()
             .map(|(i, a)| (a.output.clone(), i))

@@ -104,7 +104,7 @@ impl Job {
     /// The language the job's file belongs to, for build summaries; `None`
     /// for files of no language (root, redirects, static files, sitemap).
     pub fn language(self, site: &Site) -> Option<&str> {
-        let code = |l: usize| Some(site.config.languages[l].code.as_str());
+        let code = |l: usize| Some(site.config().languages[l].code.as_str());
         match self {
             Job::Home(l)
             | Job::List(l, _)
@@ -114,8 +114,8 @@ impl Job {
             | Job::Year(l, _, _)
             | Job::Feed(l)
             | Job::TagFeed(l, _) => code(l),
-            Job::Release(i) => Some(site.releases[i].lang()),
-            Job::Page(i) => Some(site.pages[i].lang()),
+            Job::Release(i) => Some(site.releases()[i].lang()),
+            Job::Page(i) => Some(site.pages()[i].lang()),
             Job::Root
             | Job::Alias(_)
             | Job::Asset(_)
@@ -148,7 +148,7 @@ struct Shared {
 impl<'s> Renderer<'s> {
     /// Loads the templates and static files for `site`.
     pub fn new(site: &'s Site, i18n: Arc<I18n>) -> Result<Renderer<'s>, Diagnostics> {
-        let templates = TemplateSet::load(&site.config, &site.urls, Arc::clone(&i18n))?;
+        let templates = TemplateSet::load(site.config(), site.urls(), Arc::clone(&i18n))?;
         Ok(Renderer::with_templates(site, i18n, Arc::new(templates)))
     }
 
@@ -162,7 +162,7 @@ impl<'s> Renderer<'s> {
     ) -> Renderer<'s> {
         let read = Reader::new(site);
         let shared = site
-            .config
+            .config()
             .languages
             .iter()
             .map(|l| deps::capture(|| shared(read, &l.code)))
@@ -179,30 +179,30 @@ impl<'s> Renderer<'s> {
     pub fn jobs(&self) -> Vec<Job> {
         let site = self.read.unlogged();
         // With the default language at the root, its home is `/index.html`.
-        let mut jobs = if site.config.default_language_at_root {
+        let mut jobs = if site.config().default_language_at_root {
             Vec::new()
         } else {
             vec![Job::Root]
         };
-        for (l, language) in site.config.languages.iter().enumerate() {
+        for (l, language) in site.config().languages.iter().enumerate() {
             jobs.push(Job::Home(l));
             jobs.extend((1..=site.list_pages(&language.code)).map(|n| Job::List(l, n)));
             jobs.push(Job::NotFound(l));
         }
-        jobs.extend((0..site.releases.len()).map(Job::Release));
-        jobs.extend((0..site.pages.len()).map(Job::Page));
-        jobs.extend((0..site.aliases.len()).map(Job::Alias));
-        jobs.extend((0..site.assets.len()).map(Job::Asset));
+        jobs.extend((0..site.releases().len()).map(Job::Release));
+        jobs.extend((0..site.pages().len()).map(Job::Page));
+        jobs.extend((0..site.aliases().len()).map(Job::Alias));
+        jobs.extend((0..site.assets().len()).map(Job::Asset));
         jobs.extend((0..self.templates.statics.len()).map(Job::Static));
-        let per_page = site.config.pagination;
-        for (l, language) in site.config.languages.iter().enumerate() {
+        let per_page = site.config().pagination;
+        for (l, language) in site.config().languages.iter().enumerate() {
             jobs.push(Job::TagIndex(l));
             jobs.push(Job::Feed(l));
-            for (t, listing) in site.tag_lists[&language.code].iter().enumerate() {
+            for (t, listing) in site.tag_lists()[&language.code].iter().enumerate() {
                 jobs.extend((1..=listing.pages(per_page)).map(|n| Job::Tag(l, t, n)));
                 jobs.push(Job::TagFeed(l, t));
             }
-            for (y, listing) in site.year_lists[&language.code].iter().enumerate() {
+            for (y, listing) in site.year_lists()[&language.code].iter().enumerate() {
                 jobs.extend((1..=listing.pages(per_page)).map(|n| Job::Year(l, y, n)));
             }
         }
@@ -215,31 +215,31 @@ impl<'s> Renderer<'s> {
     /// [`Renderer::render`] puts in [`Rendered::path`], without rendering.
     pub fn path(&self, job: Job) -> String {
         let site = self.read.unlogged();
-        let urls = &site.urls;
-        let code = |l: usize| site.config.languages[l].code.as_str();
+        let urls = site.urls();
+        let code = |l: usize| site.config().languages[l].code.as_str();
         match job {
             Job::Root => output_path("/"),
             Job::Home(l) => output_path(&urls.home(code(l))),
             Job::List(l, n) => output_path(&paginated(&urls.releases_list(code(l), 1), n)),
-            Job::Release(i) => output_path(&site.releases[i].path),
-            Job::Page(i) => output_path(&site.pages[i].path),
+            Job::Release(i) => output_path(&site.releases()[i].path),
+            Job::Page(i) => output_path(&site.pages()[i].path),
             Job::NotFound(0) => output_path("/404.html"),
             Job::NotFound(l) => output_path(&urls.not_found(code(l))),
-            Job::Alias(i) => site.aliases[i].output.clone(),
-            Job::Asset(i) => site.assets[i].output.clone(),
+            Job::Alias(i) => site.aliases()[i].output.clone(),
+            Job::Asset(i) => site.assets()[i].output.clone(),
             Job::Static(i) => self.templates.statics[i].rel.clone(),
             Job::TagIndex(l) => output_path(&urls.tags(code(l))),
             Job::Tag(l, t, n) => {
-                let key = &site.tag_lists[code(l)][t].key;
+                let key = &site.tag_lists()[code(l)][t].key;
                 output_path(&paginated(&urls.tag(code(l), key, 1), n))
             }
             Job::Year(l, y, n) => {
-                let key = site.year_lists[code(l)][y].key;
+                let key = site.year_lists()[code(l)][y].key;
                 output_path(&paginated(&urls.year(code(l), key, 1), n))
             }
             Job::Feed(l) => output_path(&urls.feed(code(l))),
             Job::TagFeed(l, t) => {
-                output_path(&urls.tag_feed(code(l), &site.tag_lists[code(l)][t].key))
+                output_path(&urls.tag_feed(code(l), &site.tag_lists()[code(l)][t].key))
             }
             Job::Sitemap(0) => "sitemap.xml".to_owned(),
             Job::Sitemap(k) => format!("sitemap-{k}.xml"),
@@ -260,7 +260,7 @@ impl<'s> Renderer<'s> {
 
     fn render_job(&self, job: Job) -> Result<Rendered, Diagnostic> {
         let site = self.read.unlogged();
-        let lang_code = |l: usize| site.config.languages[l].code.clone();
+        let lang_code = |l: usize| site.config().languages[l].code.clone();
         match job {
             Job::Root => self.render_root(),
             Job::Home(l) => self.render_home(&lang_code(l)),
@@ -271,25 +271,25 @@ impl<'s> Renderer<'s> {
             Job::Alias(i) => Ok(self.render_alias(i)),
             Job::Asset(i) => {
                 let asset = self.read.asset(i);
-                copy(&asset.source, &site.config.root, asset.output.clone())
+                copy(&asset.source, &site.config().root, asset.output.clone())
             }
             Job::Static(i) => {
                 let file: &StaticFile = &self.templates.statics[i];
                 deps::record(Dep::Static(file.rel.clone()), file.hash);
-                copy(&file.source, &site.config.root, file.rel.clone())
+                copy(&file.source, &site.config().root, file.rel.clone())
             }
             Job::TagIndex(l) => self.render_tag_index(&lang_code(l)),
             Job::Tag(l, t, n) => {
-                let key = site.tag_lists[&lang_code(l)][t].key.clone();
+                let key = site.tag_lists()[&lang_code(l)][t].key.clone();
                 self.render_tag(&lang_code(l), &key, n)
             }
             Job::Year(l, y, n) => {
-                let year = site.year_lists[&lang_code(l)][y].key;
+                let year = site.year_lists()[&lang_code(l)][y].key;
                 self.render_year(&lang_code(l), year, n)
             }
             Job::Feed(l) => Ok(feeds::language_feed(self, &lang_code(l))),
             Job::TagFeed(l, t) => {
-                let key = site.tag_lists[&lang_code(l)][t].key.clone();
+                let key = site.tag_lists()[&lang_code(l)][t].key.clone();
                 Ok(feeds::tag_feed(self, &lang_code(l), &key))
             }
             Job::Sitemap(k) => Ok(sitemap::render(self.read, k)),

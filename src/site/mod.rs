@@ -119,34 +119,94 @@ pub struct Alias {
 #[derive(Debug, Clone)]
 pub struct Site {
     /// The configuration it was built with.
-    pub config: SiteConfig,
+    config: SiteConfig,
     /// The URL scheme.
-    pub urls: Urls,
+    urls: Urls,
     /// The tag registry.
-    pub tags: TagRegistry,
+    tags: TagRegistry,
     /// Published releases, newest first.
-    pub releases: Vec<Entry>,
+    releases: Vec<Entry>,
     /// Release translation groups.
-    pub release_groups: Vec<Group>,
+    release_groups: Vec<Group>,
     /// Published static pages, by language, weight and title.
-    pub pages: Vec<Entry>,
+    pages: Vec<Entry>,
     /// Page translation groups.
-    pub page_groups: Vec<Group>,
+    page_groups: Vec<Group>,
     /// Per language: the releases list, newest first.
-    pub lists: BTreeMap<String, Vec<ListItem>>,
+    lists: BTreeMap<String, Vec<ListItem>>,
     /// Per language: each tag with releases, by key, with its list.
-    pub tag_lists: BTreeMap<String, Vec<Listing<String>>>,
+    tag_lists: BTreeMap<String, Vec<Listing<String>>>,
     /// Per language: each year with releases, newest first, with its list.
-    pub year_lists: BTreeMap<String, Vec<Listing<i32>>>,
+    year_lists: BTreeMap<String, Vec<Listing<i32>>>,
     /// Bundle files to copy.
-    pub assets: Vec<AssetCopy>,
+    assets: Vec<AssetCopy>,
     /// Redirect pages from `aliases`.
-    pub aliases: Vec<Alias>,
+    aliases: Vec<Alias>,
     /// `releases/2015/forum` or `pages/about` → (section, group), for `@/` links.
     sources: HashMap<String, (Section, usize)>,
 }
 
 impl Site {
+    /// The configuration it was built with.
+    pub fn config(&self) -> &SiteConfig {
+        &self.config
+    }
+
+    /// The URL scheme.
+    pub fn urls(&self) -> &Urls {
+        &self.urls
+    }
+
+    /// The tag registry.
+    pub fn tags(&self) -> &TagRegistry {
+        &self.tags
+    }
+
+    /// Published releases, newest first.
+    pub fn releases(&self) -> &[Entry] {
+        &self.releases
+    }
+
+    /// Release translation groups.
+    pub fn release_groups(&self) -> &[Group] {
+        &self.release_groups
+    }
+
+    /// Published static pages, by language, weight and title.
+    pub fn pages(&self) -> &[Entry] {
+        &self.pages
+    }
+
+    /// Page translation groups.
+    pub fn page_groups(&self) -> &[Group] {
+        &self.page_groups
+    }
+
+    /// Per language: the releases list, newest first.
+    pub fn lists(&self) -> &BTreeMap<String, Vec<ListItem>> {
+        &self.lists
+    }
+
+    /// Per language: each tag with releases, by key, with its list.
+    pub fn tag_lists(&self) -> &BTreeMap<String, Vec<Listing<String>>> {
+        &self.tag_lists
+    }
+
+    /// Per language: each year with releases, newest first, with its list.
+    pub fn year_lists(&self) -> &BTreeMap<String, Vec<Listing<i32>>> {
+        &self.year_lists
+    }
+
+    /// Bundle files to copy.
+    pub fn assets(&self) -> &[AssetCopy] {
+        &self.assets
+    }
+
+    /// Redirect pages from `aliases`.
+    pub fn aliases(&self) -> &[Alias] {
+        &self.aliases
+    }
+
     /// Builds the model from parsed documents. Reports every site-wide problem.
     pub fn build(
         config: SiteConfig,
@@ -747,13 +807,13 @@ mod tests {
 
     /// The releases (by key) on the `lang` list of tag `key`.
     fn on_list(site: &Site, lang: &str, key: &str) -> Vec<String> {
-        site.tag_lists[lang]
+        site.tag_lists()[lang]
             .iter()
             .find(|l| l.key == key)
             .map(|l| {
                 l.items
                     .iter()
-                    .map(|i| site.releases[i.entry].doc.source.key.clone())
+                    .map(|i| site.releases()[i.entry].doc.source.key.clone())
                     .collect()
             })
             .unwrap_or_default()

@@ -8,6 +8,7 @@
 //! - `cli`: the other commands and options.
 
 mod build;
+mod cache;
 mod catalog;
 mod cli;
 mod edits;

@@ -108,10 +108,26 @@ impl Manifest {
     /// Records output file `path`, made by a job of `kind` that read `reads`.
     /// `content` is the hash of its bytes.
     pub fn insert(&mut self, path: String, kind: u8, reads: Reads, content: u64) {
-        let deps = reads
+        let deps = self.intern_reads(reads);
+        self.insert_interned(path, kind, deps, content);
+    }
+
+    /// `reads` with each dependency replaced by its index in the key table.
+    pub fn intern_reads(&mut self, reads: Reads) -> Box<[(u32, u64)]> {
+        reads
             .into_iter()
             .map(|(dep, hash)| (self.intern(dep), hash))
-            .collect();
+            .collect()
+    }
+
+    /// Records output file `path` with dependencies from [`Manifest::intern_reads`].
+    pub fn insert_interned(
+        &mut self,
+        path: String,
+        kind: u8,
+        deps: Box<[(u32, u64)]>,
+        content: u64,
+    ) {
         self.files.insert(
             path,
             FileRecord {

@@ -31,7 +31,7 @@ use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::{self, Derived, Document};
 use crate::output::{self, Staging, WriteOutcome};
-use crate::render::deps::file_stamp;
+use crate::render::deps::{Reads, file_stamp};
 use crate::render::i18n::I18n;
 use crate::render::{Rendered, Renderer, TemplateSet};
 use crate::site::{ModelOptions, Site, TagRegistry};
@@ -44,6 +44,9 @@ type Parsed = Result<(Arc<Document>, Diagnostics), Diagnostics>;
 /// At most this many changed files are rendered into memory and written in
 /// place ([`output::update_in_place`]); more go through a staging folder.
 const IN_PLACE_LIMIT: usize = 2000;
+
+/// Files rendered in parallel before what they read is interned.
+const RENDER_CHUNK: usize = 1024;
 
 /// What the session has read, each part dropped when its sources change.
 #[derive(Default)]
@@ -574,36 +577,52 @@ impl Session {
         // memory holds a handful of pages, never the whole site (except for
         // the few files of an in-place update).
         let out = self.opts.output.clone();
-        let results: Vec<(usize, Result<Done, Diagnostic>)> = todo
-            .par_iter()
-            .map(|&i| {
-                let t = Instant::now();
-                let result = renderer.render_recorded(jobs[i]).and_then(|(page, reads)| {
-                    debug_assert_eq!(page.path, paths[i], "path and render disagree");
-                    if fresh[i] {
-                        verify_file(out.as_deref(), &page)?;
-                        return Ok(Done::Verified);
-                    }
-                    let outcome = match &staging {
-                        Some(s) => Some(s.put(&paths[i], &page.bytes)?),
-                        None => None,
-                    };
-                    let kept = if outcome.is_none() && out.is_some() {
-                        Some(page.bytes.clone())
-                    } else {
-                        None
-                    };
-                    let record = (reads, crate::util::hash::hash_bytes(&page.bytes));
-                    Ok(Done::Rendered {
-                        outcome,
-                        kept,
-                        record,
-                    })
-                });
-                log::trace!("{} in {:?}", paths[i], t.elapsed());
-                (i, result)
-            })
-            .collect();
+        // In chunks, so that what each file read is interned into the
+        // manifest's key table as it comes instead of held for every file.
+        let mut results: Vec<(usize, Result<Done, Diagnostic>)> = Vec::with_capacity(todo.len());
+        for chunk in todo.chunks(RENDER_CHUNK) {
+            let rendered: Vec<(usize, Result<Unrecorded, Diagnostic>)> = chunk
+                .par_iter()
+                .map(|&i| {
+                    let t = Instant::now();
+                    let result = renderer.render_recorded(jobs[i]).and_then(|(page, reads)| {
+                        debug_assert_eq!(page.path, paths[i], "path and render disagree");
+                        if fresh[i] {
+                            verify_file(out.as_deref(), &page)?;
+                            return Ok((None, Done::Verified));
+                        }
+                        let outcome = match &staging {
+                            Some(s) => Some(s.put(&paths[i], &page.bytes)?),
+                            None => None,
+                        };
+                        let content = crate::util::hash::hash_bytes(&page.bytes);
+                        // Kept for writing in place after every file rendered.
+                        let kept = (outcome.is_none() && out.is_some()).then_some(page.bytes);
+                        Ok((
+                            Some(reads),
+                            Done::Rendered {
+                                outcome,
+                                kept,
+                                record: (Box::default(), content),
+                            },
+                        ))
+                    });
+                    log::trace!("{} in {:?}", paths[i], t.elapsed());
+                    (i, result)
+                })
+                .collect();
+            for (i, result) in rendered {
+                results.push((
+                    i,
+                    result.map(|(reads, mut done)| {
+                        if let (Some(reads), Done::Rendered { record, .. }) = (reads, &mut done) {
+                            record.0 = self.manifest.intern_reads(reads);
+                        }
+                        done
+                    }),
+                ));
+            }
+        }
         log::debug!("rendered after {:?}", started.elapsed());
 
         let mut problems = Diagnostics::new();
@@ -698,7 +717,7 @@ impl Session {
         for ((i, _, _, (reads, content)), outcome) in done.into_iter().zip(&outcomes) {
             tally(&mut counts, jobs[i].language(&site), *outcome);
             self.manifest
-                .insert(paths[i].clone(), jobs[i].kind(), reads, content);
+                .insert_interned(paths[i].clone(), jobs[i].kind(), reads, content);
             rendered.push(paths[i].clone());
         }
         if self.state == OutputState::Unknown {
@@ -941,6 +960,9 @@ fn tally(counts: &mut BTreeMap<String, Counts>, lang: Option<&str>, outcome: Wri
     }
 }
 
+/// A rendered file and what it read, before the reads are interned.
+type Unrecorded = (Option<Reads>, Done);
+
 /// One rendered file, before the manifest takes it.
 enum Done {
     /// A file the manifest called up to date, rendered again in verify mode
@@ -952,8 +974,8 @@ enum Done {
         outcome: Option<WriteOutcome>,
         /// Its bytes, for writing in place.
         kept: Option<Vec<u8>>,
-        /// What it read, and the hash of its bytes.
-        record: (crate::render::deps::Reads, u64),
+        /// What it read (interned in the manifest), and the hash of its bytes.
+        record: (Box<[(u32, u64)]>, u64),
     },
 }
 

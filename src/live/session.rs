@@ -535,7 +535,11 @@ impl Session {
                         return (false, None);
                     };
                     if record.kind != job.kind()
-                        || !record.deps.iter().all(|&(k, h)| current[k as usize] == h)
+                        || !self
+                            .manifest
+                            .deps_of(record)
+                            .iter()
+                            .all(|&(k, h)| current[k as usize] == h)
                     {
                         return (false, None);
                     }
@@ -603,7 +607,7 @@ impl Session {
                             Done::Rendered {
                                 outcome,
                                 kept,
-                                record: (Box::default(), content),
+                                record: ((0, 0), content),
                             },
                         ))
                     });
@@ -748,6 +752,7 @@ impl Session {
             }
             self.state = OutputState::Written;
         }
+        self.manifest.tidy();
         warnings.extend(problems);
         rendered.sort();
         Ok(Rebuild {
@@ -975,7 +980,7 @@ enum Done {
         /// Its bytes, for writing in place.
         kept: Option<Vec<u8>>,
         /// What it read (interned in the manifest), and the hash of its bytes.
-        record: (Box<[(u32, u64)]>, u64),
+        record: (crate::cache::DepRange, u64),
     },
 }
 

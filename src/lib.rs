@@ -10,7 +10,8 @@
 //! 4. [`site`]: documents → the [`site::Site`] model
 //! 5. [`render`] (templates, [`render::i18n`], feeds, sitemap): the model →
 //!    output files as bytes
-//! 6. [`output`]: bytes → the output folder, all or nothing
+//! 6. [`output`]: bytes → the output folder, all or nothing; [`cache`] keeps
+//!    what each output file was made from, between builds too
 //!
 //! [`build`] runs them top to bottom. Every stage reports problems as
 //! [`diagnostics::Diagnostic`]s, all of them at once.
@@ -22,6 +23,8 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod build;
+pub mod cache;
 pub mod commands;
 pub mod config;
 pub mod diagnostics;
@@ -36,100 +39,19 @@ pub mod source;
 pub mod theme;
 pub mod util;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
-
-use chrono::{DateTime, Utc};
+use std::path::Path;
 
 use diagnostics::Diagnostics;
-use render::i18n::I18n;
-use site::Site;
 
-/// What a build is asked to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuildOptions {
-    /// The site root (holding `site.yaml`).
-    pub root: PathBuf,
-    /// The output folder; `None` checks without writing.
-    pub output: Option<PathBuf>,
-    /// Include drafts.
-    pub drafts: bool,
-    /// Include releases under embargo.
-    pub embargoed: bool,
-    /// Overrides `base_url`.
-    pub base_url: Option<String>,
-    /// The moment embargoes are compared with (now, unless a test fixes it).
-    pub now: DateTime<Utc>,
-    /// Told the build's stages and pages done, for a progress bar.
-    pub progress: progress::Observer,
-}
+pub use build::{BuildErrors, BuildOptions, BuildReport, Counts, Loaded};
 
-impl BuildOptions {
-    /// Options for building `root` into `output` with everything else default.
-    pub fn new(root: impl Into<PathBuf>, output: Option<PathBuf>) -> BuildOptions {
-        BuildOptions {
-            root: root.into(),
-            output,
-            drafts: false,
-            embargoed: false,
-            base_url: None,
-            now: Utc::now(),
-            progress: progress::Observer::default(),
-        }
-    }
-}
-
-/// Files written and left unchanged, for one language (or none: shared files).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Files whose bytes changed or that are new.
-    pub written: usize,
-    /// Files whose bytes were already in the output.
-    pub unchanged: usize,
-}
-
-/// What a successful build did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BuildReport {
-    /// Per language code (`""` for files of no language: root, static files).
-    pub counts: BTreeMap<String, Counts>,
-    /// Warnings found on the way.
-    pub warnings: Diagnostics,
-    /// Wall time.
-    pub elapsed: Duration,
-}
-
-impl BuildReport {
-    /// Files of all languages together.
-    pub fn total(&self) -> Counts {
-        self.counts.values().fold(Counts::default(), |a, c| Counts {
-            written: a.written + c.written,
-            unchanged: a.unchanged + c.unchanged,
-        })
-    }
-}
-
-/// The result of a failed build: every problem, warnings included.
-pub type BuildErrors = Diagnostics;
-
-/// Runs the whole pipeline. With an output folder, the folder is updated only
-/// if everything succeeds. This is a [`live::session::Session`] that builds once.
+/// Runs the whole pipeline: config, sources, documents, model, rendering and
+/// the output folder (updated only if everything succeeds). With
+/// [`BuildOptions::cache`], the manifest of the last build (see [`cache`])
+/// says which files cannot have changed, and they are not rendered again.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildErrors> {
-    live::session::Session::new(opts.clone())
-        .rebuild()
-        .map(|r| r.report)
-}
-
-/// A loaded site: model, bundles and the warnings found.
-pub struct Loaded {
-    /// The model.
-    pub site: Site,
-    /// The interface strings and formatters.
-    pub i18n: Arc<I18n>,
-    /// Warnings from every stage.
-    pub warnings: Diagnostics,
+    let mut session = live::session::Session::new(opts.clone());
+    session.rebuild().map(|r| r.report)
 }
 
 /// Stages 1–4 and the bundles of stage 5: everything but rendering.

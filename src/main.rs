@@ -179,6 +179,14 @@ struct BuildArgs {
     /// The output folder (default: public/ under the site root).
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
+    /// Render every file, ignoring the build cache in .pressroom-cache/ (and
+    /// leaving it as it is).
+    #[arg(long)]
+    no_cache: bool,
+    /// Also render the files the build cache calls up to date, and fail if
+    /// any byte differs from the output folder (for testing pressroom).
+    #[arg(long, hide = true, conflicts_with = "no_cache")]
+    verify_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -446,6 +454,8 @@ fn build(args: BuildArgs, quiet: bool) -> ExitCode {
         .clone()
         .unwrap_or_else(|| args.site.root.join("public"));
     let mut opts = options(&args.site, &args.content, Some(output.clone()));
+    opts.cache = !args.no_cache;
+    opts.verify = args.verify_cache;
     if let Err(e) = check_base_url(&opts) {
         return usage(&e);
     }
@@ -456,6 +466,9 @@ fn build(args: BuildArgs, quiet: bool) -> ExitCode {
     match result {
         Ok(report) => {
             print_diagnostics(&report.warnings, quiet);
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
             if !quiet {
                 println!("{}", summary(&report, &output));
             }

@@ -47,7 +47,7 @@ impl Coverage {
     /// Computes the coverage of `site`.
     pub fn of(site: &Site) -> Coverage {
         let languages: Vec<String> = site
-            .config
+            .config()
             .languages
             .iter()
             .map(|l| l.code.clone())
@@ -64,19 +64,19 @@ impl Coverage {
                 )
             })
             .collect();
-        let mut seen = vec![false; site.release_groups.len()];
+        let mut seen = vec![false; site.release_groups().len()];
         let mut releases = Vec::new();
         // Releases are sorted newest first; a group appears at its newest version.
-        for entry in &site.releases {
+        for entry in site.releases() {
             if std::mem::replace(&mut seen[entry.group], true) {
                 continue;
             }
-            let group = &site.release_groups[entry.group];
+            let group = &site.release_groups()[entry.group];
             let mut versions = BTreeMap::new();
             let mut missing = Vec::new();
             for lang in &languages {
                 let version = group.versions.get(lang).map(|&i| {
-                    site.releases[i]
+                    site.releases()[i]
                         .doc
                         .source
                         .rel

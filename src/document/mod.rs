@@ -116,12 +116,55 @@ pub struct Document {
     /// References to files (images, linked documents) in the body, checked
     /// by the model against the bundle's files and the static files.
     pub files: Vec<LinkRef>,
-    /// A hash of the file's text and identity. Watch mode compares it across
-    /// rebuilds to tell which pages can have changed.
+    /// A stable hash of the file's text and identity: what a page that reads
+    /// the document records (see `render::deps`).
     pub hash: u64,
 }
 
+/// What parsing a file derives beyond slicing its text: kept by the build
+/// cache (keyed by [`Document::hash`]) so that an unchanged file need not be
+/// parsed again in the next process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Derived {
+    /// The validated front matter.
+    pub front: FrontMatter,
+    /// The summary.
+    pub summary: String,
+    /// The internal links of the body.
+    pub links: Vec<LinkRef>,
+    /// The references to files in the body.
+    pub files: Vec<LinkRef>,
+}
+
 impl Document {
+    /// What [`Derived`] keeps of this document.
+    pub fn derived(&self) -> Derived {
+        Derived {
+            front: self.front.clone(),
+            summary: self.summary.clone(),
+            links: self.links.clone(),
+            files: self.files.clone(),
+        }
+    }
+
+    /// The document of `text` rebuilt from what parsing the same text (same
+    /// [`content_hash`]) derived earlier, without parsing it again; `None`
+    /// when the text does not split into front matter and body.
+    pub fn from_derived(source: SourceDoc, text: &str, derived: Derived) -> Option<Document> {
+        let (front_text, body, body_line) = split_front_matter(text, &source).ok()?;
+        Some(Document {
+            front: derived.front,
+            front_text: front_text.to_owned(),
+            body: body.to_owned(),
+            body_line,
+            summary: derived.summary,
+            links: derived.links,
+            files: derived.files,
+            hash: content_hash(&source, text),
+            source,
+        })
+    }
+
     /// The 1-based line and column of a front-matter field (or of `needle`
     /// inside its value) in the file.
     pub fn position_of(&self, key: &str, needle: Option<&str>) -> (usize, usize) {
@@ -354,13 +397,15 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
     Ok((doc, problems))
 }
 
-fn content_hash(source: &SourceDoc, text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    // The std hasher's keys are fixed, so the value is stable within a process,
-    // which is all a comparison between two rebuilds needs.
-    let mut h = std::hash::DefaultHasher::new();
-    source.hash(&mut h);
-    text.hash(&mut h);
+/// The stable hash of a file's text and identity: [`Document::hash`].
+pub fn content_hash(source: &SourceDoc, text: &str) -> u64 {
+    // Stable across processes: the build cache compares it with the hash of
+    // an earlier run.
+    let mut h = crate::util::hash::StableHasher::new();
+    h.add(&source.rel)
+        .add(&source.lang)
+        .add(&source.key)
+        .add(text);
     h.finish()
 }
 

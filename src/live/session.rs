@@ -1,13 +1,22 @@
-//! A build that remembers: the parsed documents, bundles and templates, and
-//! what every output file was made from.
+//! A build that remembers: the parsed inputs, and what every output file was
+//! made from.
 //!
 //! `build` runs one session once. Watch and serve keep the session and, after
-//! each change, tell it which paths changed. The session re-reads only those
-//! files, rebuilds the model from its cached documents (cheap), and renders
-//! only the jobs whose input fingerprint ([`Plan`]) differs from
-//! the last good build's. Every rebuild walks the same pipeline as a clean
-//! build over the same inputs, so the output after any sequence of changes is
-//! the output of a clean build.
+//! each change, tell it which paths changed. The session has three parts:
+//!
+//! - the input cache ([`InputCache`]): configuration, file list, parsed
+//!   documents, tag registry, bundles and templates, each dropped by
+//!   [`Session::invalidate`] when a path it came from changes;
+//! - the output manifest ([`Manifest`]): every output file with the
+//!   dependencies its rendering recorded ([`crate::render::deps`]);
+//! - what the session knows about the output folder ([`OutputState`]).
+//!
+//! Every rebuild runs the whole pipeline over the cached inputs: the model is
+//! built again from the cached documents (it is a value, never patched), the
+//! list of files is made, and each file whose recorded dependencies all hash
+//! as before is skipped; the others are rendered, and written if their bytes
+//! changed. So the output after any sequence of changes is the output of a
+//! clean build.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -17,23 +26,36 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::build::{BuildOptions, BuildReport, Counts, Loaded};
+use crate::cache::{Inputs, Manifest};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::document::{self, Document};
+use crate::document::{self, Derived, Document};
 use crate::output::{self, Staging, WriteOutcome};
 use crate::progress::Progress;
+use crate::render::deps::{Reads, file_stamp};
 use crate::render::i18n::I18n;
-use crate::render::{Job, Plan, Read, Rendered, Renderer, TemplateSet};
-use crate::site::{ModelOptions, Site, TagChanges, TagRegistry};
+use crate::render::{Rendered, Renderer, TemplateSet};
+use crate::site::{ModelOptions, Site, TagRegistry};
 use crate::source::{self, Section, SourceDoc};
-use crate::{BuildOptions, BuildReport, Counts};
+use crate::util::hash::StableHasher;
 
 /// A parsed source file, or why it could not be parsed.
 type Parsed = Result<(Arc<Document>, Diagnostics), Diagnostics>;
 
-/// What the session knows between rebuilds.
-pub struct Session {
-    opts: BuildOptions,
+/// At most this many changed files are rendered into memory and written in
+/// place ([`output::update_in_place`]); more go through a staging folder.
+const IN_PLACE_LIMIT: usize = 2000;
+
+/// Documents parsed in full before the parsed documents are saved again.
+const REPARSED_BEFORE_SAVE: usize = 64;
+
+/// Files rendered in parallel before what they read is interned.
+const RENDER_CHUNK: usize = 1024;
+
+/// What the session has read, each part dropped when its sources change.
+#[derive(Default)]
+struct InputCache {
     config: Option<SiteConfig>,
     /// Every file under `content/`, kept up to date from change events.
     files: Option<BTreeSet<PathBuf>>,
@@ -44,44 +66,44 @@ pub struct Session {
     tags: Option<Result<(TagRegistry, Diagnostics), Diagnostics>>,
     i18n: Option<Result<(Arc<I18n>, Diagnostics), Diagnostics>>,
     templates: Option<Arc<TemplateSet>>,
-    /// Output path → input fingerprint, as of the last successful build.
-    previous: HashMap<String, Option<u64>>,
-    /// Whether the output folder is known to hold exactly `previous`.
-    in_sync: bool,
-    /// The last good build, for edits that move nothing (see [`Last`]).
-    last: Option<Last>,
-    /// Documents edited since the last rebuild (the quick path's candidates)…
-    edited: BTreeSet<PathBuf>,
-    /// …unless anything else changed too.
-    structural: bool,
+    /// What earlier processes parsed, by content hash (the build cache).
+    parsed: Arc<HashMap<u64, Derived>>,
+    /// Files parsed in full since the parsed documents were last saved.
+    reparsed: usize,
 }
 
-/// What the last good build made, kept so that an edit that moves nothing
-/// (see [`Site::replace_release`]) can skip the walk, the model and the
-/// planning of every job: the model after such an edit is the same except for
-/// that document and the tag lists it is on, so only the jobs that read the
-/// document (recorded in their [`Plan::reads`]) or those lists can change.
-struct Last {
-    site: Site,
-    i18n: Arc<I18n>,
-    templates: Arc<TemplateSet>,
-    jobs: Vec<Job>,
-    plans: Vec<Plan>,
-    warnings: Diagnostics,
-    /// Source path → the entry it became.
-    entries: HashMap<PathBuf, Read>,
-    /// Entry → the jobs that read it.
-    readers: HashMap<Read, Vec<usize>>,
+/// What the session knows about the output folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputState {
+    /// Nothing yet: every file is rendered and compared with what the folder
+    /// holds, and files the build does not make are deleted.
+    Unknown,
+    /// The manifest was read from the cache folder: a file it calls up to
+    /// date is trusted only while its size and modification time (or else
+    /// its bytes) are still the ones recorded.
+    FromCache,
+    /// The folder holds what the manifest lists: this session wrote it.
+    Written,
+}
+
+/// What the session knows between rebuilds.
+pub struct Session {
+    opts: BuildOptions,
+    inputs: InputCache,
+    manifest: Manifest,
+    state: OutputState,
+    /// Whether the cache folder was looked at (once per session).
+    cache_read: bool,
 }
 
 /// What one rebuild did, beyond [`BuildReport`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rebuild {
-    /// Files written, unchanged, per language. On the quick path (edits that
-    /// move nothing) it counts only the files that were rendered.
+    /// Files written and unchanged, per language; files not rendered count
+    /// as unchanged.
     pub report: BuildReport,
-    /// Output paths of the jobs rendered, sorted (the others' inputs had not
-    /// changed, so they were not rendered at all).
+    /// Output paths of the files rendered, sorted (the others' recorded
+    /// dependencies had not changed, so they were not rendered at all).
     pub rendered: Vec<String>,
     /// Output files the build no longer produces, deleted.
     pub removed: usize,
@@ -108,18 +130,10 @@ impl Session {
     pub fn new(opts: BuildOptions) -> Session {
         Session {
             opts,
-            config: None,
-            files: None,
-            sources: None,
-            docs: HashMap::new(),
-            tags: None,
-            i18n: None,
-            templates: None,
-            previous: HashMap::new(),
-            in_sync: false,
-            last: None,
-            edited: BTreeSet::new(),
-            structural: true,
+            inputs: InputCache::default(),
+            manifest: Manifest::new(),
+            state: OutputState::Unknown,
+            cache_read: false,
         }
     }
 
@@ -130,7 +144,7 @@ impl Session {
 
     /// The configuration of the last build that got that far.
     pub fn config(&self) -> Option<&SiteConfig> {
-        self.config.as_ref()
+        self.inputs.config.as_ref()
     }
 
     /// The folders whose changes matter: `content/`, the theme, and the site's
@@ -143,7 +157,7 @@ impl Session {
             root.join("static"),
             root.join("locales"),
         ];
-        match &self.config {
+        match &self.inputs.config {
             Some(config) => {
                 dirs[0] = config.content_dir();
                 dirs.push(config.theme_dir());
@@ -173,10 +187,12 @@ impl Session {
             )
         };
         let content = self
+            .inputs
             .config
             .as_ref()
             .map_or_else(|| root.join("content"), SiteConfig::content_dir);
         let theme = self
+            .inputs
             .config
             .as_ref()
             .map_or_else(|| root.join("themes"), SiteConfig::theme_dir);
@@ -217,14 +233,12 @@ impl Session {
                 }
                 ChangeKind::Content => self.content_changed(path),
                 ChangeKind::Theme => {
-                    self.templates = None;
-                    self.structural = true;
+                    self.inputs.templates = None;
                     true
                 }
                 ChangeKind::Locale => {
-                    self.i18n = None;
-                    self.templates = None;
-                    self.structural = true;
+                    self.inputs.i18n = None;
+                    self.inputs.templates = None;
                     true
                 }
                 ChangeKind::Unrelated => false,
@@ -237,40 +251,29 @@ impl Session {
     }
 
     /// Forgets everything read; used when `site.yaml` changes or events were
-    /// lost. The fingerprints stay: they still describe the output folder.
+    /// lost. The manifest stays: it still describes the output folder.
     pub fn forget_all(&mut self) {
-        self.structural = true;
-        self.config = None;
-        self.files = None;
-        self.sources = None;
-        self.docs.clear();
-        self.tags = None;
-        self.i18n = None;
-        self.templates = None;
+        let parsed = std::mem::take(&mut self.inputs.parsed);
+        self.inputs = InputCache {
+            parsed,
+            ..InputCache::default()
+        };
     }
 
     /// Updates the file list for a changed path; whether the path is or was
     /// part of the content.
     fn content_changed(&mut self, path: &Path) -> bool {
-        let Some(config) = &self.config else {
+        let Some(config) = &self.inputs.config else {
             return true;
         };
         let tags_file = config.content_dir().join("tags.yaml");
         if tags_file.starts_with(path) {
-            self.tags = None;
+            self.inputs.tags = None;
         }
-        // A document that parsed cleanly and is still a file may have had
-        // only its text edited; anything else changes the site's shape.
-        let clean = matches!(self.docs.get(path), Some((_, Ok((_, w)))) if w.is_empty());
-        let edit = clean && path.is_file();
-        if edit {
-            self.edited.insert(path.to_path_buf());
-        }
-        self.docs.remove(path);
+        self.inputs.docs.remove(path);
         let exists = path.exists();
-        let Some(files) = &mut self.files else {
-            self.docs.retain(|p, _| !p.starts_with(path));
-            self.structural = true;
+        let Some(files) = &mut self.inputs.files else {
+            self.inputs.docs.retain(|p, _| !p.starts_with(path));
             return true;
         };
         // A folder's files sort right after it, so they are found without
@@ -282,18 +285,18 @@ impl Session {
             .collect();
         for p in &gone {
             files.remove(p);
-            self.docs.remove(p);
+            self.inputs.docs.remove(p);
         }
         let removed = !gone.is_empty();
         let mut known = removed || tags_file.starts_with(path);
         if path.is_file() {
             // The same list as before: its classification stays valid.
             if gone != [path] {
-                self.sources = None;
+                self.inputs.sources = None;
             }
             files.insert(path.to_path_buf());
         } else if path.is_dir() {
-            self.sources = None;
+            self.inputs.sources = None;
             for entry in walkdir::WalkDir::new(path)
                 .follow_links(true)
                 .into_iter()
@@ -309,318 +312,354 @@ impl Session {
             }
         }
         if removed && !exists {
-            self.sources = None;
+            self.inputs.sources = None;
         }
         // A temporary file that came and went (an editor's, `sed -i`'s)
         // changes nothing.
-        let matters = known || exists;
-        if matters && !edit {
-            self.structural = true;
-        }
-        matters
+        known || exists
+    }
+
+    /// What the session knows about the output folder now.
+    pub fn output_state(&self) -> OutputState {
+        self.state
     }
 
     /// Builds the site from what changed since the last call: re-reads what
-    /// was invalidated, renders the jobs whose inputs changed and updates the
-    /// output folder (all or nothing). On failure the output stays as the last
-    /// good build left it, and the next rebuild tries again.
+    /// was invalidated, renders the files whose recorded dependencies changed
+    /// and updates the output folder (all or nothing). On failure the output
+    /// stays as the last good build left it, and the next rebuild tries again.
     pub fn rebuild(&mut self) -> Result<Rebuild, Diagnostics> {
+        let started = Instant::now();
+        self.opts.progress.report(Progress::Reading);
+        let mut notes = Vec::new();
+        self.read_cache(&mut notes);
         // Someone deleted the output folder (or its marker) since the last
         // build: what it holds is no longer known.
         if let Some(out) = &self.opts.output
             && !out.join(output::MARKER).is_file()
+            && self.state != OutputState::Unknown
         {
-            self.in_sync = false;
-        }
-        let quick = !self.structural && self.in_sync && !self.edited.is_empty();
-        if quick && let Some(result) = self.rebuild_edited() {
-            self.edited.clear();
-            if result.is_err() {
-                // The kept model may now hold text the output does not; the
-                // next rebuild starts over from the files.
-                self.last = None;
-                self.structural = true;
+            if self.state == OutputState::FromCache && out.exists() {
+                notes.push("cache: the output folder is not the one the cache describes; building everything".to_owned());
             }
-            return result;
+            self.state = OutputState::Unknown;
         }
-        self.edited.clear();
-        // Until a full rebuild succeeds, the next one must be full too.
-        self.structural = true;
-        self.last = None;
-        let result = self.rebuild_all();
-        self.structural = result.is_err();
-        result
-    }
-
-    /// The quick path for edits that move nothing (see
-    /// [`Site::replace_release`]); `None` when an edit does, and a full
-    /// rebuild is needed. It swaps the new documents into the kept model and
-    /// re-plans only the jobs that read them, and after a tag edit those that
-    /// read the tags' lists.
-    fn rebuild_edited(&mut self) -> Option<Result<Rebuild, Diagnostics>> {
-        let started = Instant::now();
-        let out = self.opts.output.clone()?;
-        let last = self.last.as_mut()?;
-        let mut fresh = Vec::new();
-        for path in &self.edited {
-            let read = *last.entries.get(path)?;
-            let source = match read {
-                Read::Release(i) => &last.site.releases[i].doc.source,
-                Read::Page(i) => &last.site.pages[i].doc.source,
-            };
-            let (doc, warnings) = parse_file(source).ok()?;
-            if !warnings.is_empty() {
-                return None;
-            }
-            fresh.push((read, doc));
+        let inputs = self.opts.cache.then(|| self.input_stamps());
+        if let Some(inputs) = &inputs
+            && let Some(done) = self.unchanged(inputs, started)
+        {
+            return Ok(done);
         }
-        // On `None` from here the model is part-patched; `rebuild` drops it.
-        let mut retagged = TagChanges::default();
-        let mut affected = BTreeSet::new();
-        let reads: Vec<Read> = fresh.iter().map(|(read, _)| *read).collect();
-        for (read, doc) in fresh {
-            match read {
-                Read::Release(i) => {
-                    retagged.extend(last.site.replace_release(i, Arc::clone(&doc))?);
-                }
-                Read::Page(i) => last.site.replace_page(i, Arc::clone(&doc))?,
-            }
-            self.docs.insert(
-                doc.source.path.clone(),
-                (doc.source.clone(), Ok((doc, Diagnostics::new()))),
-            );
-            affected.extend(last.readers.get(&read).into_iter().flatten().copied());
-        }
-
-        let renderer = Renderer::with_templates(
-            &last.site,
-            Arc::clone(&last.i18n),
-            Arc::clone(&last.templates),
-        );
-        let fingerprinter = renderer.fingerprinter();
-        let mut stale = Vec::new();
-        if !retagged.is_empty() {
-            let jobs = renderer.jobs();
-            if jobs != last.jobs {
-                // A tag list gained or lost a page: line the kept plans up with
-                // the new jobs. New jobs have no plan yet and are rendered.
-                let mut kept: HashMap<Job, Plan> = last
-                    .jobs
-                    .iter()
-                    .copied()
-                    .zip(last.plans.drain(..))
-                    .collect();
-                let mut plans = Vec::with_capacity(jobs.len());
-                for &job in &jobs {
-                    plans.push(match kept.remove(&job) {
-                        Some(plan) => plan,
-                        None => {
-                            let plan = fingerprinter.plan(job);
-                            if self.previous.contains_key(&plan.path) {
-                                // Another file already has this path; the full
-                                // build reports the clash.
-                                return None;
-                            }
-                            Plan {
-                                fingerprint: None,
-                                ..plan
-                            }
-                        }
-                    });
-                }
-                stale.extend(kept.into_values().map(|p| p.path));
-                last.jobs = jobs;
-                last.plans = plans;
-                last.readers = readers(&last.plans);
-                affected.clear();
-                for read in &reads {
-                    affected.extend(last.readers.get(read).into_iter().flatten().copied());
-                }
-            }
-            affected.extend(
-                last.jobs
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, job)| job.reads_tag_lists(&last.site, &retagged))
-                    .map(|(k, _)| k),
-            );
-        }
-        log::debug!(
-            "{} edit(s) patched in, {} jobs to re-plan, after {:?}",
-            reads.len(),
-            affected.len(),
-            started.elapsed()
-        );
-        // Few files: render them all, and only then touch the output.
-        let (jobs, plans) = (&last.jobs, &last.plans);
-        let results: Vec<Replanned> = affected
-            .par_iter()
-            .map(|&index| {
-                let job = jobs[index];
-                let plan = fingerprinter.plan(job);
-                if plan.fingerprint.is_some() && plan.fingerprint == plans[index].fingerprint {
-                    return (index, plan, None);
-                }
-                let t = Instant::now();
-                let page = renderer.render(job);
-                log::trace!("{} in {:?}", plan.path, t.elapsed());
-                (index, plan, Some(page))
-            })
-            .collect();
-        let mut pages = Vec::new();
-        let mut replanned = Vec::new();
-        let mut problems = Diagnostics::new();
-        for (index, plan, page) in results {
-            match page {
-                None if plan.reads == plans[index].reads => {}
-                None => replanned.push((index, plan)),
-                Some(Ok(page)) => {
-                    pages.push((index, page));
-                    replanned.push((index, plan));
-                }
-                Some(Err(d)) => problems.push(d),
-            }
-        }
-        if problems.has_errors() {
-            problems.extend(last.warnings.clone());
-            return Some(Err(problems));
-        }
-        log::debug!("rendered after {:?}", started.elapsed());
-        drop(fingerprinter);
-        drop(renderer);
-        let files: Vec<(&str, &[u8])> = pages
-            .iter()
-            .map(|(_, page)| (page.path.as_str(), page.bytes.as_slice()))
-            .collect();
-        let stale_refs: Vec<&String> = stale.iter().collect();
-        let outcomes = match output::update_in_place(&out, &files, &stale_refs) {
-            Some(Ok(outcomes)) => outcomes,
-            Some(Err(e)) => {
-                self.in_sync = false;
-                return Some(Err(e));
-            }
-            None => {
-                // The output folder is gone or not ours: compare everything.
-                self.in_sync = false;
-                return None;
-            }
-        };
-        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
-        let mut rendered = Vec::new();
-        for ((index, page), outcome) in pages.iter().zip(outcomes) {
-            tally(&mut counts, last.jobs[*index].language(&last.site), outcome);
-            rendered.push(page.path.clone());
-        }
-        for path in &stale {
-            self.previous.remove(path);
-        }
-        for (index, plan) in replanned {
-            self.previous.insert(plan.path.clone(), plan.fingerprint);
-            let old = std::mem::replace(&mut last.plans[index], plan);
-            let new = &last.plans[index].reads;
-            if &old.reads != new {
-                for read in &old.reads {
-                    if let Some(jobs) = last.readers.get_mut(read) {
-                        jobs.retain(|&j| j != index);
+        let result = self.rebuild_from_inputs(started, &mut notes);
+        match result {
+            Ok(mut rebuild) => {
+                if let (Some(mut inputs), Some(out)) = (inputs, self.opts.output.clone()) {
+                    inputs.valid_until = self.valid_until();
+                    self.manifest.inputs = inputs;
+                    if let Err(e) = self.manifest.save(&self.opts.root, &out) {
+                        notes.push(format!(
+                            "cache: could not be saved ({e}); the next build renders everything"
+                        ));
+                    }
+                    if let Err(e) = self.save_documents() {
+                        notes.push(format!("cache: parsed documents could not be saved ({e})"));
                     }
                 }
-                for &read in new {
-                    last.readers.entry(read).or_default().push(index);
-                }
+                rebuild.report.notes = notes;
+                Ok(rebuild)
             }
+            Err(e) => Err(e),
         }
-        rendered.sort();
-        Some(Ok(Rebuild {
+    }
+
+    /// Saves what parsing derived from every document that parsed cleanly,
+    /// once enough was parsed in full since the last save: rewriting the
+    /// whole file (23 MB at 10k × 3) for one edited document costs more than
+    /// parsing that document again in the next build.
+    fn save_documents(&mut self) -> std::io::Result<()> {
+        let known = self.inputs.parsed.len();
+        if self.inputs.reparsed == 0 || (known > 0 && self.inputs.reparsed < REPARSED_BEFORE_SAVE) {
+            return Ok(());
+        }
+        let derived: Vec<(u64, Derived)> = self
+            .inputs
+            .docs
+            .values()
+            .filter_map(|(_, parsed)| match parsed {
+                Ok((doc, warnings)) if warnings.is_empty() => Some((doc.hash, doc.derived())),
+                _ => None,
+            })
+            .collect();
+        crate::cache::save_documents(&self.opts.root, derived.iter().map(|(h, d)| (*h, d)))?;
+        self.inputs.reparsed = 0;
+        Ok(())
+    }
+
+    /// Reads the manifest from the cache folder, the first time only.
+    fn read_cache(&mut self, notes: &mut Vec<String>) {
+        if self.cache_read || !self.opts.cache {
+            return;
+        }
+        self.cache_read = true;
+        match crate::cache::load_documents(&self.opts.root) {
+            Ok(parsed) => self.inputs.parsed = Arc::new(parsed),
+            Err(why) => notes.push(format!("cache: parsed documents not used: {why}")),
+        }
+        let Some(out) = &self.opts.output else { return };
+        match Manifest::load(&self.opts.root, out) {
+            Ok(Some(manifest)) => {
+                self.manifest = manifest;
+                self.state = OutputState::FromCache;
+            }
+            Ok(None) => {}
+            Err(why) => notes.push(format!("cache: not used: {why}; building everything")),
+        }
+    }
+
+    /// When no input file changed since the build the cache describes and
+    /// every output file is as that build left it, that build's report: no
+    /// model, no rendering.
+    fn unchanged(&mut self, inputs: &Inputs, started: Instant) -> Option<Rebuild> {
+        let out = self.opts.output.as_ref()?;
+        let recorded = &self.manifest.inputs;
+        let now = self.opts.now.timestamp();
+        if self.state != OutputState::FromCache
+            || self.opts.verify
+            || recorded.files.is_empty()
+            || recorded.options != inputs.options
+            || recorded.files != inputs.files
+            || recorded.valid_until.is_some_and(|t| t <= now)
+        {
+            return None;
+        }
+        let paths: Vec<&String> = self.manifest.paths().collect();
+        let intact = paths.par_iter().all(|path| {
+            let record = self.manifest.get(path).expect("listed");
+            record.stamp.is_some() && file_stamp(&out.join(path.as_str())) == record.stamp
+        });
+        if !intact {
+            return None;
+        }
+        log::debug!("no input changed; {} files checked", paths.len());
+        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
+        counts.entry(String::new()).or_default().unchanged = paths.len();
+        self.state = OutputState::Written;
+        Some(Rebuild {
             report: BuildReport {
                 counts,
-                warnings: last.warnings.clone(),
+                warnings: Diagnostics::new(),
+                notes: Vec::new(),
                 elapsed: started.elapsed(),
             },
-            rendered,
-            removed: stale.len(),
-        }))
+            rendered: Vec::new(),
+            removed: 0,
+        })
     }
 
-    /// The full path: every job planned, the changed ones rendered.
-    fn rebuild_all(&mut self) -> Result<Rebuild, Diagnostics> {
-        let started = Instant::now();
-        self.opts.progress.report(Progress::Reading);
+    /// The stamps of every file the build can read, and the options.
+    fn input_stamps(&self) -> Inputs {
+        let root = &self.opts.root;
+        let mut dirs = self.watched_dirs();
+        dirs.sort();
+        dirs.dedup();
+        let mut files = Vec::new();
+        let mut add = |path: &Path| {
+            if let Some((size, mtime)) = file_stamp(path) {
+                let rel = path.strip_prefix(root).unwrap_or(path);
+                files.push((rel.to_string_lossy().into_owned(), size, mtime));
+            }
+        };
+        add(&root.join(CONFIG_FILE));
+        for dir in dirs {
+            for entry in walkdir::WalkDir::new(&dir)
+                .follow_links(true)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
+                if entry.file_type().is_file() {
+                    add(entry.path());
+                }
+            }
+        }
+        let mut h = StableHasher::new();
+        h.add(&self.opts.drafts)
+            .add(&self.opts.embargoed)
+            .add(&self.opts.base_url);
+        Inputs {
+            options: h.finish(),
+            valid_until: None,
+            files,
+        }
+    }
+
+    /// The earliest embargo that lifts after this build's moment, when the
+    /// build leaves embargoed releases out.
+    fn valid_until(&self) -> Option<i64> {
+        if self.opts.embargoed {
+            return None;
+        }
+        let now = self.opts.now;
+        self.inputs
+            .docs
+            .values()
+            .filter_map(|(_, parsed)| parsed.as_ref().ok()?.0.front.embargo)
+            .map(|e| e.with_timezone(&chrono::Utc))
+            .filter(|e| *e > now)
+            .min()
+            .map(|e| e.timestamp())
+    }
+
+    /// The pipeline over the cached inputs.
+    fn rebuild_from_inputs(
+        &mut self,
+        started: Instant,
+        notes: &mut Vec<String>,
+    ) -> Result<Rebuild, Diagnostics> {
         let (site, i18n, templates, mut warnings) = self.load()?;
         log::debug!("model ready after {:?}", started.elapsed());
-        let (i18n_kept, templates_kept) = (Arc::clone(&i18n), Arc::clone(&templates));
         let renderer = Renderer::with_templates(&site, i18n, templates);
         let jobs = renderer.jobs();
-        let fingerprinter = renderer.fingerprinter();
-        let plans: Vec<_> = jobs
-            .par_iter()
-            .map(|&job| fingerprinter.plan(job))
-            .collect();
+        let paths: Vec<String> = jobs.par_iter().map(|&job| renderer.path(job)).collect();
 
-        log::debug!("{} jobs planned after {:?}", jobs.len(), started.elapsed());
-        let staging = match &self.opts.output {
-            Some(out) => Some(Staging::begin(out).map_err(Diagnostics::from)?),
-            None => None,
-        };
-        let previous = if self.in_sync {
-            Some(&self.previous)
+        // Which files are up to date: all their recorded dependencies hash as
+        // they did, each distinct dependency computed once.
+        let fresh: Vec<bool> = if self.state == OutputState::Unknown {
+            vec![false; jobs.len()]
         } else {
-            None
-        };
-        let (done, total) = (AtomicUsize::new(0), jobs.len());
-        // Pages are rendered and staged one at a time on each thread, so memory
-        // holds a handful of pages, never the whole site.
-        let results: Vec<Result<Handled<'_>, Diagnostic>> = jobs
-            .par_iter()
-            .zip(&plans)
-            .map(|(&job, plan)| {
-                let done = done.fetch_add(1, Ordering::Relaxed) + 1;
-                self.opts
-                    .progress
-                    .report(Progress::Rendering { done, total });
-                let lang = job.language(&site);
-                let unchanged = plan.fingerprint.is_some()
-                    && previous.and_then(|p| p.get(&plan.path)) == Some(&plan.fingerprint);
-                if unchanged {
-                    return Ok(Handled {
-                        lang,
-                        outcome: WriteOutcome::Unchanged,
-                        rendered: false,
-                    });
-                }
-                let rendered = renderer.render(job)?;
-                debug_assert_eq!(
-                    rendered.path, plan.path,
-                    "plan and render disagree on {job:?}"
-                );
-                let outcome = match &staging {
-                    Some(s) => s.put(&plan.path, &rendered.bytes)?,
-                    None => WriteOutcome::Unchanged,
-                };
-                Ok(Handled {
-                    lang,
-                    outcome,
-                    rendered: true,
+            let lookup = renderer.lookup();
+            let current: Vec<u64> = self
+                .manifest
+                .keys()
+                .par_iter()
+                .map(|dep| renderer.current(dep, &lookup))
+                .collect();
+            let out = self.opts.output.as_deref();
+            let from_cache = self.state == OutputState::FromCache;
+            let checks: Vec<(bool, Option<String>)> = jobs
+                .par_iter()
+                .zip(&paths)
+                .map(|(&job, path)| {
+                    let Some(record) = self.manifest.get(path) else {
+                        return (false, None);
+                    };
+                    if record.kind != job.kind()
+                        || !self
+                            .manifest
+                            .deps_of(record)
+                            .iter()
+                            .all(|&(k, h)| current[k as usize] == h)
+                    {
+                        return (false, None);
+                    }
+                    match out {
+                        Some(out) if from_cache => output_intact(&out.join(path), record),
+                        _ => (true, None),
+                    }
                 })
-            })
-            .collect();
+                .collect();
+            let touched: Vec<&String> = checks
+                .iter()
+                .zip(&paths)
+                .filter_map(|((_, why), path)| why.as_ref().map(|_| path))
+                .collect();
+            if let Some(first) = touched.first() {
+                notes.push(format!(
+                    "cache: {} output file(s) were changed or deleted since the last build (first: {first}); rendering them again",
+                    touched.len()
+                ));
+            }
+            checks.into_iter().map(|(fresh, _)| fresh).collect()
+        };
+        let stale_count = fresh.iter().filter(|f| !**f).count();
+        log::debug!(
+            "{} of {} files to render after {:?}",
+            stale_count,
+            jobs.len(),
+            started.elapsed()
+        );
 
+        let verify = self.opts.verify;
+        let todo: Vec<usize> = (0..jobs.len()).filter(|&i| !fresh[i] || verify).collect();
+        let in_place = self.state == OutputState::Written && stale_count <= IN_PLACE_LIMIT;
+        let staging = match &self.opts.output {
+            Some(out) if !in_place => Some(Staging::begin(out).map_err(Diagnostics::from)?),
+            _ => None,
+        };
+        // Pages are rendered and staged one at a time on each thread, so
+        // memory holds a handful of pages, never the whole site (except for
+        // the few files of an in-place update).
+        let out = self.opts.output.clone();
+        // In chunks, so that what each file read is interned into the
+        // manifest's key table as it comes instead of held for every file.
+        let mut results: Vec<(usize, Result<Done, Diagnostic>)> = Vec::with_capacity(todo.len());
+        let (rendering, total) = (AtomicUsize::new(0), todo.len());
+        for chunk in todo.chunks(RENDER_CHUNK) {
+            let rendered: Vec<(usize, Result<Unrecorded, Diagnostic>)> = chunk
+                .par_iter()
+                .map(|&i| {
+                    let done = rendering.fetch_add(1, Ordering::Relaxed) + 1;
+                    self.opts
+                        .progress
+                        .report(Progress::Rendering { done, total });
+                    let t = Instant::now();
+                    let result = renderer.render_recorded(jobs[i]).and_then(|(page, reads)| {
+                        debug_assert_eq!(page.path, paths[i], "path and render disagree");
+                        if fresh[i] {
+                            verify_file(out.as_deref(), &page)?;
+                            return Ok((None, Done::Verified));
+                        }
+                        let outcome = match &staging {
+                            Some(s) => Some(s.put(&paths[i], &page.bytes)?),
+                            None => None,
+                        };
+                        let content = crate::util::hash::hash_bytes(&page.bytes);
+                        // Kept for writing in place after every file rendered.
+                        let kept = (outcome.is_none() && out.is_some()).then_some(page.bytes);
+                        Ok((
+                            Some(reads),
+                            Done::Rendered {
+                                outcome,
+                                kept,
+                                record: ((0, 0), content),
+                            },
+                        ))
+                    });
+                    log::trace!("{} in {:?}", paths[i], t.elapsed());
+                    (i, result)
+                })
+                .collect();
+            for (i, result) in rendered {
+                results.push((
+                    i,
+                    result.map(|(reads, mut done)| {
+                        if let (Some(reads), Done::Rendered { record, .. }) = (reads, &mut done) {
+                            record.0 = self.manifest.intern_reads(reads);
+                        }
+                        done
+                    }),
+                ));
+            }
+        }
         log::debug!("rendered after {:?}", started.elapsed());
+
         let mut problems = Diagnostics::new();
-        let mut produced = BTreeSet::new();
-        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
-        let mut rendered = Vec::new();
-        for (result, plan) in results.into_iter().zip(&plans) {
+        let mut produced: HashMap<&str, usize> = HashMap::with_capacity(jobs.len());
+        for (i, path) in paths.iter().enumerate() {
+            if produced.insert(path.as_str(), i).is_some() {
+                problems.push(Diagnostic::error(path, 1, 1, "two pages of the build write this same file")
+                    .with_help("a generated page and a release, page or alias share a URL; rename one of them"));
+            }
+        }
+        let mut done = Vec::new();
+        for (i, result) in results {
             match result {
-                Ok(handled) => {
-                    tally(&mut counts, handled.lang, handled.outcome);
-                    if handled.rendered {
-                        rendered.push(plan.path.clone());
-                    }
-                    if !produced.insert(plan.path.clone()) {
-                        problems.push(Diagnostic::error(&plan.path, 1, 1, "two pages of the build write this same file")
-                            .with_help("a generated page and a release, page or alias share a URL; rename one of them"));
-                    }
-                }
+                Ok(Done::Verified) => {}
+                Ok(Done::Rendered {
+                    outcome,
+                    kept,
+                    record,
+                }) => done.push((i, outcome, kept, record)),
                 Err(d) => problems.push(d),
             }
         }
@@ -631,46 +670,111 @@ impl Session {
             problems.extend(warnings);
             return Err(problems);
         }
-        let mut removed = 0;
-        if let Some(s) = staging {
+
+        let stale: Vec<&String> = self
+            .manifest
+            .paths()
+            .filter(|p| !produced.contains_key(p.as_str()))
+            .collect();
+        let removed = if self.state == OutputState::Unknown {
+            0
+        } else {
+            stale.len()
+        };
+        let mut outcomes: Vec<WriteOutcome> = done
+            .iter()
+            .map(|(_, outcome, _, _)| outcome.unwrap_or(WriteOutcome::Unchanged))
+            .collect();
+        if let Some(out) = &self.opts.output {
             self.opts.progress.report(Progress::Writing);
-            let result = match previous {
-                Some(previous) => {
-                    let stale: Vec<&String> =
-                        previous.keys().filter(|p| !produced.contains(*p)).collect();
-                    removed = stale.len();
+            let written = if let Some(s) = staging {
+                if self.state == OutputState::Unknown {
+                    let all: BTreeSet<String> = paths.iter().cloned().collect();
+                    s.commit(&all)
+                } else {
                     s.commit_changes(&stale)
                 }
-                None => s.commit(&produced),
+                .map_err(Diagnostics::from)
+            } else {
+                let files: Vec<(&str, &[u8])> = done
+                    .iter()
+                    .map(|(i, _, kept, _)| {
+                        (paths[*i].as_str(), kept.as_deref().unwrap_or_default())
+                    })
+                    .collect();
+                match output::update_in_place(out, &files, &stale) {
+                    Some(Ok(o)) => {
+                        outcomes = o;
+                        Ok(())
+                    }
+                    Some(Err(e)) => Err(e),
+                    None => Err(Diagnostic::error(
+                        out,
+                        1,
+                        1,
+                        "the output folder changed during the build",
+                    )
+                    .with_help("build again")
+                    .into()),
+                }
             };
-            if let Err(e) = result {
+            if let Err(e) = written {
                 // The output folder may now be partly updated: trust nothing
                 // about it until a build has compared every file again.
-                self.in_sync = false;
-                return Err(e.into());
+                self.state = OutputState::Unknown;
+                return Err(e);
             }
-            self.previous = plans
-                .iter()
-                .map(|p| (p.path.clone(), p.fingerprint))
-                .collect();
-            self.in_sync = true;
         }
+
+        // The manifest now describes the output folder.
+        let stale: Vec<String> = stale.into_iter().cloned().collect();
+        for path in &stale {
+            self.manifest.remove(path);
+        }
+        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
+        let mut rendered = Vec::with_capacity(done.len());
+        for ((i, _, _, (reads, content)), outcome) in done.into_iter().zip(&outcomes) {
+            tally(&mut counts, jobs[i].language(&site), *outcome);
+            self.manifest
+                .insert_interned(paths[i].clone(), jobs[i].kind(), reads, content);
+            rendered.push(paths[i].clone());
+        }
+        if self.state == OutputState::Unknown {
+            // Files of the output nobody made are gone.
+            let listed: Vec<String> = self.manifest.paths().cloned().collect();
+            for path in listed {
+                if !produced.contains_key(path.as_str()) {
+                    self.manifest.remove(&path);
+                }
+            }
+        }
+        for (i, f) in fresh.iter().enumerate() {
+            if *f {
+                tally(
+                    &mut counts,
+                    jobs[i].language(&site),
+                    WriteOutcome::Unchanged,
+                );
+            }
+        }
+        if let Some(out) = &self.opts.output {
+            let stamps: Vec<(String, Option<(u64, u64)>)> = rendered
+                .par_iter()
+                .map(|p| (p.clone(), file_stamp(&out.join(p))))
+                .collect();
+            for (path, stamp) in stamps {
+                self.manifest.set_stamp(&path, stamp);
+            }
+            self.state = OutputState::Written;
+        }
+        self.manifest.tidy();
         warnings.extend(problems);
         rendered.sort();
-        drop(fingerprinter);
-        drop(renderer);
-        self.last = Some(Last::new(
-            site,
-            i18n_kept,
-            templates_kept,
-            jobs,
-            plans,
-            warnings.clone(),
-        ));
         Ok(Rebuild {
             report: BuildReport {
                 counts,
                 warnings,
+                notes: Vec::new(),
                 elapsed: started.elapsed(),
             },
             rendered,
@@ -680,21 +784,21 @@ impl Session {
 
     /// Stages 1–4 and the templates, from the cache where it is valid.
     fn load(&mut self) -> Result<(Site, Arc<I18n>, Arc<TemplateSet>, Diagnostics), Diagnostics> {
-        let crate::Loaded {
+        let Loaded {
             site,
             i18n,
             warnings,
         } = self.load_model()?;
-        let templates = match &self.templates {
+        let templates = match &self.inputs.templates {
             Some(t) => Arc::clone(t),
             None => {
-                let loaded = TemplateSet::load(&site.config, &site.urls, Arc::clone(&i18n))
+                let loaded = TemplateSet::load(site.config(), site.urls(), Arc::clone(&i18n))
                     .map_err(|mut e| {
                         e.extend(warnings.clone());
                         e
                     })?;
                 let loaded = Arc::new(loaded);
-                self.templates = Some(Arc::clone(&loaded));
+                self.inputs.templates = Some(Arc::clone(&loaded));
                 loaded
             }
         };
@@ -702,26 +806,27 @@ impl Session {
     }
 
     /// Stages 1–4 from the cache, reading only what was invalidated.
-    pub fn load_model(&mut self) -> Result<crate::Loaded, Diagnostics> {
-        if self.config.is_none() {
-            self.config = Some(SiteConfig::load(&self.opts.root)?);
+    pub fn load_model(&mut self) -> Result<Loaded, Diagnostics> {
+        if self.inputs.config.is_none() {
+            self.inputs.config = Some(SiteConfig::load(&self.opts.root)?);
         }
-        let config = self.config.as_ref().expect("loaded above");
-        if self.files.is_none() {
-            self.files = Some(source::list_files(config)?.into_iter().collect());
+        let config = self.inputs.config.as_ref().expect("loaded above");
+        if self.inputs.files.is_none() {
+            self.inputs.files = Some(source::list_files(config)?.into_iter().collect());
         }
         let t = Instant::now();
-        if self.sources.is_none() {
+        if self.inputs.sources.is_none() {
             let files: Vec<PathBuf> = self
+                .inputs
                 .files
                 .as_ref()
                 .expect("listed above")
                 .iter()
                 .cloned()
                 .collect();
-            self.sources = Some(source::classify(config, &files)?);
+            self.inputs.sources = Some(source::classify(config, &files)?);
         }
-        let sources = self.sources.as_ref().expect("classified above");
+        let sources = self.inputs.sources.as_ref().expect("classified above");
         let files = &sources.docs;
         log::debug!("classified {} files in {:?}", files.len(), t.elapsed());
         let mut problems = sources.warnings.clone();
@@ -730,20 +835,36 @@ impl Session {
         let stale: Vec<&SourceDoc> = sources
             .docs
             .iter()
-            .filter(|d| self.docs.get(&d.path).is_none_or(|(was, _)| was != *d))
+            .filter(|d| {
+                self.inputs
+                    .docs
+                    .get(&d.path)
+                    .is_none_or(|(was, _)| was != *d)
+            })
             .collect();
-        let fresh: Vec<(SourceDoc, Parsed)> = stale
+        let parsed = &self.inputs.parsed;
+        let fresh: Vec<(SourceDoc, Parsed, bool)> = stale
             .par_iter()
-            .map(|&doc| (doc.clone(), parse_file(doc)))
+            .map(|&doc| {
+                let (result, reparsed) = parse_file(doc, parsed);
+                (doc.clone(), result, reparsed)
+            })
             .collect();
-        for (doc, parsed) in fresh {
-            self.docs.insert(doc.path.clone(), (doc, parsed));
+        let full = fresh.iter().filter(|(_, _, full)| *full).count();
+        log::debug!(
+            "{} documents read: {full} parsed, {} as the cache had them",
+            fresh.len(),
+            fresh.len() - full
+        );
+        self.inputs.reparsed += full;
+        for (doc, parsed, _) in fresh {
+            self.inputs.docs.insert(doc.path.clone(), (doc, parsed));
         }
         // Documents that left the file list were dropped by `invalidate`.
 
         let mut docs = Vec::with_capacity(sources.docs.len());
         for source in &sources.docs {
-            match &self.docs[&source.path].1 {
+            match &self.inputs.docs[&source.path].1 {
                 Ok((doc, warnings)) => {
                     problems.extend(warnings.clone());
                     if doc.source.section == Section::Releases && doc.front.date.is_none() {
@@ -764,6 +885,7 @@ impl Session {
         }
 
         let tags = self
+            .inputs
             .tags
             .get_or_insert_with(|| TagRegistry::load(sources.tags_file.as_deref(), config));
         let tags = match tags {
@@ -776,7 +898,7 @@ impl Session {
                 None
             }
         };
-        let i18n = self.i18n.get_or_insert_with(|| {
+        let i18n = self.inputs.i18n.get_or_insert_with(|| {
             I18n::load(config).map(|(i18n, warnings)| (Arc::new(i18n), warnings))
         });
         let i18n = match i18n {
@@ -813,41 +935,11 @@ impl Session {
         // Locations shown from another version (issue 19: every fallback is
         // reported).
         problems.extend(site.fallback_warnings());
-        Ok(crate::Loaded {
+        Ok(Loaded {
             site,
             i18n,
             warnings: problems,
         })
-    }
-}
-
-impl Last {
-    fn new(
-        site: Site,
-        i18n: Arc<I18n>,
-        templates: Arc<TemplateSet>,
-        jobs: Vec<Job>,
-        plans: Vec<Plan>,
-        warnings: Diagnostics,
-    ) -> Last {
-        let mut entries = HashMap::new();
-        for (i, entry) in site.releases.iter().enumerate() {
-            entries.insert(entry.doc.source.path.clone(), Read::Release(i));
-        }
-        for (i, entry) in site.pages.iter().enumerate() {
-            entries.insert(entry.doc.source.path.clone(), Read::Page(i));
-        }
-        let readers = readers(&plans);
-        Last {
-            site,
-            i18n,
-            templates,
-            jobs,
-            plans,
-            warnings,
-            entries,
-            readers,
-        }
     }
 }
 
@@ -863,30 +955,21 @@ impl std::fmt::Display for ChangeKind {
     }
 }
 
-struct Handled<'a> {
-    lang: Option<&'a str>,
-    outcome: WriteOutcome,
-    rendered: bool,
-}
-
-/// A job of the quick path: its index, its new plan, and its page unless the
-/// plan showed nothing changed.
-type Replanned = (usize, Plan, Option<Result<Rendered, Diagnostic>>);
-
-/// Entry → the jobs (indices into `plans`) that read it.
-fn readers(plans: &[Plan]) -> HashMap<Read, Vec<usize>> {
-    let mut readers: HashMap<Read, Vec<usize>> = HashMap::new();
-    for (index, plan) in plans.iter().enumerate() {
-        for &read in &plan.reads {
-            readers.entry(read).or_default().push(index);
-        }
+/// Reads and parses one file, unless an earlier process parsed the same
+/// text (`parsed`); whether it was parsed in full.
+fn parse_file(doc: &SourceDoc, parsed: &HashMap<u64, Derived>) -> (Parsed, bool) {
+    let text = match crate::util::fs::read_text(&doc.path, &doc.rel) {
+        Ok(text) => text,
+        Err(e) => return (Err(e.into()), false),
+    };
+    if !parsed.is_empty()
+        && let Some(derived) = parsed.get(&document::content_hash(doc, &text))
+        && let Some(d) = Document::from_derived(doc.clone(), &text, derived.clone())
+    {
+        return (Ok((Arc::new(d), Diagnostics::new())), false);
     }
-    readers
-}
-
-fn parse_file(doc: &SourceDoc) -> Parsed {
-    let text = crate::util::fs::read_text(&doc.path, &doc.rel)?;
-    document::parse(doc.clone(), &text).map(|(d, w)| (Arc::new(d), w))
+    let result = document::parse(doc.clone(), &text).map(|(d, w)| (Arc::new(d), w));
+    (result, true)
 }
 
 /// Counts one handled file under its language (`""` for none).
@@ -898,4 +981,65 @@ fn tally(counts: &mut BTreeMap<String, Counts>, lang: Option<&str>, outcome: Wri
         WriteOutcome::Written => c.written += 1,
         WriteOutcome::Unchanged => c.unchanged += 1,
     }
+}
+
+/// A rendered file and what it read, before the reads are interned.
+type Unrecorded = (Option<Reads>, Done);
+
+/// One rendered file, before the manifest takes it.
+enum Done {
+    /// A file the manifest called up to date, rendered again in verify mode
+    /// and found identical.
+    Verified,
+    /// A file rendered because a dependency changed (or it is new).
+    Rendered {
+        /// Staged or left; `None` when it is written in place later.
+        outcome: Option<WriteOutcome>,
+        /// Its bytes, for writing in place.
+        kept: Option<Vec<u8>>,
+        /// What it read (interned in the manifest), and the hash of its bytes.
+        record: (crate::cache::DepRange, u64),
+    },
+}
+
+/// Whether output file `path` is as the manifest recorded it; with the
+/// reason when it is not.
+fn output_intact(path: &Path, record: &crate::cache::FileRecord) -> (bool, Option<String>) {
+    let stamp = file_stamp(path);
+    if stamp.is_none() {
+        return (false, Some("deleted".to_owned()));
+    }
+    if stamp == record.stamp {
+        return (true, None);
+    }
+    // Touched: the bytes decide.
+    match std::fs::read(path) {
+        Ok(bytes) if crate::util::hash::hash_bytes(&bytes) == record.content => (true, None),
+        _ => (false, Some("changed".to_owned())),
+    }
+}
+
+/// Verify mode: `page` must be what the output folder holds.
+fn verify_file(out: Option<&Path>, page: &Rendered) -> Result<(), Diagnostic> {
+    let Some(out) = out else { return Ok(()) };
+    let path = out.join(&page.path);
+    let on_disk = std::fs::read(&path).unwrap_or_default();
+    if on_disk == page.bytes {
+        return Ok(());
+    }
+    let at = on_disk
+        .iter()
+        .zip(&page.bytes)
+        .position(|(a, b)| a != b)
+        .unwrap_or(on_disk.len().min(page.bytes.len()));
+    let line = 1 + page.bytes[..at].iter().filter(|&&b| b == b'\n').count();
+    Err(Diagnostic::error(
+        &path,
+        line,
+        1,
+        format!(
+            "the build cache called this file up to date, but rendering it again gives different bytes (from byte {at})"
+        ),
+    )
+    .with_help("a dependency of this file is not recorded; please report it with the edits that led here"))
 }

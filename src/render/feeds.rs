@@ -8,48 +8,35 @@
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::DateTime;
 
+use super::deps::ListKey;
 use super::{Rendered, Renderer};
 use crate::site::output_path;
+use crate::source::Section;
 
 /// `/{lang}/atom.xml`.
 pub(super) fn language_feed(r: &Renderer<'_>, lang: &str) -> Rendered {
-    let site = r.site;
-    let items = site.lists[lang]
-        .iter()
-        .filter(|i| i.translated)
-        .map(|i| i.entry);
-    let title = site.config.title_in(lang).to_owned();
-    feed(
-        r,
-        lang,
-        title,
-        &site.urls.feed(lang),
-        &site.urls.home(lang),
-        items,
-    )
+    let urls = r.read.urls();
+    let title = r.read.config().title_in(lang).to_owned();
+    let key = ListKey::Releases(lang.to_owned());
+    feed(r, lang, title, &urls.feed(lang), &urls.home(lang), &key)
 }
 
 /// `/{lang}/tags/{key}/atom.xml`.
-pub(super) fn tag_feed(r: &Renderer<'_>, lang: &str, t: usize) -> Rendered {
-    let site = r.site;
-    let listing = &site.tag_lists[lang][t];
-    let items = listing
-        .items
-        .iter()
-        .filter(|i| i.translated)
-        .map(|i| i.entry);
+pub(super) fn tag_feed(r: &Renderer<'_>, lang: &str, tag: &str) -> Rendered {
+    let urls = r.read.urls();
     let title = format!(
         "{} — {}",
-        site.config.title_in(lang),
-        site.tags.label(&listing.key, lang)
+        r.read.config().title_in(lang),
+        r.read.tags().label(tag, lang)
     );
+    let key = ListKey::Tag(lang.to_owned(), tag.to_owned());
     feed(
         r,
         lang,
         title,
-        &site.urls.tag_feed(lang, &listing.key),
-        &site.urls.tag(lang, &listing.key, 1),
-        items,
+        &urls.tag_feed(lang, tag),
+        &urls.tag(lang, tag, 1),
+        &key,
     )
 }
 
@@ -59,14 +46,15 @@ fn feed(
     title: String,
     path: &str,
     alternate: &str,
-    entries: impl Iterator<Item = usize>,
+    list: &ListKey,
 ) -> Rendered {
-    let site = r.site;
-    let urls = &site.urls;
-    let entries: Vec<Entry> = entries
-        .take(site.config.feed_releases)
+    let urls = r.read.urls();
+    let entries: Vec<Entry> = r
+        .read
+        .feed_items(list)
+        .into_iter()
         .map(|index| {
-            let release = &site.releases[index];
+            let release = r.read.entry(Section::Releases, index);
             let front = &release.doc.front;
             let permalink = urls.permalink(&release.path);
             let updated: FixedDateTime = front.date.map_or_else(epoch, |d| d.instant());
@@ -105,7 +93,7 @@ fn feed(
     alternate_link.set_rel("alternate");
     alternate_link.set_mime_type("text/html".to_owned());
     let mut author = Person::default();
-    author.set_name(site.config.title_in(lang).to_owned());
+    author.set_name(r.read.config().title_in(lang).to_owned());
     let mut feed = Feed::default();
     feed.set_id(urls.permalink(path));
     feed.set_title(Text::plain(title));

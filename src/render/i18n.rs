@@ -152,12 +152,11 @@ impl I18n {
     /// A value that changes whenever the strings `lang`'s pages can show
     /// change: its own `.ftl` files and those of its fallbacks.
     pub fn fingerprint(&self, lang: &str) -> u64 {
-        use std::hash::Hasher;
         let data = self.lang(lang);
-        let mut h = std::hash::DefaultHasher::new();
-        h.write(data.code.as_bytes());
+        let mut h = crate::util::hash::StableHasher::new();
+        h.add(&data.code);
         for &i in &data.chain {
-            h.write_u64(self.langs[i].sources_hash);
+            h.add(&self.langs[i].sources_hash);
         }
         h.finish()
     }
@@ -394,7 +393,7 @@ fn load_language(
         },
     );
     let mut defined = BTreeMap::new();
-    let mut sources_hash = std::hash::DefaultHasher::new();
+    let mut sources_hash = crate::util::hash::StableHasher::new();
     // Missing messages go in the theme's main file, or in the site's when
     // the theme is built in and cannot be edited.
     let mut main_file = match theme {
@@ -424,7 +423,7 @@ fn load_language(
                     continue;
                 }
             };
-            std::hash::Hash::hash(&(&display, &text), &mut sources_hash);
+            sources_hash.add(&(&display, &text));
             let resource = match FluentResource::try_new(text) {
                 Ok(r) => r,
                 Err((r, errors)) => {
@@ -489,7 +488,7 @@ fn load_language(
         main_file,
         dates,
         numbers,
-        sources_hash: std::hash::Hasher::finish(&sources_hash),
+        sources_hash: sources_hash.finish(),
         collator,
         typography,
         dir,

@@ -5,10 +5,12 @@
 //! Fluent bundles through the `t()` function. The renderer lists the files a
 //! build produces as [`Job`]s and renders each one on demand, so the caller can
 //! stream them to disk in parallel without ever holding every page in memory.
+//! Rendering reads the model only through a [`deps::Reader`], which records
+//! what each file was made from.
 
+pub mod deps;
 mod feeds;
 pub mod i18n;
-mod plan;
 mod sitemap;
 mod templates;
 pub mod views;
@@ -22,8 +24,9 @@ use tera::{Context, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::markdown::{self, RenderOptions};
 use crate::render::i18n::I18n;
-use crate::site::{Entry, Group, ListItem, Site, output_path, paginated};
-pub use plan::{Fingerprinter, Plan, Read};
+use crate::site::{Entry, ListItem, Site, output_path, paginated};
+use crate::source::Section;
+use deps::{Dep, ListKey, Lookup, Reader, Reads};
 pub use templates::TemplateSet;
 use views::*;
 
@@ -74,10 +77,33 @@ pub struct Rendered {
 }
 
 impl Job {
+    /// Which kind of job this is, as a number kept in the build cache: a
+    /// file made by another kind of job than before is rendered again.
+    pub fn kind(self) -> u8 {
+        match self {
+            Job::Root => 0,
+            Job::Home(_) => 1,
+            Job::List(..) => 2,
+            Job::Release(_) => 3,
+            Job::Page(_) => 4,
+            Job::NotFound(_) => 5,
+            Job::Alias(_) => 6,
+            Job::Asset(_) => 7,
+            Job::Static(_) => 8,
+            Job::TagIndex(_) => 9,
+            Job::Tag(..) => 10,
+            Job::Year(..) => 11,
+            Job::Feed(_) => 12,
+            Job::TagFeed(..) => 13,
+            Job::Sitemap(_) => 14,
+            Job::Robots => 15,
+        }
+    }
+
     /// The language the job's file belongs to, for build summaries; `None`
     /// for files of no language (root, redirects, static files, sitemap).
     pub fn language(self, site: &Site) -> Option<&str> {
-        let code = |l: usize| Some(site.config.languages[l].code.as_str());
+        let code = |l: usize| Some(site.config().languages[l].code.as_str());
         match self {
             Job::Home(l)
             | Job::List(l, _)
@@ -87,8 +113,8 @@ impl Job {
             | Job::Year(l, _, _)
             | Job::Feed(l)
             | Job::TagFeed(l, _) => code(l),
-            Job::Release(i) => Some(site.releases[i].lang()),
-            Job::Page(i) => Some(site.pages[i].lang()),
+            Job::Release(i) => Some(site.releases()[i].lang()),
+            Job::Page(i) => Some(site.pages()[i].lang()),
             Job::Root
             | Job::Alias(_)
             | Job::Asset(_)
@@ -101,12 +127,13 @@ impl Job {
 
 /// Renders the pages of one site.
 pub struct Renderer<'s> {
-    site: &'s Site,
+    read: Reader<'s>,
     i18n: Arc<I18n>,
     templates: Arc<TemplateSet>,
     /// Per language, in site order: the context values that are the same on
-    /// every page of the language, converted to template values once.
-    shared: Vec<Shared>,
+    /// every page of the language, converted to template values once, with
+    /// the reads that made them (replayed on every page that uses them).
+    shared: Vec<(Shared, Reads)>,
 }
 
 /// The `site`, `urls`, `feeds` and `menu` (with no item current) of one language.
@@ -120,7 +147,7 @@ struct Shared {
 impl<'s> Renderer<'s> {
     /// Loads the templates and static files for `site`.
     pub fn new(site: &'s Site, i18n: Arc<I18n>) -> Result<Renderer<'s>, Diagnostics> {
-        let templates = TemplateSet::load(&site.config, &site.urls, Arc::clone(&i18n))?;
+        let templates = TemplateSet::load(site.config(), site.urls(), Arc::clone(&i18n))?;
         Ok(Renderer::with_templates(site, i18n, Arc::new(templates)))
     }
 
@@ -132,14 +159,15 @@ impl<'s> Renderer<'s> {
         i18n: Arc<I18n>,
         templates: Arc<TemplateSet>,
     ) -> Renderer<'s> {
+        let read = Reader::new(site);
         let shared = site
-            .config
+            .config()
             .languages
             .iter()
-            .map(|l| shared(site, &l.code))
+            .map(|l| deps::capture(|| shared(read, &l.code)))
             .collect();
         Renderer {
-            site,
+            read,
             i18n,
             templates,
             shared,
@@ -148,32 +176,32 @@ impl<'s> Renderer<'s> {
 
     /// Every file the build produces, in a stable order.
     pub fn jobs(&self) -> Vec<Job> {
-        let site = self.site;
+        let site = self.read.unlogged();
         // With the default language at the root, its home is `/index.html`.
-        let mut jobs = if site.config.default_language_at_root {
+        let mut jobs = if site.config().default_language_at_root {
             Vec::new()
         } else {
             vec![Job::Root]
         };
-        for (l, language) in site.config.languages.iter().enumerate() {
+        for (l, language) in site.config().languages.iter().enumerate() {
             jobs.push(Job::Home(l));
             jobs.extend((1..=site.list_pages(&language.code)).map(|n| Job::List(l, n)));
             jobs.push(Job::NotFound(l));
         }
-        jobs.extend((0..site.releases.len()).map(Job::Release));
-        jobs.extend((0..site.pages.len()).map(Job::Page));
-        jobs.extend((0..site.aliases.len()).map(Job::Alias));
-        jobs.extend((0..site.assets.len()).map(Job::Asset));
+        jobs.extend((0..site.releases().len()).map(Job::Release));
+        jobs.extend((0..site.pages().len()).map(Job::Page));
+        jobs.extend((0..site.aliases().len()).map(Job::Alias));
+        jobs.extend((0..site.assets().len()).map(Job::Asset));
         jobs.extend((0..self.templates.statics.len()).map(Job::Static));
-        let per_page = site.config.pagination;
-        for (l, language) in site.config.languages.iter().enumerate() {
+        let per_page = site.config().pagination;
+        for (l, language) in site.config().languages.iter().enumerate() {
             jobs.push(Job::TagIndex(l));
             jobs.push(Job::Feed(l));
-            for (t, listing) in site.tag_lists[&language.code].iter().enumerate() {
+            for (t, listing) in site.tag_lists()[&language.code].iter().enumerate() {
                 jobs.extend((1..=listing.pages(per_page)).map(|n| Job::Tag(l, t, n)));
                 jobs.push(Job::TagFeed(l, t));
             }
-            for (y, listing) in site.year_lists[&language.code].iter().enumerate() {
+            for (y, listing) in site.year_lists()[&language.code].iter().enumerate() {
                 jobs.extend((1..=listing.pages(per_page)).map(|n| Job::Year(l, y, n)));
             }
         }
@@ -182,10 +210,56 @@ impl<'s> Renderer<'s> {
         jobs
     }
 
+    /// Where `job`'s file goes, relative to the output folder: what
+    /// [`Renderer::render`] puts in [`Rendered::path`], without rendering.
+    pub fn path(&self, job: Job) -> String {
+        let site = self.read.unlogged();
+        let urls = site.urls();
+        let code = |l: usize| site.config().languages[l].code.as_str();
+        match job {
+            Job::Root => output_path("/"),
+            Job::Home(l) => output_path(&urls.home(code(l))),
+            Job::List(l, n) => output_path(&paginated(&urls.releases_list(code(l), 1), n)),
+            Job::Release(i) => output_path(&site.releases()[i].path),
+            Job::Page(i) => output_path(&site.pages()[i].path),
+            Job::NotFound(0) => output_path("/404.html"),
+            Job::NotFound(l) => output_path(&urls.not_found(code(l))),
+            Job::Alias(i) => site.aliases()[i].output.clone(),
+            Job::Asset(i) => site.assets()[i].output.clone(),
+            Job::Static(i) => self.templates.statics[i].rel.clone(),
+            Job::TagIndex(l) => output_path(&urls.tags(code(l))),
+            Job::Tag(l, t, n) => {
+                let key = &site.tag_lists()[code(l)][t].key;
+                output_path(&paginated(&urls.tag(code(l), key, 1), n))
+            }
+            Job::Year(l, y, n) => {
+                let key = site.year_lists()[code(l)][y].key;
+                output_path(&paginated(&urls.year(code(l), key, 1), n))
+            }
+            Job::Feed(l) => output_path(&urls.feed(code(l))),
+            Job::TagFeed(l, t) => {
+                output_path(&urls.tag_feed(code(l), &site.tag_lists()[code(l)][t].key))
+            }
+            Job::Sitemap(0) => "sitemap.xml".to_owned(),
+            Job::Sitemap(k) => format!("sitemap-{k}.xml"),
+            Job::Robots => "robots.txt".to_owned(),
+        }
+    }
+
     /// Renders one job.
     pub fn render(&self, job: Job) -> Result<Rendered, Diagnostic> {
-        let site = self.site;
-        let lang_code = |l: usize| site.config.languages[l].code.clone();
+        self.render_recorded(job).map(|(page, _)| page)
+    }
+
+    /// Renders one job and returns what it read (see [`deps`]).
+    pub fn render_recorded(&self, job: Job) -> Result<(Rendered, Reads), Diagnostic> {
+        let (result, reads) = deps::capture(|| self.render_job(job));
+        result.map(|page| (page, reads))
+    }
+
+    fn render_job(&self, job: Job) -> Result<Rendered, Diagnostic> {
+        let site = self.read.unlogged();
+        let lang_code = |l: usize| site.config().languages[l].code.clone();
         match job {
             Job::Root => self.render_root(),
             Job::Home(l) => self.render_home(&lang_code(l)),
@@ -195,31 +269,59 @@ impl<'s> Renderer<'s> {
             Job::NotFound(l) => self.render_not_found(l),
             Job::Alias(i) => Ok(self.render_alias(i)),
             Job::Asset(i) => {
-                let asset = &site.assets[i];
-                copy(&asset.source, &site.config.root, asset.output.clone())
+                let asset = self.read.asset(i);
+                copy(&asset.source, &site.config().root, asset.output.clone())
             }
-            Job::Static(i) => self.templates.statics[i].render(),
+            Job::Static(i) => {
+                let file = &self.templates.statics[i];
+                deps::record(Dep::Static(file.rel.clone()), file.hash);
+                file.render()
+            }
             Job::TagIndex(l) => self.render_tag_index(&lang_code(l)),
-            Job::Tag(l, t, n) => self.render_tag(&lang_code(l), t, n),
-            Job::Year(l, y, n) => self.render_year(&lang_code(l), y, n),
+            Job::Tag(l, t, n) => {
+                let key = site.tag_lists()[&lang_code(l)][t].key.clone();
+                self.render_tag(&lang_code(l), &key, n)
+            }
+            Job::Year(l, y, n) => {
+                let year = site.year_lists()[&lang_code(l)][y].key;
+                self.render_year(&lang_code(l), year, n)
+            }
             Job::Feed(l) => Ok(feeds::language_feed(self, &lang_code(l))),
-            Job::TagFeed(l, t) => Ok(feeds::tag_feed(self, &lang_code(l), t)),
-            Job::Sitemap(k) => Ok(sitemap::render(site, k)),
+            Job::TagFeed(l, t) => {
+                let key = site.tag_lists()[&lang_code(l)][t].key.clone();
+                Ok(feeds::tag_feed(self, &lang_code(l), &key))
+            }
+            Job::Sitemap(k) => Ok(sitemap::render(self.read, k)),
             Job::Robots => Ok(Rendered {
                 path: "robots.txt".to_owned(),
                 bytes: format!(
                     "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-                    site.urls.permalink("/sitemap.xml")
+                    self.read.urls().permalink("/sitemap.xml")
                 )
                 .into_bytes(),
             }),
         }
     }
 
+    /// The current hash of `dep`: what a file that read it would record now.
+    pub(crate) fn current(&self, dep: &Dep, lookup: &Lookup) -> u64 {
+        match dep {
+            Dep::Bundle(lang) => self.i18n.fingerprint(lang),
+            Dep::Template(name) => self.templates.template_hash(name),
+            Dep::Static(rel) => self.templates.static_hash(rel),
+            _ => self.read.current(dep, lookup).unwrap_or(deps::ABSENT),
+        }
+    }
+
+    /// Positions of stable keys in this renderer's model, for [`Renderer::current`].
+    pub(crate) fn lookup(&self) -> Lookup {
+        Lookup::new(self.read.unlogged())
+    }
+
     fn common(&self, lang: &str, site_path: &str, translations: Vec<LanguageView<'s>>) -> Context {
-        let site = self.site;
-        let urls = &site.urls;
-        let shared = &self.shared[self.lang_index(lang)];
+        let urls = self.read.urls();
+        let (shared, reads) = &self.shared[self.lang_index(lang)];
+        deps::replay(reads);
         let mut ctx = Context::new();
         ctx.insert("lang", lang);
         ctx.insert("dir", self.i18n.direction(lang));
@@ -228,8 +330,13 @@ impl<'s> Renderer<'s> {
         ctx.insert("permalink", &urls.permalink(site_path));
         ctx.insert("translations", &translations);
         ctx.insert_value("urls", shared.urls.clone());
-        if site.pages_in(lang).any(|p| p.path == site_path) {
-            ctx.insert("menu", &menu(site, lang, site_path));
+        if self
+            .read
+            .menu(lang)
+            .iter()
+            .any(|(_, path)| *path == site_path)
+        {
+            ctx.insert("menu", &menu(self.read, lang, site_path));
         } else {
             ctx.insert_value("menu", shared.menu.clone());
         }
@@ -240,8 +347,8 @@ impl<'s> Renderer<'s> {
     /// The position of `lang` among the site's languages (the default
     /// language's for an unknown code, as the i18n lookups do).
     fn lang_index(&self, lang: &str) -> usize {
-        self.site
-            .config
+        self.read
+            .config()
             .languages
             .iter()
             .position(|l| l.code == lang)
@@ -250,73 +357,86 @@ impl<'s> Renderer<'s> {
 
     /// Every language, each pointing at the same kind of page (`path_of`).
     fn all_languages(&self, lang: &str, path_of: impl Fn(&str) -> String) -> Vec<LanguageView<'s>> {
-        all_languages(self.site, lang, path_of)
+        all_languages(self.read, lang, path_of)
     }
 
     /// The versions of an entry that exist.
-    fn entry_translations(
-        &self,
-        groups: &'s [Group],
-        entries: &'s [Entry],
-        entry: &Entry,
-    ) -> Vec<LanguageView<'s>> {
-        let site = self.site;
-        site.translations(groups, entry)
-            .map(|(code, i)| LanguageView {
-                code,
-                name: site.config.language(code).map_or(code, |l| l.name.as_str()),
-                url: site.urls.url(&entries[i].path),
-                permalink: site.urls.permalink(&entries[i].path),
-                current: i == groups[entry.group].versions[entry.lang()],
+    fn entry_translations(&self, section: Section, index: usize) -> Vec<LanguageView<'s>> {
+        let config = self.read.config();
+        let urls = self.read.urls();
+        self.read
+            .translations(section, index)
+            .into_iter()
+            .map(|v| LanguageView {
+                code: v.code,
+                name: config.language(v.code).map_or(v.code, |l| l.name.as_str()),
+                url: urls.url(v.path),
+                permalink: urls.permalink(v.path),
+                current: v.index == index,
             })
             .collect()
     }
 
-    fn tags(&self, entry: &'s Entry, lang: &'s str) -> Vec<TagView<'s>> {
+    /// `lang` as the configuration spells it, so that views can borrow it for
+    /// as long as the model.
+    fn code(&self, lang: &str) -> &'s str {
+        let config = self.read.config();
+        config
+            .language(lang)
+            .unwrap_or_else(|| config.default_language())
+            .code
+            .as_str()
+    }
+
+    fn tags(&self, entry: &'s Entry, lang: &str) -> Vec<TagView<'s>> {
+        let urls = self.read.urls();
+        let registry = self.read.tags();
+        let lang = self.code(lang);
         entry
             .doc
             .front
             .tags
             .iter()
             .map(|key| {
-                let (label, label_lang) = self.site.tags.label_in(key, lang);
+                let (label, label_lang) = registry.label_in(key, lang);
                 TagView {
                     key,
                     label,
                     label_lang,
                     // Every tag of a listed release has a page in every language
                     // whose lists show the release.
-                    url: self.site.tag_lists[lang]
-                        .binary_search_by(|l| l.key.as_str().cmp(key))
-                        .ok()
-                        .map(|_| self.site.urls.url(&self.site.urls.tag(lang, key, 1))),
+                    url: self
+                        .read
+                        .tag_listed(lang, key)
+                        .then(|| urls.url(&urls.tag(lang, key, 1))),
                 }
             })
             .collect()
     }
 
-    fn summary(&self, entry: &'s Entry, lang: &'s str, translated: bool) -> SummaryView<'s> {
-        let site = self.site;
+    fn summary(&self, item: &ListItem, lang: &str) -> SummaryView<'s> {
+        let entry = self.read.entry(Section::Releases, item.entry);
+        let urls = self.read.urls();
         let date = entry.doc.front.date.map(|d| d.date);
-        let location = site.location_in(entry, lang);
+        let location = self.read.location(item.entry, lang);
         SummaryView {
             title: &entry.doc.front.title,
-            url: site.urls.url(&entry.path),
+            url: urls.url(&entry.path),
             date: date.map(|d| d.to_string()).unwrap_or_default(),
             date_display: date
                 .map(|d| self.i18n.format_date(lang, d))
                 .unwrap_or_default(),
             location: location.map(|(text, _)| text),
-            location_lang: location.map_or(lang, |(_, code)| code),
+            location_lang: location.map_or(self.code(lang), |(_, code)| code),
             summary: &entry.doc.summary,
             tags: self.tags(entry, lang),
             lang: entry.lang(),
             draft: entry.doc.front.draft,
-            translated,
-            available: if translated {
+            translated: item.translated,
+            available: if item.translated {
                 Vec::new()
             } else {
-                self.entry_translations(&site.release_groups, &site.releases, entry)
+                self.entry_translations(Section::Releases, item.entry)
                     .into_iter()
                     .map(|mut l| {
                         l.current = false;
@@ -328,16 +448,16 @@ impl<'s> Renderer<'s> {
     }
 
     fn body_html(&self, entry: &Entry) -> String {
-        let site = self.site;
+        let config = self.read.config();
         let lang = entry.lang();
         let opts = RenderOptions {
-            allow_html: site.config.markdown.allow_html,
-            smart_punctuation: site.config.markdown.smart_punctuation,
+            allow_html: config.markdown.allow_html,
+            smart_punctuation: config.markdown.smart_punctuation,
             lang,
             typography: self.i18n.typography(lang),
         };
         markdown::render(&entry.doc.body, opts, &|target| {
-            site.resolve_link(target, lang)
+            self.read.resolve_link(target, lang)
         })
     }
 
@@ -350,108 +470,106 @@ impl<'s> Renderer<'s> {
     }
 
     fn render_root(&self) -> Result<Rendered, Diagnostic> {
-        let site = self.site;
-        let default = site.config.default_language().code.as_str();
-        let mut ctx = self.common(
-            default,
-            "/",
-            self.all_languages(default, |l| site.urls.home(l)),
-        );
-        ctx.insert("default_url", &site.urls.url(&site.urls.home(default)));
+        let urls = self.read.urls();
+        let default = self.read.config().default_language().code.as_str();
+        let mut ctx = self.common(default, "/", self.all_languages(default, |l| urls.home(l)));
+        ctx.insert("default_url", &urls.url(&urls.home(default)));
         self.page("root.html", &ctx, "/")
     }
 
     fn render_home(&self, lang: &str) -> Result<Rendered, Diagnostic> {
-        let site = self.site;
-        let path = site.urls.home(lang);
-        let mut ctx = self.common(lang, &path, self.all_languages(lang, |l| site.urls.home(l)));
-        let items = &site.lists[lang];
-        let releases: Vec<SummaryView<'_>> = items
-            .iter()
-            .take(site.config.home_releases)
-            .map(|item| self.summary(&site.releases[item.entry], lang, item.translated))
-            .collect();
+        let urls = self.read.urls();
+        let path = urls.home(lang);
+        let mut ctx = self.common(lang, &path, self.all_languages(lang, |l| urls.home(l)));
+        let shown = self.read.config().home_releases;
+        let (items, total) = self
+            .read
+            .list_slice(&ListKey::Releases(lang.to_owned()), 0, shown);
+        let releases: Vec<SummaryView<'_>> =
+            items.iter().map(|item| self.summary(item, lang)).collect();
         ctx.insert("releases", &releases);
-        ctx.insert("total_releases", &items.len());
+        ctx.insert("total_releases", &total);
         ctx.insert("years", &self.years(lang, None));
         self.page("home.html", &ctx, &path)
     }
 
     fn render_list(&self, lang: &str, n: usize) -> Result<Rendered, Diagnostic> {
-        let site = self.site;
+        let urls = self.read.urls();
         let translations = self.all_languages(lang, |l| {
-            site.urls.releases_list(l, n.min(site.list_pages(l)))
+            let pages = self
+                .read
+                .list_pages(&ListKey::Releases(l.to_owned()))
+                .unwrap_or(1);
+            urls.releases_list(l, n.min(pages))
         });
-        let first = site.urls.releases_list(lang, 1);
-        let mut ctx = self.listing(lang, &first, n, &site.lists[lang], translations);
+        let first = urls.releases_list(lang, 1);
+        let key = ListKey::Releases(lang.to_owned());
+        let mut ctx = self.listing(lang, &first, n, &key, translations);
         ctx.insert("years", &self.years(lang, None));
         self.page("releases.html", &ctx, &paginated(&first, n))
     }
 
-    /// The common context plus `releases` and `paginator` for page `n` of a
-    /// paginated list whose first page is `first`.
+    /// The common context plus `releases` and `paginator` for page `n` of
+    /// list `key`, whose first page is `first`.
     fn listing(
         &self,
         lang: &str,
         first: &str,
         n: usize,
-        items: &[ListItem],
+        key: &ListKey,
         translations: Vec<LanguageView<'s>>,
     ) -> Context {
-        let site = self.site;
-        let per_page = site.config.pagination;
+        let urls = self.read.urls();
+        let per_page = self.read.config().pagination;
         let mut ctx = self.common(lang, &paginated(first, n), translations);
-        let releases: Vec<SummaryView<'_>> = items
-            .iter()
-            .skip((n - 1) * per_page)
-            .take(per_page)
-            .map(|item| self.summary(&site.releases[item.entry], lang, item.translated))
-            .collect();
+        let (items, total) = self.read.list_slice(key, (n - 1) * per_page, per_page);
+        let releases: Vec<SummaryView<'_>> =
+            items.iter().map(|item| self.summary(item, lang)).collect();
         ctx.insert("releases", &releases);
-        let total_pages = items.len().div_ceil(per_page).max(1);
+        let total_pages = total.div_ceil(per_page).max(1);
         ctx.insert(
             "paginator",
-            &paginator(
-                &|k| site.urls.url(&paginated(first, k)),
-                n,
-                total_pages,
-                items.len(),
-            ),
+            &paginator(&|k| urls.url(&paginated(first, k)), n, total_pages, total),
         );
         ctx
     }
 
     /// The year archive of a language, newest first.
     fn years(&self, lang: &str, current: Option<i32>) -> Vec<YearView> {
-        let site = self.site;
-        site.year_lists[lang]
-            .iter()
-            .map(|l| YearView {
-                year: l.key,
-                count: l.items.len(),
-                url: site.urls.url(&site.urls.year(lang, l.key, 1)),
-                current: Some(l.key) == current,
+        let urls = self.read.urls();
+        self.read
+            .years(lang)
+            .into_iter()
+            .map(|(year, count)| YearView {
+                year,
+                count,
+                url: urls.url(&urls.year(lang, year, 1)),
+                current: Some(year) == current,
             })
             .collect()
     }
 
     fn render_tag_index(&self, lang: &str) -> Result<Rendered, Diagnostic> {
-        let site = self.site;
-        let path = site.urls.tags(lang);
-        let mut ctx = self.common(lang, &path, self.all_languages(lang, |l| site.urls.tags(l)));
-        let mut tags: Vec<TagIndexItem<'_>> = site.tag_lists[lang]
-            .iter()
-            .map(|l| {
-                let (label, label_lang) = site.tags.label_in(&l.key, lang);
-                let description = site.tags.description_in(&l.key, lang);
+        let urls = self.read.urls();
+        let registry = self.read.tags();
+        let path = urls.tags(lang);
+        let mut ctx = self.common(lang, &path, self.all_languages(lang, |l| urls.tags(l)));
+        let code = self.code(lang);
+        let mut tags: Vec<TagIndexItem<'_>> = self
+            .read
+            .tag_counts(lang)
+            .into_iter()
+            .map(|(key, count)| {
+                let (label, label_lang) = registry.label_in(key, code);
+                let description = registry.description_in(key, code);
                 TagIndexItem {
-                    key: &l.key,
+                    key,
                     label,
                     label_lang,
                     description: description.map(|(text, _)| text),
                     description_lang: description.map(|(_, code)| code),
-                    count: l.items.len(),
-                    url: site.urls.url(&site.urls.tag(lang, &l.key, 1)),
+                    count,
+                    url: urls.url(&urls.tag(lang, key, 1)),
                 }
             })
             .collect();
@@ -465,49 +583,52 @@ impl<'s> Renderer<'s> {
         self.page("tags.html", &ctx, &path)
     }
 
-    /// Page `n` (or the last one it has) of the same listing in every
-    /// language that has it.
-    fn listing_translations<K: PartialEq>(
+    /// Page `n` (or the last one it has) of the same list in every language
+    /// that has it; `key_in` names the list in a language.
+    fn listing_translations(
         &self,
         lang: &str,
-        lists: &'s std::collections::BTreeMap<String, Vec<crate::site::Listing<K>>>,
-        key: &K,
         n: usize,
+        key_in: impl Fn(&str) -> ListKey,
         path_of: impl Fn(&str, usize) -> String,
     ) -> Vec<LanguageView<'s>> {
-        let site = self.site;
-        let per_page = site.config.pagination;
-        site.config
+        let urls = self.read.urls();
+        self.read
+            .config()
             .languages
             .iter()
             .filter_map(|l| {
-                let other = lists[&l.code].iter().find(|x| &x.key == key)?;
-                let path = path_of(&l.code, n.min(other.pages(per_page)));
+                let pages = self.read.list_pages(&key_in(&l.code))?;
+                let path = path_of(&l.code, n.min(pages));
                 Some(LanguageView {
                     code: &l.code,
                     name: &l.name,
-                    url: site.urls.url(&path),
-                    permalink: site.urls.permalink(&path),
+                    url: urls.url(&path),
+                    permalink: urls.permalink(&path),
                     current: l.code == lang,
                 })
             })
             .collect()
     }
 
-    fn render_tag(&self, lang: &str, t: usize, n: usize) -> Result<Rendered, Diagnostic> {
-        let site = self.site;
-        let listing = &site.tag_lists[lang][t];
-        let key = listing.key.as_str();
+    fn render_tag(&self, lang: &str, key: &str, n: usize) -> Result<Rendered, Diagnostic> {
+        let urls = self.read.urls();
+        let config = self.read.config();
+        let registry = self.read.tags();
         // The switcher leads to the same tag in the languages that list it.
-        let translations =
-            self.listing_translations(lang, &site.tag_lists, &listing.key, n, |l, k| {
-                site.urls.tag(l, key, k)
-            });
-        let first = site.urls.tag(lang, key, 1);
-        let mut ctx = self.listing(lang, &first, n, &listing.items, translations);
-        let (label, label_lang) = site.tags.label_in(key, lang);
-        let description = site.tags.description_in(key, lang);
-        let feed_url = site.urls.url(&site.urls.tag_feed(lang, key));
+        let translations = self.listing_translations(
+            lang,
+            n,
+            |l| ListKey::Tag(l.to_owned(), key.to_owned()),
+            |l, k| urls.tag(l, key, k),
+        );
+        let first = urls.tag(lang, key, 1);
+        let list = ListKey::Tag(lang.to_owned(), key.to_owned());
+        let mut ctx = self.listing(lang, &first, n, &list, translations);
+        let code = self.code(lang);
+        let (label, label_lang) = registry.label_in(key, code);
+        let description = registry.description_in(key, code);
+        let feed_url = urls.url(&urls.tag_feed(lang, key));
         ctx.insert(
             "tag",
             &TagPageView {
@@ -516,7 +637,7 @@ impl<'s> Renderer<'s> {
                 label_lang,
                 description: description.map(|(text, _)| text),
                 description_lang: description.map(|(_, code)| code),
-                url: site.urls.url(&first),
+                url: urls.url(&first),
                 feed_url: feed_url.clone(),
             },
         );
@@ -524,11 +645,11 @@ impl<'s> Renderer<'s> {
             "feeds",
             &[
                 FeedLink {
-                    title: site.config.title_in(lang).to_owned(),
-                    url: site.urls.url(&site.urls.feed(lang)),
+                    title: config.title_in(lang).to_owned(),
+                    url: urls.url(&urls.feed(lang)),
                 },
                 FeedLink {
-                    title: format!("{} — {label}", site.config.title_in(lang)),
+                    title: format!("{} — {label}", config.title_in(lang)),
                     url: feed_url,
                 },
             ],
@@ -536,38 +657,40 @@ impl<'s> Renderer<'s> {
         self.page("tag.html", &ctx, &paginated(&first, n))
     }
 
-    fn render_year(&self, lang: &str, y: usize, n: usize) -> Result<Rendered, Diagnostic> {
-        let site = self.site;
-        let listing = &site.year_lists[lang][y];
-        let year = listing.key;
-        let translations = self.listing_translations(lang, &site.year_lists, &year, n, |l, k| {
-            site.urls.year(l, year, k)
-        });
-        let first = site.urls.year(lang, year, 1);
-        let mut ctx = self.listing(lang, &first, n, &listing.items, translations);
+    fn render_year(&self, lang: &str, year: i32, n: usize) -> Result<Rendered, Diagnostic> {
+        let urls = self.read.urls();
+        let translations = self.listing_translations(
+            lang,
+            n,
+            |l| ListKey::Year(l.to_owned(), year),
+            |l, k| urls.year(l, year, k),
+        );
+        let first = urls.year(lang, year, 1);
+        let list = ListKey::Year(lang.to_owned(), year);
+        let mut ctx = self.listing(lang, &first, n, &list, translations);
         ctx.insert("year", &year);
         ctx.insert("years", &self.years(lang, Some(year)));
         self.page("year.html", &ctx, &paginated(&first, n))
     }
 
     fn render_release(&self, index: usize) -> Result<Rendered, Diagnostic> {
-        let site = self.site;
-        let entry = &site.releases[index];
+        let urls = self.read.urls();
+        let entry = self.read.entry(Section::Releases, index);
         let lang = entry.lang();
         let front = &entry.doc.front;
         let date = front.date.map(|d| d.date);
-        let location = site.location_in(entry, lang);
+        let location = self.read.location(index, lang);
         let mut ctx = self.common(
             lang,
             &entry.path,
-            self.entry_translations(&site.release_groups, &site.releases, entry),
+            self.entry_translations(Section::Releases, index),
         );
         ctx.insert(
             "release",
             &ReleaseView {
                 title: &front.title,
-                url: site.urls.url(&entry.path),
-                permalink: site.urls.permalink(&entry.path),
+                url: urls.url(&entry.path),
+                permalink: urls.permalink(&entry.path),
                 date: date.map(|d| d.to_string()).unwrap_or_default(),
                 date_display: date
                     .map(|d| self.i18n.format_date(lang, d))
@@ -587,20 +710,20 @@ impl<'s> Renderer<'s> {
     }
 
     fn render_page(&self, index: usize) -> Result<Rendered, Diagnostic> {
-        let site = self.site;
-        let entry = &site.pages[index];
+        let urls = self.read.urls();
+        let entry = self.read.entry(Section::Pages, index);
         let lang = entry.lang();
         let mut ctx = self.common(
             lang,
             &entry.path,
-            self.entry_translations(&site.page_groups, &site.pages, entry),
+            self.entry_translations(Section::Pages, index),
         );
         ctx.insert(
             "page",
             &PageView {
                 title: &entry.doc.front.title,
-                url: site.urls.url(&entry.path),
-                permalink: site.urls.permalink(&entry.path),
+                url: urls.url(&entry.path),
+                permalink: urls.permalink(&entry.path),
                 summary: &entry.doc.summary,
                 content: self.body_html(entry),
                 lang,
@@ -610,28 +733,28 @@ impl<'s> Renderer<'s> {
     }
 
     fn render_not_found(&self, l: usize) -> Result<Rendered, Diagnostic> {
-        let site = self.site;
-        let lang = site.config.languages[l].code.as_str();
+        let urls = self.read.urls();
+        let lang = self.read.config().languages[l].code.as_str();
         // Web servers look for `/404.html`; the default language's page goes
         // there, the others under their prefix.
         let path = if l == 0 {
             "/404.html".to_owned()
         } else {
-            site.urls.not_found(lang)
+            urls.not_found(lang)
         };
         let ctx = self.common(
             lang,
             &path,
-            self.all_languages(lang, |code| site.urls.home(code)),
+            self.all_languages(lang, |code| urls.home(code)),
         );
         self.page("404.html", &ctx, &path)
     }
 
     fn render_alias(&self, index: usize) -> Rendered {
-        let site = self.site;
-        let alias = &site.aliases[index];
-        let url = site.urls.url(&alias.target);
-        let permalink = site.urls.permalink(&alias.target);
+        let urls = self.read.urls();
+        let alias = self.read.alias(index);
+        let url = urls.url(&alias.target);
+        let permalink = urls.permalink(&alias.target);
         let esc = |s: &str| {
             let mut out = Vec::with_capacity(s.len());
             // Writing into a Vec cannot fail.
@@ -653,36 +776,38 @@ impl<'s> Renderer<'s> {
     }
 }
 
-/// Every language of `site`, each pointing at the same kind of page (`path_of`).
+/// Every language of the site, each pointing at the same kind of page (`path_of`).
 fn all_languages<'a>(
-    site: &'a Site,
+    read: Reader<'a>,
     lang: &str,
     path_of: impl Fn(&str) -> String,
 ) -> Vec<LanguageView<'a>> {
-    site.config
+    let urls = read.urls();
+    read.config()
         .languages
         .iter()
         .map(|l| LanguageView {
             code: &l.code,
             name: &l.name,
-            url: site.urls.url(&path_of(&l.code)),
-            permalink: site.urls.permalink(&path_of(&l.code)),
+            url: urls.url(&path_of(&l.code)),
+            permalink: urls.permalink(&path_of(&l.code)),
             current: l.code == lang,
         })
         .collect()
 }
 
 /// The context values shared by every page of `lang`.
-fn shared(site: &Site, lang: &str) -> Shared {
-    let urls = &site.urls;
+fn shared(read: Reader<'_>, lang: &str) -> Shared {
+    let urls = read.urls();
+    let config = read.config();
     let site_view = SiteView {
-        title: site.config.title_in(lang),
-        description: site.config.description_in(lang),
+        title: config.title_in(lang),
+        description: config.description_in(lang),
         base_url: urls.permalink("").trim_end_matches('/').to_owned(),
         origin: urls.origin().to_owned(),
-        default_language: &site.config.default_language().code,
-        languages: all_languages(site, lang, |l| urls.home(l)),
-        chooser: (!site.config.default_language_at_root).then(|| urls.permalink("/")),
+        default_language: &config.default_language().code,
+        languages: all_languages(read, lang, |l| urls.home(l)),
+        chooser: (!config.default_language_at_root).then(|| urls.permalink("/")),
     };
     let urls_view = UrlsView {
         home: urls.url(&urls.home(lang)),
@@ -692,7 +817,7 @@ fn shared(site: &Site, lang: &str) -> Shared {
         feed: urls.url(&urls.feed(lang)),
     };
     let feeds = [FeedLink {
-        title: site.config.title_in(lang).to_owned(),
+        title: config.title_in(lang).to_owned(),
         url: urls.url(&urls.feed(lang)),
     }];
     Shared {
@@ -700,17 +825,19 @@ fn shared(site: &Site, lang: &str) -> Shared {
         urls: Value::from_serializable(&urls_view),
         feeds: Value::from_serializable(&feeds),
         // No page of the site has the path of a generated page.
-        menu: Value::from_serializable(&menu(site, lang, "")),
+        menu: Value::from_serializable(&menu(read, lang, "")),
     }
 }
 
 /// The static pages of `lang`, the one at `site_path` marked current.
-fn menu<'a>(site: &'a Site, lang: &'a str, site_path: &str) -> Vec<MenuItem<'a>> {
-    site.pages_in(lang)
-        .map(|p| MenuItem {
-            title: &p.doc.front.title,
-            url: site.urls.url(&p.path),
-            current: p.path == site_path,
+fn menu<'a>(read: Reader<'a>, lang: &str, site_path: &str) -> Vec<MenuItem<'a>> {
+    let urls = read.urls();
+    read.menu(lang)
+        .into_iter()
+        .map(|(title, path)| MenuItem {
+            title,
+            url: urls.url(path),
+            current: path == site_path,
         })
         .collect()
 }

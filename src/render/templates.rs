@@ -14,16 +14,20 @@ use std::sync::Arc;
 use tera::{Context, ErrorKind, Kwargs, State, Tera};
 
 use super::TemplateFiles;
+use super::deps::{self, Dep};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics, relative};
 use crate::document::yaml;
 use crate::render::i18n::{Arg, I18n};
 use crate::site::Urls;
 use crate::theme::{BUILTIN_PREFIX, BUILTIN_THEME, Theme, ThemeFile};
+use crate::util::hash::{hash_bytes, stable_hash};
 
 /// A static file to copy to the output root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct StaticFile {
+    /// The stable hash of its content.
+    pub(crate) hash: u64,
     /// Output path, `/`-separated, relative to the output folder.
     pub(crate) rel: String,
     /// Where it comes from (the site's copy wins over the theme's).
@@ -38,11 +42,6 @@ impl StaticFile {
             bytes: self.file.read_bytes()?.into_owned(),
         })
     }
-
-    /// What watch mode compares to tell whether the file changed.
-    pub(crate) fn fingerprint(&self) -> Option<u64> {
-        self.file.stamp()
-    }
 }
 
 /// The compiled templates and static files of a theme with its site overrides.
@@ -50,8 +49,13 @@ pub struct TemplateSet {
     tera: Tera,
     files: TemplateFiles,
     pub(crate) statics: Vec<StaticFile>,
-    /// Per page template: a hash of every source its output can depend on.
-    fingerprints: HashMap<String, u64>,
+    /// Per template: the stable hash of its source.
+    sources: HashMap<String, u64>,
+    /// Per page template: the templates it is made of (itself, what it
+    /// extends, includes and calls), as Tera resolved them at load.
+    closures: HashMap<String, Vec<String>>,
+    /// Per static file (output path): the stable hash of its content.
+    static_hashes: Arc<BTreeMap<String, u64>>,
 }
 
 /// The templates a page is rendered with; the others are partials.
@@ -113,6 +117,7 @@ impl TemplateSet {
         }
 
         let mut hashes = BTreeMap::new();
+        let mut static_hashes = BTreeMap::new();
         let mut statics = Vec::new();
         for (rel, file) in static_files {
             match file.read_bytes() {
@@ -120,7 +125,9 @@ impl TemplateSet {
                     let mut hasher = fnv::FnvHasher::default();
                     hasher.write(&bytes);
                     hashes.insert(rel.clone(), format!("{:08x}", hasher.finish() as u32));
-                    statics.push(StaticFile { rel, file });
+                    let hash = hash_bytes(&bytes);
+                    static_hashes.insert(rel.clone(), hash);
+                    statics.push(StaticFile { hash, rel, file });
                 }
                 Err(d) => problems.push(d),
             }
@@ -129,68 +136,97 @@ impl TemplateSet {
             return Err(problems);
         }
 
-        let fingerprints = fingerprints(&sources, &hashes);
-        let mut tera = Tera::new();
-        tera.autoescape_on([".html", ".htm", ".xml"]);
-        register_functions(&mut tera, i18n, urls.clone(), hashes);
-        if let Err(e) = tera.add_raw_templates(sources) {
-            return Err(tera_diagnostics(&e, &files).into_iter().collect());
-        }
+        let static_hashes = Arc::new(static_hashes);
+        let make = |sources: Vec<(String, String)>| -> Result<Tera, tera::Error> {
+            let mut tera = Tera::new();
+            tera.autoescape_on([".html", ".htm", ".xml"]);
+            register_functions(
+                &mut tera,
+                Arc::clone(&i18n),
+                urls.clone(),
+                hashes.clone(),
+                Arc::clone(&static_hashes),
+            );
+            tera.add_raw_templates(sources)?;
+            Ok(tera)
+        };
+        let tera = match make(sources.clone()) {
+            Ok(tera) => tera,
+            Err(e) => return Err(tera_diagnostics(&e, &files).into_iter().collect()),
+        };
+        let closures = closures(&sources, |subset| make(subset).is_ok());
+        let sources = sources
+            .iter()
+            .map(|(name, text)| (name.clone(), stable_hash(text)))
+            .collect();
         Ok(TemplateSet {
             tera,
             files,
             statics,
-            fingerprints,
+            sources,
+            closures,
+            static_hashes,
         })
     }
 
-    /// What the output of pages rendered with `name` depends on in the
-    /// theme: changes when one of those templates or a static file changes.
-    pub(crate) fn fingerprint(&self, name: &str) -> u64 {
-        self.fingerprints.get(name).copied().unwrap_or_default()
-    }
-
+    /// Renders page template `name`, logging the templates it is made of.
     pub(crate) fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        let all: Vec<&String>;
+        let used: Vec<&String> = match self.closures.get(name) {
+            Some(names) => names.iter().collect(),
+            None => {
+                all = self.sources.keys().collect();
+                all
+            }
+        };
+        for template in used {
+            deps::record(
+                Dep::Template(template.clone()),
+                self.template_hash(template),
+            );
+        }
         self.tera.render(name, ctx).map_err(|e| {
             let mut all = tera_diagnostics(&e, &self.files);
             all.swap_remove(0)
         })
     }
+
+    /// The hash of template `name`'s source ([`deps::ABSENT`] if there is none).
+    pub(crate) fn template_hash(&self, name: &str) -> u64 {
+        self.sources.get(name).copied().unwrap_or(deps::ABSENT)
+    }
+
+    /// The hash of static file `rel`'s content ([`deps::ABSENT`] if there is none).
+    pub(crate) fn static_hash(&self, rel: &str) -> u64 {
+        self.static_hashes.get(rel).copied().unwrap_or(deps::ABSENT)
+    }
 }
 
-/// For each page template, a hash of its own source, of every partial (any
-/// template that is not a page template: pages extend and include them), of
-/// any page template some template names in a string (included or extended by
-/// name), and of the static files (`asset()` puts their hashes in URLs). Editing
-/// `tag.html` thus leaves release pages alone, and editing `base.html` touches
-/// every page.
-fn fingerprints(
+/// For each page template, the templates it needs, as Tera's own checks see
+/// them: a page template compiles alone with the partials (templates that are
+/// not page templates) when it extends, includes and calls nothing else, and
+/// then it is made of itself and the partials; otherwise (it includes another
+/// page template, say) of every template. `compiles` says whether Tera
+/// accepts a set of templates.
+fn closures(
     sources: &[(String, String)],
-    statics: &BTreeMap<String, String>,
-) -> HashMap<String, u64> {
-    use std::hash::Hash;
-    let named = |name: &str| {
-        sources.iter().any(|(_, text)| {
-            text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'"))
-        })
-    };
+    compiles: impl Fn(Vec<(String, String)>) -> bool,
+) -> HashMap<String, Vec<String>> {
     let is_page = |name: &str| PAGE_TEMPLATES.contains(&name);
-    let shared: Vec<&(String, String)> = sources
-        .iter()
-        .filter(|(name, _)| !is_page(name) || named(name))
-        .collect();
-    PAGE_TEMPLATES
-        .iter()
-        .map(|&page| {
-            let mut h = std::hash::DefaultHasher::new();
-            for (name, text) in sources.iter().filter(|(n, _)| n == page) {
-                (name, text).hash(&mut h);
-            }
-            shared.hash(&mut h);
-            statics.hash(&mut h);
-            (page.to_owned(), h.finish())
-        })
-        .collect()
+    let partials: Vec<&(String, String)> =
+        sources.iter().filter(|(name, _)| !is_page(name)).collect();
+    let mut closures = HashMap::new();
+    for (page, text) in sources.iter().filter(|(name, _)| is_page(name)) {
+        let mut subset: Vec<(String, String)> = partials.iter().map(|&p| p.clone()).collect();
+        subset.push((page.clone(), text.clone()));
+        let names: Vec<String> = if compiles(subset.clone()) {
+            subset.into_iter().map(|(name, _)| name).collect()
+        } else {
+            sources.iter().map(|(name, _)| name.clone()).collect()
+        };
+        closures.insert(page.clone(), names);
+    }
+    closures
 }
 
 fn register_functions(
@@ -198,6 +234,7 @@ fn register_functions(
     i18n: Arc<I18n>,
     urls: Urls,
     hashes: BTreeMap<String, String>,
+    static_hashes: Arc<BTreeMap<String, u64>>,
 ) {
     let dates = Arc::clone(&i18n);
     tera.register_filter(
@@ -235,6 +272,7 @@ fn register_functions(
                 None => state.get::<String>("lang")?.unwrap_or_default(),
             };
             let args = message_args(&kwargs);
+            deps::record(Dep::Bundle(lang.clone()), i18n.fingerprint(&lang));
             i18n.message(&lang, &key, &args)
                 .map_err(|e| tera::Error::message(e.to_string()))
         },
@@ -253,6 +291,7 @@ fn register_functions(
                     None => page.clone(),
                 };
                 let args = message_args(&kwargs);
+                deps::record(Dep::Bundle(lang.clone()), html.fingerprint(&lang));
                 let text = html
                     .message(&lang, key, &args)
                     .map_err(|e| tera::Error::message(e.to_string()))?;
@@ -278,6 +317,10 @@ fn register_functions(
     tera.register_function("asset", move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
         let path: &str = kwargs.must_get::<&str>("path")?;
         let path = path.trim_start_matches('/');
+        deps::record(
+            Dep::Static(path.to_owned()),
+            static_hashes.get(path).copied().unwrap_or(deps::ABSENT),
+        );
         match hashes.get(path) {
             Some(hash) => Ok(format!("{}?v={hash}", urls.static_file(path))),
             None => Err(tera::Error::message(format!(
@@ -479,58 +522,21 @@ mod tests {
     }
 
     #[test]
-    fn a_page_template_change_touches_only_its_pages() {
-        let statics = BTreeMap::new();
-        let before = fingerprints(
-            &sources(&[("base.html", "b"), ("tag.html", "t"), ("release.html", "r")]),
-            &statics,
-        );
-        let after = fingerprints(
-            &sources(&[
-                ("base.html", "b"),
-                ("tag.html", "t2"),
-                ("release.html", "r"),
-            ]),
-            &statics,
-        );
-        assert_ne!(before["tag.html"], after["tag.html"]);
-        assert_eq!(before["release.html"], after["release.html"]);
+    fn a_page_is_made_of_itself_and_the_partials_unless_it_needs_more() {
+        let all = sources(&[("base.html", "b"), ("tag.html", "t"), ("release.html", "r")]);
+        // Everything compiles: each page needs itself and the partials.
+        let closures = closures(&all, |_| true);
+        assert_eq!(closures["tag.html"], ["base.html", "tag.html"]);
+        assert_eq!(closures["release.html"], ["base.html", "release.html"]);
+        // A page that does not compile without the other pages needs them all.
+        let closures = closures_with(&all, "release.html");
+        assert_eq!(closures["tag.html"], ["base.html", "tag.html"]);
+        assert_eq!(closures["release.html"].len(), 3);
     }
 
-    #[test]
-    fn partials_statics_and_named_pages_touch_every_page() {
-        let statics = BTreeMap::new();
-        let base = sources(&[("base.html", "b"), ("tag.html", "t"), ("release.html", "r")]);
-        let before = fingerprints(&base, &statics);
-        let partial = fingerprints(
-            &sources(&[
-                ("base.html", "b2"),
-                ("tag.html", "t"),
-                ("release.html", "r"),
-            ]),
-            &statics,
-        );
-        let mut css = BTreeMap::new();
-        css.insert("css/style.css".to_owned(), "0123abcd".to_owned());
-        let styled = fingerprints(&base, &css);
-        for page in PAGE_TEMPLATES {
-            assert_ne!(before[page], partial[page], "{page}");
-            assert_ne!(before[page], styled[page], "{page}");
-        }
-        // A page template that another includes by name counts as a partial.
-        let including = |t: &str| {
-            fingerprints(
-                &sources(&[
-                    ("base.html", "b"),
-                    ("tag.html", t),
-                    ("release.html", "{% include \"tag.html\" %}"),
-                ]),
-                &statics,
-            )
-        };
-        assert_ne!(
-            including("t")["release.html"],
-            including("t2")["release.html"]
-        );
+    fn closures_with(all: &[(String, String)], needy: &str) -> HashMap<String, Vec<String>> {
+        closures(all, |subset| {
+            !subset.iter().any(|(n, _)| n == needy) || subset.len() == all.len()
+        })
     }
 }

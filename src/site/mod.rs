@@ -13,7 +13,7 @@ mod files;
 pub mod tags;
 pub mod urls;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -21,8 +21,7 @@ use chrono::{DateTime, Datelike, Utc};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, closest};
-use crate::document::markdown::LinkRef;
-use crate::document::{Document, FrontMatter};
+use crate::document::Document;
 use crate::source::{Section, SourceAsset};
 use crate::util::slug::is_valid_slug;
 pub use tags::TagRegistry;
@@ -39,28 +38,6 @@ pub struct ModelOptions {
     pub now: DateTime<Utc>,
     /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
-}
-
-/// The tag lists an edit changed ([`Site::replace_release`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TagChanges {
-    /// (language, tag key) of every list whose releases changed.
-    pub lists: BTreeSet<(String, String)>,
-    /// Tags whose list gained or lost a page in some language.
-    pub pages: BTreeSet<String>,
-}
-
-impl TagChanges {
-    /// Whether nothing changed.
-    pub fn is_empty(&self) -> bool {
-        self.lists.is_empty()
-    }
-
-    /// Adds another edit's changes.
-    pub fn extend(&mut self, other: TagChanges) {
-        self.lists.extend(other.lists);
-        self.pages.extend(other.pages);
-    }
 }
 
 /// One published document in one language.
@@ -144,34 +121,94 @@ pub struct Alias {
 #[derive(Debug, Clone)]
 pub struct Site {
     /// The configuration it was built with.
-    pub config: SiteConfig,
+    config: SiteConfig,
     /// The URL scheme.
-    pub urls: Urls,
+    urls: Urls,
     /// The tag registry.
-    pub tags: TagRegistry,
+    tags: TagRegistry,
     /// Published releases, newest first.
-    pub releases: Vec<Entry>,
+    releases: Vec<Entry>,
     /// Release translation groups.
-    pub release_groups: Vec<Group>,
+    release_groups: Vec<Group>,
     /// Published static pages, by language, weight and title.
-    pub pages: Vec<Entry>,
+    pages: Vec<Entry>,
     /// Page translation groups.
-    pub page_groups: Vec<Group>,
+    page_groups: Vec<Group>,
     /// Per language: the releases list, newest first.
-    pub lists: BTreeMap<String, Vec<ListItem>>,
+    lists: BTreeMap<String, Vec<ListItem>>,
     /// Per language: each tag with releases, by key, with its list.
-    pub tag_lists: BTreeMap<String, Vec<Listing<String>>>,
+    tag_lists: BTreeMap<String, Vec<Listing<String>>>,
     /// Per language: each year with releases, newest first, with its list.
-    pub year_lists: BTreeMap<String, Vec<Listing<i32>>>,
+    year_lists: BTreeMap<String, Vec<Listing<i32>>>,
     /// Bundle files to copy.
-    pub assets: Vec<AssetCopy>,
+    assets: Vec<AssetCopy>,
     /// Redirect pages from `aliases`.
-    pub aliases: Vec<Alias>,
+    aliases: Vec<Alias>,
     /// `releases/2015/forum` or `pages/about` → (section, group), for `@/` links.
     sources: HashMap<String, (Section, usize)>,
 }
 
 impl Site {
+    /// The configuration it was built with.
+    pub fn config(&self) -> &SiteConfig {
+        &self.config
+    }
+
+    /// The URL scheme.
+    pub fn urls(&self) -> &Urls {
+        &self.urls
+    }
+
+    /// The tag registry.
+    pub fn tags(&self) -> &TagRegistry {
+        &self.tags
+    }
+
+    /// Published releases, newest first.
+    pub fn releases(&self) -> &[Entry] {
+        &self.releases
+    }
+
+    /// Release translation groups.
+    pub fn release_groups(&self) -> &[Group] {
+        &self.release_groups
+    }
+
+    /// Published static pages, by language, weight and title.
+    pub fn pages(&self) -> &[Entry] {
+        &self.pages
+    }
+
+    /// Page translation groups.
+    pub fn page_groups(&self) -> &[Group] {
+        &self.page_groups
+    }
+
+    /// Per language: the releases list, newest first.
+    pub fn lists(&self) -> &BTreeMap<String, Vec<ListItem>> {
+        &self.lists
+    }
+
+    /// Per language: each tag with releases, by key, with its list.
+    pub fn tag_lists(&self) -> &BTreeMap<String, Vec<Listing<String>>> {
+        &self.tag_lists
+    }
+
+    /// Per language: each year with releases, newest first, with its list.
+    pub fn year_lists(&self) -> &BTreeMap<String, Vec<Listing<i32>>> {
+        &self.year_lists
+    }
+
+    /// Bundle files to copy.
+    pub fn assets(&self) -> &[AssetCopy] {
+        &self.assets
+    }
+
+    /// Redirect pages from `aliases`.
+    pub fn aliases(&self) -> &[Alias] {
+        &self.aliases
+    }
+
     /// Builds the model from parsed documents. Reports every site-wide problem.
     pub fn build(
         config: SiteConfig,
@@ -319,11 +356,6 @@ impl Site {
             sources,
             config,
         };
-        debug_assert!(
-            site.lists
-                .values()
-                .all(|items| items.is_sorted_by_key(|item| site.list_rank(item.entry)))
-        );
         site.check_tags(&mut problems);
         site.check_links(docs, &mut problems);
         site.collect_assets(assets);
@@ -338,110 +370,6 @@ impl Site {
             return Err(problems);
         }
         Ok(site)
-    }
-
-    /// Swaps release `index`'s document for an edited version of the same
-    /// file whose edit moves nothing: the same date, slug, translation key,
-    /// publication, aliases and link targets. Its title, summary, location,
-    /// image and tags may differ. The tag lists follow the new tags.
-    ///
-    /// Returns which tag lists changed, or `None`, with the model left as it
-    /// was, when the edit needs a full build: it moves the release, names a
-    /// tag the registry lacks, or starts or empties a tag's list in a language
-    /// (which adds or removes pages and changes every release page that links
-    /// the tag).
-    pub fn replace_release(&mut self, index: usize, doc: Arc<Document>) -> Option<TagChanges> {
-        let old = &self.releases.get(index)?.doc;
-        if doc.source != old.source
-            || !keeps_place(&old.front, &doc.front)
-            || !same_targets(&old.links, &doc.links)
-            || !same_targets(&old.files, &doc.files)
-            || old.front.image != doc.front.image
-            || !doc.front.tags.iter().all(|t| self.tags.contains(t))
-        {
-            return None;
-        }
-        let mentions = |tags: &[String], key: &str| tags.iter().filter(|t| *t == key).count();
-        let changed: BTreeSet<String> = old
-            .front
-            .tags
-            .iter()
-            .chain(&doc.front.tags)
-            .filter(|k| mentions(&old.front.tags, k) != mentions(&doc.front.tags, k))
-            .cloned()
-            .collect();
-        // Work out every new list before touching the model. Only lines that
-        // show this release change; each sits where the releases list has it.
-        let rank = self.list_rank(index);
-        let per_page = self.config.pagination;
-        let mut updates = Vec::new();
-        let mut changes = TagChanges::default();
-        for (lang, items) in &self.lists {
-            let at = items.partition_point(|item| self.list_rank(item.entry) < rank);
-            let Some(&line) = items.get(at).filter(|item| item.entry == index) else {
-                // This language shows another version of the release.
-                continue;
-            };
-            let listings = &self.tag_lists[lang];
-            for key in &changed {
-                let found = listings.binary_search_by(|l| l.key.as_str().cmp(key));
-                let mut new: Vec<ListItem> = match found {
-                    Ok(k) => listings[k].items.clone(),
-                    Err(_) => Vec::new(),
-                };
-                new.retain(|item| item.entry != index);
-                let at = new.partition_point(|item| self.list_rank(item.entry) < rank);
-                // Once per mention, as `build` makes them.
-                new.splice(
-                    at..at,
-                    std::iter::repeat_n(line, mentions(&doc.front.tags, key)),
-                );
-                match found {
-                    Ok(k) if new == listings[k].items => {}
-                    Ok(k) if !new.is_empty() => {
-                        changes.lists.insert((lang.clone(), key.clone()));
-                        let old = &listings[k];
-                        if new.len().div_ceil(per_page) != old.items.len().div_ceil(per_page) {
-                            changes.pages.insert(key.clone());
-                        }
-                        updates.push((lang.clone(), k, new));
-                    }
-                    Err(_) if new.is_empty() => {}
-                    _ => return None,
-                }
-            }
-        }
-        for (lang, at, items) in updates {
-            if let Some(listing) = self.tag_lists.get_mut(&lang) {
-                listing[at].items = items;
-            }
-        }
-        self.releases[index].doc = doc;
-        Some(changes)
-    }
-
-    /// Where release `entry`'s line sits in every releases list: lists show
-    /// each translation group once, at its first entry in `releases` (see
-    /// `build`), so they are sorted by this.
-    fn list_rank(&self, entry: usize) -> usize {
-        let group = &self.release_groups[self.releases[entry].group];
-        group.versions.values().copied().min().unwrap_or(entry)
-    }
-
-    /// Swaps page `index`'s document for an edited version of the same file
-    /// with the same front matter and link targets (pages' titles and weights
-    /// order the menus). `None`, with the model as it was, otherwise.
-    pub fn replace_page(&mut self, index: usize, doc: Arc<Document>) -> Option<()> {
-        let old = &self.pages.get(index)?.doc;
-        if doc.source != old.source
-            || doc.front != old.front
-            || !same_targets(&old.links, &doc.links)
-            || !same_targets(&old.files, &doc.files)
-        {
-            return None;
-        }
-        self.pages[index].doc = doc;
-        Some(())
     }
 
     /// Resolves an internal link target (`releases/2015/forum.md`, optionally
@@ -736,43 +664,6 @@ struct Claim {
     explicit: bool,
 }
 
-/// Whether an edit from `old` to `new` front matter leaves a release where it
-/// was: everything the model places it by is the same. The fields are named
-/// one by one so that a new one cannot be forgotten here.
-fn keeps_place(old: &FrontMatter, new: &FrontMatter) -> bool {
-    let FrontMatter {
-        // Shown on its page and in lists, placing nothing.
-        title: _,
-        summary: _,
-        location: _,
-        image: _,
-        image_alt: _,
-        tags: _,
-        date,
-        slug,
-        draft,
-        embargo,
-        aliases,
-        translation_key,
-        weight,
-    } = new;
-    *date == old.date
-        && *slug == old.slug
-        && *draft == old.draft
-        && *embargo == old.embargo
-        && *aliases == old.aliases
-        && *translation_key == old.translation_key
-        && *weight == old.weight
-}
-
-/// Whether two documents link to the same files, wherever the links sit.
-fn same_targets(a: &[LinkRef], b: &[LinkRef]) -> bool {
-    a.len() == b.len()
-        && a.iter()
-            .zip(b)
-            .all(|(x, y)| x.target == y.target && x.fragment == y.fragment)
-}
-
 /// Turns sorted documents into entries and translation groups, reporting
 /// invalid slugs and two files of one language claiming one translation.
 fn entries(
@@ -921,113 +812,31 @@ mod tests {
         ]
     }
 
-    fn index_of(site: &Site, stem: &str, lang: &str) -> usize {
-        site.releases
+    /// The releases (by key) on the `lang` list of tag `key`.
+    fn on_list(site: &Site, lang: &str, key: &str) -> Vec<String> {
+        site.tag_lists()[lang]
             .iter()
-            .position(|e| e.doc.source.key == stem && e.lang() == lang)
-            .unwrap()
+            .find(|l| l.key == key)
+            .map(|l| {
+                l.items
+                    .iter()
+                    .map(|i| site.releases()[i.entry].doc.source.key.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
-    /// Replaces the `stem.lang` release in a built site and checks the result
-    /// against a site built from scratch with the new document.
-    fn replaced(stem: &str, lang: &str, front: &str) -> Option<BTreeSet<String>> {
+    #[test]
+    fn the_model_built_again_after_an_edit_follows_it() {
         let fixture = Fixture::new();
         let mut docs = docs();
-        let mut site = fixture.build(&docs);
-        let before = site.tag_lists.clone();
-        let new = release(stem, lang, front);
-        let changed = site.replace_release(index_of(&site, stem, lang), Arc::clone(&new));
-        if changed.is_none() {
-            assert_eq!(
-                site.tag_lists, before,
-                "a refused edit left the model as it was"
-            );
-            return None;
-        }
-        for doc in &mut docs {
-            if doc.source == new.source {
-                *doc = Arc::clone(&new);
-            }
-        }
-        let fresh = fixture.build(&docs);
-        assert_eq!(site.tag_lists, fresh.tag_lists);
-        // The reported changes are exactly the lists that differ.
-        let mut expected = TagChanges::default();
-        for (lang, listings) in &fresh.tag_lists {
-            for listing in listings {
-                let was = before[lang].iter().find(|l| l.key == listing.key).unwrap();
-                if was.items != listing.items {
-                    expected.lists.insert((lang.clone(), listing.key.clone()));
-                }
-                if was.pages(2) != listing.pages(2) {
-                    expected.pages.insert(listing.key.clone());
-                }
-            }
-        }
-        let changed = changed.unwrap();
-        assert_eq!(changed, expected);
-        assert_eq!(site.lists, fresh.lists);
-        let texts = |s: &Site| -> Vec<Arc<Document>> {
-            s.releases.iter().map(|e| Arc::clone(&e.doc)).collect()
-        };
-        assert_eq!(texts(&site), texts(&fresh));
-        Some(changed.lists.into_iter().map(|(_, key)| key).collect())
-    }
-
-    fn keys(keys: &[&str]) -> Option<BTreeSet<String>> {
-        Some(keys.iter().map(|&k| k.to_owned()).collect())
-    }
-
-    #[test]
-    fn a_tag_edit_updates_the_lists_it_touches() {
-        assert_eq!(
-            replaced("three", "en", "date: 2017-01-01\ntags: [b]"),
-            keys(&["a", "b"])
-        );
-        // Russian lists show untranslated English releases too.
-        assert_eq!(
-            replaced("two", "en", "date: 2016-01-01\ntags: [b, c]"),
-            keys(&["a", "c"])
-        );
-        assert_eq!(
-            replaced("one", "ru", "date: 2015-01-01\ntags: [b]"),
-            keys(&["a"])
-        );
-        assert_eq!(
-            replaced("one", "en", "date: 2015-01-01\ntags: [a, a]"),
-            keys(&["a"])
-        );
-        assert_eq!(
-            replaced("one", "en", "date: 2015-01-01\ntags: [a]\nlocation: Vienna"),
-            keys(&[])
-        );
-    }
-
-    #[test]
-    fn edits_that_move_a_release_are_refused() {
-        for front in [
-            "date: 2015-01-02\ntags: [a]",
-            "date: 2015-01-01\ntags: [a]\nslug: other",
-            "date: 2015-01-01\ntags: [a]\naliases: [/old/]",
-            "date: 2015-01-01\ntags: [a]\ntranslation_key: x",
-            "date: 2015-01-01\ntags: [zzz]",
-        ] {
-            assert_eq!(replaced("one", "en", front), None, "{front}");
-        }
-    }
-
-    #[test]
-    fn edits_that_start_or_empty_a_tag_list_are_refused() {
-        // `four` is the only release with `c`, and no release has `d`.
-        assert_eq!(replaced("four", "ru", "date: 2018-01-01\ntags: [b]"), None);
-        assert_eq!(
-            replaced("one", "en", "date: 2015-01-01\ntags: [a, d]"),
-            None
-        );
-        // English lists show `four` untranslated, so `c` has an English list.
-        assert_eq!(
-            replaced("two", "en", "date: 2016-01-01\ntags: [a, b, c]"),
-            keys(&["c"])
-        );
+        let before = fixture.build(&docs);
+        assert_eq!(on_list(&before, "en", "a"), ["three", "two", "one"]);
+        docs[3] = release("three", "en", "date: 2017-01-01\ntags: [b]");
+        let after = fixture.build(&docs);
+        assert_eq!(on_list(&after, "en", "a"), ["two", "one"]);
+        assert_eq!(on_list(&after, "en", "b"), ["four", "three", "two"]);
+        // The same documents make the same model.
+        assert_eq!(fixture.build(&docs).tag_lists, after.tag_lists);
     }
 }

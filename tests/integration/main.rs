@@ -13,6 +13,7 @@
 //!   terminal (colour, progress, formats for tools).
 
 mod build;
+mod cache;
 mod catalog;
 mod cli;
 mod edits;

@@ -1,0 +1,903 @@
+//! The output manifest, and the build cache that keeps it between runs.
+//!
+//! The manifest says, for every file of the output folder, what it was made
+//! from (the [`Dep`]s its rendering read, each with the hash of the value
+//! read), the stamp the file had on disk when it was written (size and
+//! modification time) and the hash of its bytes. A build renders only the
+//! files one of whose dependencies now hashes differently.
+//!
+//! `pressroom build` saves the manifest in the site's cache folder,
+//! [`CACHE_DIR`] (`.pressroom-cache/` under the site root), one file per
+//! output folder, with the stamps of every input file (content, theme,
+//! templates, static files, locales, `site.yaml`): when none changed, nothing
+//! is loaded at all. The cache is only ever a hint. It starts with the
+//! pressroom version and the format version and ends with a checksum: a cache
+//! from another version, or a damaged or truncated one, is ignored (and the
+//! build says so in one line). An output file whose stamp no longer matches,
+//! and whose bytes no longer hash as recorded, was changed by hand and is
+//! rendered again; a missing one too.
+//!
+//! Beside the manifests, `documents.bin` keeps what parsing each content file
+//! derived (front matter, summary, links), by the hash of the file's text and
+//! identity, so that the next process re-parses only the files that changed.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+
+use crate::document::markdown::LinkRef;
+use crate::document::{Derived, FrontMatter, PubDate};
+use crate::render::deps::{Dep, ListKey, Reads};
+use crate::source::Section;
+use crate::util::hash::{StableHasher, hash_bytes};
+
+/// The cache folder, under the site root.
+pub const CACHE_DIR: &str = ".pressroom-cache";
+
+/// Bumped whenever the encoding or the meaning of a hash changes.
+const FORMAT: u32 = 2;
+
+/// What the manifest knows about one output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRecord {
+    /// Which kind of job made it (see [`crate::render::Job`]).
+    pub kind: u8,
+    /// Its dependencies: a range of the manifest's dependency list (see
+    /// [`Manifest::deps_of`]).
+    pub deps: DepRange,
+    /// Its size and modification time on disk after it was written.
+    pub stamp: Option<(u64, u64)>,
+    /// The hash of its bytes.
+    pub content: u64,
+}
+
+/// Where a file's dependencies sit in [`Manifest`]'s list: start and length.
+pub type DepRange = (u32, u32);
+
+/// Every output file with what it was made from.
+#[derive(Debug, Clone, Default)]
+pub struct Manifest {
+    /// Every file's dependencies, one after another, as indices into `keys`
+    /// with hashes: one allocation instead of one per file, which kept a
+    /// 47k-file build's heap from fragmenting.
+    deps: Vec<(u32, u64)>,
+    keys: Vec<Dep>,
+    index: HashMap<Dep, u32>,
+    files: HashMap<String, FileRecord>,
+    /// The input files and their stamps as of the build that wrote it, with
+    /// the options that build ran with; empty when not known.
+    pub inputs: Inputs,
+}
+
+/// The stamps of every input file, and what else decides the output.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    /// A hash of the build options that change the output.
+    pub options: u64,
+    /// Seconds since 1970 at which an embargo lifts, the earliest after the
+    /// build; the inputs are not enough to tell the output after that.
+    pub valid_until: Option<i64>,
+    /// Path relative to the site root, size and modification time.
+    pub files: Vec<(String, u64, u64)>,
+}
+
+impl Manifest {
+    /// An empty manifest.
+    pub fn new() -> Manifest {
+        Manifest::default()
+    }
+
+    /// The record of output file `path`.
+    pub fn get(&self, path: &str) -> Option<&FileRecord> {
+        self.files.get(path)
+    }
+
+    /// Every dependency some file records, by index.
+    pub fn keys(&self) -> &[Dep] {
+        &self.keys
+    }
+
+    /// The output files it lists.
+    pub fn paths(&self) -> impl Iterator<Item = &String> {
+        self.files.keys()
+    }
+
+    /// How many output files it lists.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether it lists no file.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Records output file `path`, made by a job of `kind` that read `reads`.
+    /// `content` is the hash of its bytes.
+    pub fn insert(&mut self, path: String, kind: u8, reads: Reads, content: u64) {
+        let deps = self.intern_reads(reads);
+        self.insert_interned(path, kind, deps, content);
+    }
+
+    /// Adds `reads` to the dependency list, each dependency replaced by its
+    /// index in the key table; where they went.
+    pub fn intern_reads(&mut self, reads: Reads) -> DepRange {
+        let start = self.deps.len() as u32;
+        for (dep, hash) in reads {
+            let k = self.intern(dep);
+            self.deps.push((k, hash));
+        }
+        (start, self.deps.len() as u32 - start)
+    }
+
+    /// The dependencies (key index, hash) of a file.
+    pub fn deps_of(&self, record: &FileRecord) -> &[(u32, u64)] {
+        let (start, len) = record.deps;
+        &self.deps[start as usize..(start + len) as usize]
+    }
+
+    /// Records output file `path` with dependencies from [`Manifest::intern_reads`].
+    pub fn insert_interned(&mut self, path: String, kind: u8, deps: DepRange, content: u64) {
+        self.files.insert(
+            path,
+            FileRecord {
+                kind,
+                deps,
+                stamp: None,
+                content,
+            },
+        );
+    }
+
+    /// Sets the on-disk stamp of `path`.
+    pub fn set_stamp(&mut self, path: &str, stamp: Option<(u64, u64)>) {
+        if let Some(record) = self.files.get_mut(path) {
+            record.stamp = stamp;
+        }
+    }
+
+    /// Forgets output file `path`.
+    pub fn remove(&mut self, path: &str) {
+        self.files.remove(path);
+    }
+
+    fn intern(&mut self, dep: Dep) -> u32 {
+        if let Some(&i) = self.index.get(&dep) {
+            return i;
+        }
+        let i = self.keys.len() as u32;
+        self.keys.push(dep.clone());
+        self.index.insert(dep, i);
+        i
+    }
+
+    /// Compacts the manifest when most of its dependency list is left over
+    /// from files rendered again since (watch mode adds to it on every
+    /// rebuild).
+    pub fn tidy(&mut self) {
+        let live: usize = self.files.values().map(|r| r.deps.1 as usize).sum();
+        if self.deps.len() > 2 * live + 4096 {
+            self.compact();
+        }
+    }
+
+    /// Drops the dependencies and keys no file uses any more.
+    fn compact(&mut self) {
+        let live: usize = self.files.values().map(|r| r.deps.1 as usize).sum();
+        let mut used = vec![false; self.keys.len()];
+        for &(k, _) in &self.deps {
+            used[k as usize] = true;
+        }
+        if live == self.deps.len() && used.iter().all(|&u| u) {
+            return;
+        }
+        let mut renumber = vec![u32::MAX; self.keys.len()];
+        let mut keys = Vec::new();
+        let mut in_use = vec![false; self.keys.len()];
+        for record in self.files.values() {
+            let (start, len) = record.deps;
+            for &(k, _) in &self.deps[start as usize..(start + len) as usize] {
+                in_use[k as usize] = true;
+            }
+        }
+        for (i, dep) in std::mem::take(&mut self.keys).into_iter().enumerate() {
+            if in_use[i] {
+                renumber[i] = keys.len() as u32;
+                keys.push(dep);
+            }
+        }
+        let mut deps = Vec::with_capacity(live);
+        let mut paths: Vec<&String> = self.files.keys().collect();
+        paths.sort();
+        let mut ranges = Vec::with_capacity(paths.len());
+        for path in paths {
+            let (start, len) = self.files[path].deps;
+            let new = deps.len() as u32;
+            for &(k, h) in &self.deps[start as usize..(start + len) as usize] {
+                deps.push((renumber[k as usize], h));
+            }
+            ranges.push((path.clone(), (new, len)));
+        }
+        for (path, range) in ranges {
+            if let Some(record) = self.files.get_mut(&path) {
+                record.deps = range;
+            }
+        }
+        self.deps = deps;
+        self.index = keys
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.clone(), i as u32))
+            .collect();
+        self.keys = keys;
+    }
+
+    /// The manifest as bytes: header, body, checksum.
+    pub fn encode(&mut self) -> Vec<u8> {
+        self.compact();
+        let mut w = header();
+        w.u64(self.inputs.options);
+        match self.inputs.valid_until {
+            Some(t) => {
+                w.u8(1);
+                w.u64(t as u64);
+            }
+            None => w.u8(0),
+        }
+        w.u64(self.inputs.files.len() as u64);
+        for (path, size, mtime) in &self.inputs.files {
+            w.str(path);
+            w.u64(*size);
+            w.u64(*mtime);
+        }
+        w.u64(self.keys.len() as u64);
+        for dep in &self.keys {
+            w.dep(dep);
+        }
+        let mut paths: Vec<&String> = self.files.keys().collect();
+        paths.sort();
+        w.u64(paths.len() as u64);
+        for path in paths {
+            let record = &self.files[path];
+            w.str(path);
+            w.u8(record.kind);
+            let (size, mtime) = record.stamp.unwrap_or((u64::MAX, u64::MAX));
+            w.u64(size);
+            w.u64(mtime);
+            w.u64(record.content);
+            let deps = self.deps_of(record);
+            w.u64(deps.len() as u64);
+            for &(k, h) in deps {
+                w.u32(k);
+                w.u64(h);
+            }
+        }
+        let sum = hash_bytes(&w.0);
+        w.u64(sum);
+        w.0
+    }
+
+    /// Reads a manifest written by [`Manifest::encode`]; why not, when it is
+    /// from another version or damaged.
+    pub fn decode(bytes: &[u8]) -> Result<Manifest, String> {
+        let mut r = open(bytes)?;
+        Manifest::read_body(&mut r).map_err(|()| "the cache is damaged".to_owned())
+    }
+
+    fn read_body(r: &mut Reader<'_>) -> Result<Manifest, ()> {
+        let options = r.u64()?;
+        let valid_until = match r.u8()? {
+            0 => None,
+            _ => Some(r.u64()? as i64),
+        };
+        let n = r.len()?;
+        let mut files = Vec::with_capacity(n);
+        for _ in 0..n {
+            files.push((r.str()?.to_owned(), r.u64()?, r.u64()?));
+        }
+        let mut manifest = Manifest {
+            inputs: Inputs {
+                options,
+                valid_until,
+                files,
+            },
+            ..Manifest::default()
+        };
+        let n = r.len()?;
+        for _ in 0..n {
+            let dep = r.dep()?;
+            manifest.intern(dep);
+        }
+        if manifest.keys.len() != n {
+            return Err(());
+        }
+        let n = r.len()?;
+        for _ in 0..n {
+            let path = r.str()?.to_owned();
+            let kind = r.u8()?;
+            let (size, mtime) = (r.u64()?, r.u64()?);
+            let content = r.u64()?;
+            let count = r.len()?;
+            let start = manifest.deps.len() as u32;
+            for _ in 0..count {
+                let k = r.u32()?;
+                if k as usize >= manifest.keys.len() {
+                    return Err(());
+                }
+                let hash = r.u64()?;
+                manifest.deps.push((k, hash));
+            }
+            let stamp = (size != u64::MAX || mtime != u64::MAX).then_some((size, mtime));
+            manifest.files.insert(
+                path,
+                FileRecord {
+                    kind,
+                    deps: (start, count as u32),
+                    stamp,
+                    content,
+                },
+            );
+        }
+        if r.at != r.bytes.len() {
+            return Err(());
+        }
+        Ok(manifest)
+    }
+
+    /// Loads the manifest of output folder `out` from the cache of `root`:
+    /// `Ok(None)` when there is none, `Err` with the reason it is not used.
+    pub fn load(root: &Path, out: &Path) -> Result<Option<Manifest>, String> {
+        match std::fs::read(root.join(CACHE_DIR).join(cache_file(out))) {
+            Ok(bytes) => Manifest::decode(&bytes).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("the cache cannot be read: {e}")),
+        }
+    }
+
+    /// Saves the manifest of output folder `out` in the cache of `root`,
+    /// replacing the old one in one step.
+    pub fn save(&mut self, root: &Path, out: &Path) -> std::io::Result<()> {
+        let bytes = self.encode();
+        write_file(root, &cache_file(out), &bytes)
+    }
+}
+
+/// The parsed documents of a site, by [`crate::document::Document::hash`]
+/// (which covers the file's text and identity): shared by every output
+/// folder, in `.pressroom-cache/documents.bin`.
+pub fn load_documents(root: &Path) -> Result<HashMap<u64, Derived>, String> {
+    let bytes = match std::fs::read(root.join(CACHE_DIR).join(DOCUMENTS)) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) => return Err(format!("the cache cannot be read: {e}")),
+    };
+    let mut r = open(&bytes)?;
+    let read = |r: &mut Reader<'_>| -> Result<HashMap<u64, Derived>, ()> {
+        let n = r.len()?;
+        let mut docs = HashMap::with_capacity(n);
+        for _ in 0..n {
+            let hash = r.u64()?;
+            docs.insert(hash, r.derived()?);
+        }
+        if r.at != r.bytes.len() {
+            return Err(());
+        }
+        Ok(docs)
+    };
+    read(&mut r).map_err(|()| "the cache is damaged".to_owned())
+}
+
+/// Saves the parsed documents (see [`load_documents`]).
+pub fn save_documents<'a>(
+    root: &Path,
+    docs: impl ExactSizeIterator<Item = (u64, &'a Derived)>,
+) -> std::io::Result<()> {
+    let mut w = header();
+    w.u64(docs.len() as u64);
+    for (hash, derived) in docs {
+        w.u64(hash);
+        w.derived(derived);
+    }
+    let sum = hash_bytes(&w.0);
+    w.u64(sum);
+    write_file(root, DOCUMENTS, &w.0)
+}
+
+/// Where [`save_documents`] keeps the parsed documents.
+const DOCUMENTS: &str = "documents.bin";
+
+/// The start of every cache file: what it is and which version wrote it.
+fn header() -> Writer {
+    let mut w = Writer::default();
+    w.bytes(b"pressroom-cache\n");
+    w.str(env!("CARGO_PKG_VERSION"));
+    w.u32(FORMAT);
+    w
+}
+
+/// Checks a cache file's header and checksum; a reader of its body.
+fn open(bytes: &[u8]) -> Result<Reader<'_>, String> {
+    let body = bytes.len().checked_sub(8).ok_or("the cache is truncated")?;
+    let sum = u64::from_le_bytes(bytes[body..].try_into().map_err(|_| "truncated")?);
+    let mut r = Reader {
+        bytes: &bytes[..body],
+        at: 0,
+    };
+    if r.take(16).ok() != Some(b"pressroom-cache\n".as_slice()) {
+        return Err("the cache folder holds a file that is not a pressroom cache".into());
+    }
+    let version = r.str().map_err(|_| "the cache is damaged")?;
+    if version != env!("CARGO_PKG_VERSION") {
+        return Err(format!(
+            "the cache was written by pressroom {version}, this is {}",
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    if r.u32().ok() != Some(FORMAT) {
+        return Err("the cache has another format".into());
+    }
+    if hash_bytes(&bytes[..body]) != sum {
+        return Err("the cache is damaged or truncated (its checksum does not match)".into());
+    }
+    Ok(r)
+}
+
+/// Writes `bytes` to `name` in the cache folder, replacing the old file in
+/// one step.
+fn write_file(root: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = root.join(CACHE_DIR);
+    std::fs::create_dir_all(&dir)?;
+    let mut file = tempfile::NamedTempFile::new_in(&dir)?;
+    std::io::Write::write_all(&mut file, bytes)?;
+    file.persist(dir.join(name)).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The name of the manifest of output folder `out` in the cache folder: one
+/// per output folder, named after the folder's absolute path.
+fn cache_file(out: &Path) -> String {
+    let absolute = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let mut h = StableHasher::new();
+    h.add(&absolute);
+    format!("manifest-{:016x}.bin", h.finish())
+}
+
+#[derive(Default)]
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn bytes(&mut self, b: &[u8]) {
+        self.0.extend_from_slice(b);
+    }
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u32(&mut self, v: u32) {
+        self.bytes(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.bytes(&v.to_le_bytes());
+    }
+    fn str(&mut self, s: &str) {
+        self.u64(s.len() as u64);
+        self.bytes(s.as_bytes());
+    }
+    fn section(&mut self, s: Section) {
+        self.u8(match s {
+            Section::Releases => 0,
+            Section::Pages => 1,
+        });
+    }
+    fn list(&mut self, key: &ListKey) {
+        match key {
+            ListKey::Releases(lang) => {
+                self.u8(0);
+                self.str(lang);
+            }
+            ListKey::Tag(lang, tag) => {
+                self.u8(1);
+                self.str(lang);
+                self.str(tag);
+            }
+            ListKey::Year(lang, year) => {
+                self.u8(2);
+                self.str(lang);
+                self.u32(*year as u32);
+            }
+        }
+    }
+    fn dep(&mut self, dep: &Dep) {
+        match dep {
+            Dep::Config => self.u8(0),
+            Dep::Tags => self.u8(1),
+            Dep::Bundle(s) => {
+                self.u8(2);
+                self.str(s);
+            }
+            Dep::Template(s) => {
+                self.u8(3);
+                self.str(s);
+            }
+            Dep::Static(s) => {
+                self.u8(4);
+                self.str(s);
+            }
+            Dep::Asset(s) => {
+                self.u8(5);
+                self.str(s);
+            }
+            Dep::Alias(s) => {
+                self.u8(6);
+                self.str(s);
+            }
+            Dep::Entries(section) => {
+                self.u8(7);
+                self.section(*section);
+            }
+            Dep::Text(p) => {
+                self.u8(8);
+                self.str(&p.to_string_lossy());
+            }
+            Dep::Place(p) => {
+                self.u8(9);
+                self.str(&p.to_string_lossy());
+            }
+            Dep::Group(section, key) => {
+                self.u8(10);
+                self.section(*section);
+                self.str(key);
+            }
+            Dep::Menu(s) => {
+                self.u8(11);
+                self.str(s);
+            }
+            Dep::Link(target, lang) => {
+                self.u8(12);
+                self.str(target);
+                self.str(lang);
+            }
+            Dep::List(key, start, len) => {
+                self.u8(13);
+                self.list(key);
+                self.u64(*start as u64);
+                self.u64(*len as u64);
+            }
+            Dep::ListPages(key) => {
+                self.u8(14);
+                self.list(key);
+            }
+            Dep::Feed(key) => {
+                self.u8(15);
+                self.list(key);
+            }
+            Dep::Years(s) => {
+                self.u8(16);
+                self.str(s);
+            }
+            Dep::TagCounts(s) => {
+                self.u8(17);
+                self.str(s);
+            }
+            Dep::TagListed(lang, key) => {
+                self.u8(18);
+                self.str(lang);
+                self.str(key);
+            }
+            Dep::Location(p, lang) => {
+                self.u8(19);
+                self.str(&p.to_string_lossy());
+                self.str(lang);
+            }
+        }
+    }
+}
+
+impl Writer {
+    fn opt_str(&mut self, s: &Option<String>) {
+        match s {
+            Some(s) => {
+                self.u8(1);
+                self.str(s);
+            }
+            None => self.u8(0),
+        }
+    }
+    fn strs(&mut self, v: &[String]) {
+        self.u64(v.len() as u64);
+        for s in v {
+            self.str(s);
+        }
+    }
+    fn datetime(&mut self, t: &Option<DateTime<FixedOffset>>) {
+        match t {
+            Some(t) => {
+                self.u8(1);
+                self.u64(t.timestamp() as u64);
+                self.u32(t.timestamp_subsec_nanos());
+                self.u32(t.offset().local_minus_utc() as u32);
+            }
+            None => self.u8(0),
+        }
+    }
+    fn derived(&mut self, d: &Derived) {
+        // Named one by one, so that a new field cannot be forgotten here.
+        let FrontMatter {
+            title,
+            date,
+            summary,
+            location,
+            tags,
+            slug,
+            draft,
+            embargo,
+            aliases,
+            image,
+            image_alt,
+            translation_key,
+            weight,
+        } = &d.front;
+        self.str(title);
+        match date {
+            Some(date) => {
+                self.u8(1);
+                self.u32(date.date.num_days_from_ce() as u32);
+                self.datetime(&date.datetime);
+            }
+            None => self.u8(0),
+        }
+        self.opt_str(summary);
+        self.opt_str(location);
+        self.strs(tags);
+        self.opt_str(slug);
+        self.u8(u8::from(*draft));
+        self.datetime(embargo);
+        self.strs(aliases);
+        self.opt_str(image);
+        self.opt_str(image_alt);
+        self.opt_str(translation_key);
+        self.u64(*weight as u64);
+        self.str(&d.summary);
+        self.link_refs(&d.links);
+        self.link_refs(&d.files);
+    }
+
+    fn link_refs(&mut self, refs: &[LinkRef]) {
+        self.u64(refs.len() as u64);
+        for link in refs {
+            self.str(&link.target);
+            self.opt_str(&link.fragment);
+            self.u64(link.line as u64);
+            self.u64(link.column as u64);
+        }
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ()> {
+        let end = self.at.checked_add(n).ok_or(())?;
+        let out = self.bytes.get(self.at..end).ok_or(())?;
+        self.at = end;
+        Ok(out)
+    }
+    fn u8(&mut self) -> Result<u8, ()> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32, ()> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().map_err(|_| ())?,
+        ))
+    }
+    fn u64(&mut self) -> Result<u64, ()> {
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().map_err(|_| ())?,
+        ))
+    }
+    /// A count, refused when larger than what is left could hold.
+    fn len(&mut self) -> Result<usize, ()> {
+        let n = self.u64()?;
+        if n > (self.bytes.len() - self.at) as u64 {
+            return Err(());
+        }
+        Ok(n as usize)
+    }
+    fn str(&mut self) -> Result<&'a str, ()> {
+        let n = self.len()?;
+        std::str::from_utf8(self.take(n)?).map_err(|_| ())
+    }
+    fn string(&mut self) -> Result<String, ()> {
+        self.str().map(str::to_owned)
+    }
+    fn opt_str(&mut self) -> Result<Option<String>, ()> {
+        Ok(match self.u8()? {
+            0 => None,
+            _ => Some(self.string()?),
+        })
+    }
+    fn strs(&mut self) -> Result<Vec<String>, ()> {
+        let n = self.len()?;
+        (0..n).map(|_| self.string()).collect()
+    }
+    fn datetime(&mut self) -> Result<Option<DateTime<FixedOffset>>, ()> {
+        if self.u8()? == 0 {
+            return Ok(None);
+        }
+        let secs = self.u64()? as i64;
+        let nanos = self.u32()?;
+        let offset = FixedOffset::east_opt(self.u32()? as i32).ok_or(())?;
+        let utc = DateTime::from_timestamp(secs, nanos).ok_or(())?;
+        Ok(Some(utc.with_timezone(&offset)))
+    }
+    fn derived(&mut self) -> Result<Derived, ()> {
+        let title = self.string()?;
+        let date = match self.u8()? {
+            0 => None,
+            _ => Some(PubDate {
+                date: NaiveDate::from_num_days_from_ce_opt(self.u32()? as i32).ok_or(())?,
+                datetime: self.datetime()?,
+            }),
+        };
+        let front = FrontMatter {
+            title,
+            date,
+            summary: self.opt_str()?,
+            location: self.opt_str()?,
+            tags: self.strs()?,
+            slug: self.opt_str()?,
+            draft: self.u8()? != 0,
+            embargo: self.datetime()?,
+            aliases: self.strs()?,
+            image: self.opt_str()?,
+            image_alt: self.opt_str()?,
+            translation_key: self.opt_str()?,
+            weight: self.u64()? as i64,
+        };
+        let summary = self.string()?;
+        let links = self.link_refs()?;
+        let files = self.link_refs()?;
+        Ok(Derived {
+            front,
+            summary,
+            links,
+            files,
+        })
+    }
+
+    fn link_refs(&mut self) -> Result<Vec<LinkRef>, ()> {
+        let n = self.len()?;
+        let mut refs = Vec::with_capacity(n);
+        for _ in 0..n {
+            refs.push(LinkRef {
+                target: self.string()?,
+                fragment: self.opt_str()?,
+                line: self.u64()? as usize,
+                column: self.u64()? as usize,
+            });
+        }
+        Ok(refs)
+    }
+    fn section(&mut self) -> Result<Section, ()> {
+        match self.u8()? {
+            0 => Ok(Section::Releases),
+            1 => Ok(Section::Pages),
+            _ => Err(()),
+        }
+    }
+    fn list(&mut self) -> Result<ListKey, ()> {
+        Ok(match self.u8()? {
+            0 => ListKey::Releases(self.string()?),
+            1 => ListKey::Tag(self.string()?, self.string()?),
+            2 => ListKey::Year(self.string()?, self.u32()? as i32),
+            _ => return Err(()),
+        })
+    }
+    fn dep(&mut self) -> Result<Dep, ()> {
+        Ok(match self.u8()? {
+            0 => Dep::Config,
+            1 => Dep::Tags,
+            2 => Dep::Bundle(self.string()?),
+            3 => Dep::Template(self.string()?),
+            4 => Dep::Static(self.string()?),
+            5 => Dep::Asset(self.string()?),
+            6 => Dep::Alias(self.string()?),
+            7 => Dep::Entries(self.section()?),
+            8 => Dep::Text(PathBuf::from(self.string()?)),
+            9 => Dep::Place(PathBuf::from(self.string()?)),
+            10 => Dep::Group(self.section()?, self.string()?),
+            11 => Dep::Menu(self.string()?),
+            12 => Dep::Link(self.string()?, self.string()?),
+            13 => Dep::List(self.list()?, self.u64()? as usize, self.u64()? as usize),
+            14 => Dep::ListPages(self.list()?),
+            15 => Dep::Feed(self.list()?),
+            16 => Dep::Years(self.string()?),
+            17 => Dep::TagCounts(self.string()?),
+            18 => Dep::TagListed(self.string()?, self.string()?),
+            19 => Dep::Location(PathBuf::from(self.string()?), self.string()?),
+            _ => return Err(()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Manifest {
+        let mut m = Manifest::new();
+        m.inputs.files.push(("site.yaml".into(), 10, 20));
+        m.inputs.valid_until = Some(1_700_000_000);
+        let reads = vec![
+            (Dep::Config, 1),
+            (Dep::Text(PathBuf::from("content/releases/a.en.md")), 2),
+            (Dep::List(ListKey::Year("en".into(), 2015), 0, 10), 3),
+            (Dep::TagListed("ru".into(), "x".into()), 4),
+            (Dep::Group(Section::Pages, "about".into()), 5),
+        ];
+        m.insert("en/index.html".into(), 1, reads, 8);
+        m.set_stamp("en/index.html", Some((6, 7)));
+        m.insert("robots.txt".into(), 2, vec![(Dep::Config, 1)], 9);
+        m
+    }
+
+    #[test]
+    fn a_manifest_reads_back_as_written() {
+        let mut m = sample();
+        let bytes = m.encode();
+        let back = Manifest::decode(&bytes).unwrap();
+        assert_eq!(back.inputs, m.inputs);
+        assert_eq!(back.keys, m.keys);
+        assert_eq!(back.files.len(), m.files.len());
+        for (path, record) in &m.files {
+            assert_eq!(back.deps_of(&back.files[path]), m.deps_of(record));
+            assert_eq!(back.files[path].stamp, record.stamp);
+        }
+    }
+
+    #[test]
+    fn parsed_documents_read_back_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = crate::source::SourceDoc {
+            path: dir.path().join("content/releases/2015/a.en.md"),
+            rel: PathBuf::from("content/releases/2015/a.en.md"),
+            section: Section::Releases,
+            key: "2015/a".into(),
+            stem: "a".into(),
+            lang: "en".into(),
+            bundle: false,
+        };
+        let text = "---\ntitle: A\ndate: 2015-01-02T10:00:00+06:00\ntags: [x, y]\nembargo: 2030-01-01T00:00:00Z\naliases: [/old/]\nweight: -3\n---\n\nSee [b](@/releases/2015/b.md#top).\n";
+        let (doc, _) = crate::document::parse(source.clone(), text).unwrap();
+        let derived = doc.derived();
+        save_documents(dir.path(), std::iter::once((doc.hash, &derived))).unwrap();
+        let back = load_documents(dir.path()).unwrap();
+        assert_eq!(back[&doc.hash], derived);
+        let rebuilt = crate::document::Document::from_derived(source, text, derived).unwrap();
+        assert_eq!(rebuilt, doc);
+    }
+
+    #[test]
+    fn damaged_truncated_and_foreign_caches_are_refused() {
+        let bytes = sample().encode();
+        for cut in [0, 7, 20, bytes.len() / 2, bytes.len() - 1] {
+            assert!(Manifest::decode(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut flipped = bytes.clone();
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 1;
+        assert!(Manifest::decode(&flipped).unwrap_err().contains("checksum"));
+        // The version follows the 16-byte magic and its 8-byte length.
+        let version = env!("CARGO_PKG_VERSION").len();
+        let mut foreign = bytes.clone();
+        foreign[24..24 + version].fill(b'9');
+        assert!(
+            Manifest::decode(&foreign)
+                .unwrap_err()
+                .contains("written by")
+        );
+    }
+}

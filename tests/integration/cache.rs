@@ -1,0 +1,134 @@
+//! The build cache (`.pressroom-cache/`): a second `build` renders only what
+//! changed, and a cache that cannot be trusted never yields wrong output.
+
+use crate::util::{Site, tree};
+
+/// Runs `pressroom build` with `args`; stdout and stderr.
+fn build(site: &Site, args: &[&str]) -> (String, String) {
+    let mut all = vec!["build"];
+    all.extend_from_slice(args);
+    let out = site.cmd(&all).assert().success();
+    let output = out.get_output();
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The output of a clean build of the same site, without the cache.
+fn clean(site: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    site.cmd(&["build", "--no-cache", "-o", out.to_str().unwrap()])
+        .assert()
+        .success();
+    tree(&out)
+}
+
+/// The manifests in the cache folder.
+fn cache_files(site: &Site) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(site.root().join(".pressroom-cache"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.to_string_lossy().contains("manifest-"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_build_with_nothing_changed_writes_nothing_and_an_edit_writes_its_pages() {
+    let site = Site::fixture("basic");
+    build(&site, &[]);
+    assert_eq!(cache_files(&site).len(), 1);
+    let (stdout, _) = build(&site, &[]);
+    assert!(stdout.contains(" (0 written, "), "{stdout}");
+    let rel = "content/releases/2015/forum.en.md";
+    let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
+    site.write(rel, text.replace("ASTANA", "ASTANA, cached"));
+    // Only the edited file is parsed again; the others come from the cache.
+    let (_, stderr) = build(&site, &["--verify-cache", "-vv"]);
+    assert!(stderr.contains(": 1 parsed, "), "{stderr}");
+    assert!(
+        site.read("en/releases/2015/forum/index.html")
+            .contains("ASTANA, cached")
+    );
+    assert_eq!(site.tree(), clean(&site));
+}
+
+#[test]
+fn no_cache_neither_reads_nor_writes_it() {
+    let site = Site::fixture("basic");
+    build(&site, &["--no-cache"]);
+    assert!(!site.root().join(".pressroom-cache").exists());
+}
+
+#[test]
+fn output_files_changed_or_deleted_by_hand_are_rendered_again() {
+    let site = Site::fixture("basic");
+    build(&site, &[]);
+    let page = site.public().join("en/releases/2015/forum/index.html");
+    std::fs::write(&page, "edited by hand").unwrap();
+    std::fs::remove_file(site.public().join("en/atom.xml")).unwrap();
+    let (_, stderr) = build(&site, &[]);
+    assert!(
+        stderr.contains("note: cache: 2 output file(s) were changed or deleted"),
+        "{stderr}"
+    );
+    assert_eq!(site.tree(), clean(&site));
+}
+
+#[test]
+fn a_damaged_truncated_or_foreign_cache_is_not_used() {
+    let site = Site::fixture("basic");
+    build(&site, &[]);
+    let file = cache_files(&site).remove(0);
+    let good = std::fs::read(&file).unwrap();
+    let rel = "content/releases/2015/forum.en.md";
+    let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
+    for (n, (bytes, why)) in [
+        (good[..good.len() / 2].to_vec(), "truncated"),
+        (
+            {
+                let mut b = good.clone();
+                let at = b.len() - 20;
+                b[at] ^= 0xff;
+                b
+            },
+            "damaged",
+        ),
+        (b"something else entirely".to_vec(), "not a pressroom cache"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // The cache says the release is as before; it is not.
+        site.write(rel, text.replace("ASTANA", &format!("ASTANA {n}")));
+        std::fs::write(&file, &bytes).unwrap();
+        let (_, stderr) = build(&site, &[]);
+        assert!(stderr.contains("note: cache: not used"), "{stderr}");
+        assert!(stderr.contains(why), "{why}: {stderr}");
+        assert_eq!(site.tree(), clean(&site));
+    }
+}
+
+#[test]
+fn verify_mode_fails_on_a_file_the_cache_wrongly_calls_up_to_date() {
+    let site = Site::fixture("basic");
+    build(&site, &[]);
+    // Changed by hand, its stamp set back: only the bytes tell.
+    let page = site.public().join("en/about/index.html");
+    let meta = std::fs::metadata(&page).unwrap();
+    let mut html = std::fs::read(&page).unwrap();
+    let at = html.len() / 2;
+    html[at] = if html[at] == b'x' { b'y' } else { b'x' };
+    std::fs::write(&page, &html).unwrap();
+    let f = std::fs::File::options().write(true).open(&page).unwrap();
+    f.set_modified(meta.modified().unwrap()).unwrap();
+    drop(f);
+    let out = site.cmd(&["build", "--verify-cache"]).assert().failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(stderr.contains("en/about/index.html"), "{stderr}");
+    assert!(stderr.contains("called this file up to date"), "{stderr}");
+}

@@ -36,7 +36,7 @@ use crate::util::hash::{StableHasher, hash_bytes};
 pub const CACHE_DIR: &str = ".pressroom-cache";
 
 /// Bumped whenever the encoding or the meaning of a hash changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What the manifest knows about one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -341,7 +341,9 @@ impl Session {
             }
             self.state = OutputState::Unknown;
         }
+        log::debug!("cache read after {:?}", started.elapsed());
         let inputs = self.opts.cache.then(|| self.input_stamps());
+        log::debug!("inputs stamped after {:?}", started.elapsed());
         if let Some(inputs) = &inputs
             && let Some(done) = self.unchanged(inputs, started)
         {
@@ -368,6 +370,7 @@ impl Session {
                     if let Err(e) = self.save_documents() {
                         notes.push(format!("cache: parsed documents could not be saved ({e})"));
                     }
+                    log::debug!("cache saved after {:?}", started.elapsed());
                 }
                 rebuild.report.notes = notes;
                 Ok(rebuild)
@@ -808,6 +811,7 @@ impl Session {
                         e.extend(warnings.clone());
                         e
                     })?;
+                log::debug!("templates loaded");
                 let loaded = Arc::new(loaded);
                 self.inputs.templates = Some(Arc::clone(&loaded));
                 loaded

@@ -68,6 +68,30 @@ pub fn render(
     let mut events: Vec<Event<'_>> = Parser::new_ext(body, options(opts.smart_punctuation))
         .map(|event| match event {
             Event::Html(html) | Event::InlineHtml(html) if !opts.allow_html => Event::Text(html),
+            // A markdown link or image to a `javascript:` URL runs script as
+            // surely as raw HTML does, so it goes with raw HTML.
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !opts.allow_html && runs_script(&dest_url) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: CowStr::from("#"),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !opts.allow_html && runs_script(&dest_url) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: CowStr::from("#"),
+                title,
+                id,
+            }),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -135,6 +159,21 @@ fn assign_heading_ids(events: &mut [Event<'_>], lang: &str) {
         }
         i += 1;
     }
+}
+
+/// Whether a browser would run `url` as script: its scheme, ignoring case
+/// and the whitespace and control characters browsers drop, is `javascript:`,
+/// `vbscript:` or `data:` (a `data:text/html` page runs its scripts).
+fn runs_script(url: &str) -> bool {
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .take(11)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| scheme.starts_with(s))
 }
 
 fn split_fragment(target: &str) -> (&str, Option<&str>) {
@@ -241,6 +280,26 @@ mod tests {
             "<p>a &lt;b&gt;b&lt;/b&gt;</p>\n"
         );
         assert_eq!(html("a <b>b</b>\n", true), "<p>a <b>b</b></p>\n");
+    }
+
+    #[test]
+    fn script_urls_are_dropped_unless_raw_html_is_allowed() {
+        assert_eq!(
+            html("[x](JavaScript:alert(1)) ![y](data:text/html,z)\n", false),
+            "<p><a href=\"#\">x</a> <img src=\"#\" alt=\"y\" /></p>\n"
+        );
+        assert_eq!(
+            html("<javascript:alert(1)>\n", false),
+            "<p><a href=\"#\">javascript:alert(1)</a></p>\n"
+        );
+        assert_eq!(
+            html("[x](javascript:alert(1))\n", true),
+            "<p><a href=\"javascript:alert(1)\">x</a></p>\n"
+        );
+        assert_eq!(
+            html("[x](https://example.org/)\n", false),
+            "<p><a href=\"https://example.org/\">x</a></p>\n"
+        );
     }
 
     #[test]

@@ -19,7 +19,63 @@ pub fn parse<T: DeserializeOwned>(
     text: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
+    check_depth(path, text, first_line)?;
     serde_yaml::from_str(text).map_err(|err| to_diagnostic(path, &err, first_line))
+}
+
+/// How deeply `[…]` and `{…}` may nest. Front matter and settings need two or
+/// three levels; serde_yaml refuses more than 128 itself, but only after its
+/// parser has read every level, which takes time quadratic in the depth
+/// (100,000 levels, 200 KB of brackets, took minutes).
+pub const MAX_DEPTH: usize = 128;
+
+/// Refuses text whose flow collections nest deeper than [`MAX_DEPTH`], at the
+/// bracket that goes too deep, before the parser sees it. Brackets inside
+/// quoted text and comments do not count; others in plain text do, which
+/// errs on the side of refusing: no real value holds 128 of them.
+fn check_depth(path: &Path, text: &str, first_line: usize) -> Result<(), Diagnostic> {
+    let mut depth = 0usize;
+    let mut quote = None;
+    let mut escaped = false;
+    let mut comment = false;
+    let mut previous = '\n';
+    for (at, c) in text.char_indices() {
+        match (quote, c) {
+            (_, '\n') if quote.is_none() || comment => comment = false,
+            _ if comment => {}
+            (Some('"'), '\\') if !escaped => {
+                escaped = true;
+                previous = c;
+                continue;
+            }
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (Some(_), _) => {}
+            // A quote opens quoted text only where a value starts: `a'b`
+            // is plain text, and must not hide the brackets after it.
+            (None, '"' | '\'') if previous.is_whitespace() || "[{,:".contains(previous) => {
+                quote = Some(c);
+            }
+            (None, '#') if previous.is_whitespace() => comment = true,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    let (line, column) = crate::diagnostics::line_col(text, at);
+                    return Err(Diagnostic::error(
+                        path,
+                        line + first_line - 1,
+                        column,
+                        format!("lists and mappings nest more than {MAX_DEPTH} levels deep here"),
+                    )
+                    .with_help("close the brackets (`]`, `}`) where the value ends; front matter needs two or three levels at most"));
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            (None, _) => {}
+        }
+        escaped = false;
+        previous = c;
+    }
+    Ok(())
 }
 
 /// Converts a `serde_yaml` error into a diagnostic at the right place.
@@ -278,6 +334,29 @@ mod tests {
         text.push_str("title: x\n");
         let d = err(&text);
         assert!(d.is_error());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = |n: usize| format!("title: x\ntags: {}{}\n", "[".repeat(n), "]".repeat(n));
+        let d = err(&deep(MAX_DEPTH + 1));
+        assert_eq!((d.line, d.column), (3, 7 + MAX_DEPTH));
+        assert!(
+            d.message.contains("nest more than 128 levels"),
+            "{}",
+            d.message
+        );
+        // Within the limit, the parser decides (here: not a list of text).
+        assert!(!err(&deep(MAX_DEPTH)).message.contains("levels"));
+        // Brackets in quotes and comments are text.
+        let text = format!(
+            "title: \"{0}\\\"{0}\"\ntags: ['{0}'] # {0}\n",
+            "[".repeat(200)
+        );
+        assert!(parse::<Fields>(Path::new("a.md"), &text, 2).is_ok());
+        // An apostrophe inside plain text opens no quote to hide behind.
+        let d = err(&format!("title: x\ntags: [a'b, {}\n", "[".repeat(200)));
+        assert!(d.message.contains("levels"), "{}", d.message);
     }
 
     #[test]

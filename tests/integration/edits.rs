@@ -149,6 +149,7 @@ struct Page {
     name: usize,
     lang: usize,
     title: String,
+    body: String,
     weight: i64,
     draft: bool,
 }
@@ -161,8 +162,8 @@ impl Page {
     fn text(&self) -> String {
         let draft = if self.draft { "draft: true\n" } else { "" };
         format!(
-            "---\ntitle: \"{}\"\nweight: {}\n{draft}---\n\nThe {} page.\n",
-            self.title, self.weight, PAGES[self.name]
+            "---\ntitle: \"{}\"\nweight: {}\n{draft}---\n\n{}\n",
+            self.title, self.weight, self.body
         )
     }
 }
@@ -187,6 +188,8 @@ struct Language {
 /// `site.yaml`.
 #[derive(Debug, Clone)]
 struct Config {
+    /// Serves under a path (`/press/`) instead of at the domain's root.
+    under_path: bool,
     pagination: usize,
     list_untranslated: bool,
     at_root: bool,
@@ -195,9 +198,12 @@ struct Config {
 
 impl Config {
     fn text(&self) -> String {
-        let mut text = String::from(
-            "title: Test press office\nbase_url: https://press.example.org\nlanguages:\n",
-        );
+        let base = if self.under_path {
+            "https://example.org/press"
+        } else {
+            "https://press.example.org"
+        };
+        let mut text = format!("title: Test press office\nbase_url: {base}\nlanguages:\n");
         for (l, language) in self.languages.iter().enumerate() {
             let _ = write!(
                 text,
@@ -264,6 +270,8 @@ pub(crate) enum Op {
         weight: i64,
     },
     PageTitle(usize, String),
+    /// Only the text: watch mode's quick path.
+    PageBody(usize, String),
     PageWeight(usize, i64),
     PageDraft(usize, bool),
     PageDelete(usize),
@@ -275,6 +283,8 @@ pub(crate) enum Op {
     /// The theme's stylesheet, whose hash is part of every page's URLs.
     ThemeStyle(String),
     Pagination(usize),
+    /// `base_url` with a path or without.
+    BaseUrl(bool),
     TagLabel(usize, String),
     TagDescription(usize, Option<String>),
     /// Registers a tag key or takes it out of `tags.yaml`.
@@ -319,6 +329,7 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
         1 => (0..2usize, 0..3usize, 0..3i64)
             .prop_map(|(name, lang, weight)| Op::PageCreate { name, lang, weight }),
         1 => (n(), word()).prop_map(|(i, w)| Op::PageTitle(i, w)),
+        1 => (n(), word()).prop_map(|(i, w)| Op::PageBody(i, w)),
         1 => (n(), 0..3i64).prop_map(|(i, w)| Op::PageWeight(i, w)),
         1 => (n(), any::<bool>()).prop_map(|(i, d)| Op::PageDraft(i, d)),
         1 => n().prop_map(Op::PageDelete),
@@ -328,6 +339,7 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
         1 => (0..2usize, prop::option::of(word())).prop_map(|(k, w)| Op::StaticFile(k, w)),
         1 => word().prop_map(Op::ThemeStyle),
         1 => (1..4usize).prop_map(Op::Pagination),
+        1 => any::<bool>().prop_map(Op::BaseUrl),
         1 => (0..3usize, word()).prop_map(|(t, w)| Op::TagLabel(t, w)),
         1 => (0..3usize, prop::option::of(word())).prop_map(|(t, w)| Op::TagDescription(t, w)),
         1 => (0..3usize, prop::bool::weighted(0.8)).prop_map(|(t, r)| Op::TagRegistered(t, r)),
@@ -387,6 +399,7 @@ impl World {
                 })
                 .collect(),
             config: Config {
+                under_path: false,
                 pagination: 2,
                 list_untranslated: true,
                 at_root: false,
@@ -601,6 +614,7 @@ impl World {
                     name: *name,
                     lang: *lang,
                     title: format!("{} {}", PAGES[*name], LANGS[*lang]),
+                    body: format!("The {} page.", PAGES[*name]),
                     weight: *weight,
                     draft: false,
                 };
@@ -610,6 +624,9 @@ impl World {
                 vec![path]
             }
             Op::PageTitle(i, w) => self.edit_page(*i, |p| p.title.clone_from(w)),
+            Op::PageBody(i, w) => self.edit_page(*i, |p| {
+                let _ = write!(p.body, "\n\nMore: {w}.");
+            }),
             Op::PageWeight(i, n) => self.edit_page(*i, |p| p.weight = *n),
             Op::PageDraft(i, d) => self.edit_page(*i, |p| p.draft = *d),
             Op::PageDelete(i) => {
@@ -654,6 +671,7 @@ impl World {
                 vec![self.write("themes/osce/static/css/style.css", css)]
             }
             Op::Pagination(n) => self.edit_config(|c| c.pagination = *n),
+            Op::BaseUrl(b) => self.edit_config(|c| c.under_path = *b),
             Op::ListUntranslated(b) => self.edit_config(|c| c.list_untranslated = *b),
             Op::DefaultLanguageAtRoot(b) => self.edit_config(|c| c.at_root = *b),
             Op::LanguageName(l, w) => self.edit_config(|c| c.languages[*l].name.clone_from(w)),

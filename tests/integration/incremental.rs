@@ -9,7 +9,7 @@ use pressroom::live::session::Session;
 use proptest::prelude::*;
 
 use crate::edits::{Op, World, op};
-use crate::util::{Site, tree};
+use crate::util::{Site, proptest_cases, tree};
 
 fn options(root: &Path, out: PathBuf) -> pressroom::BuildOptions {
     let mut opts = pressroom::BuildOptions::new(root, Some(out));
@@ -80,17 +80,9 @@ fn step(world: &mut World, session: &mut Session, op: &Op) -> bool {
     check(world, session, &format!("{op:?}")).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Cases: 16 by default (a few seconds in the dev profile); `PROPTEST_CASES`
-/// raises it for a longer search.
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(16)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+    // 16 cases take a few seconds in the dev profile.
+    #![proptest_config(ProptestConfig { cases: proptest_cases(16), ..ProptestConfig::default() })]
 
     /// Each step is an edit and whether to rebuild after it: edits that land
     /// in one batch of watch events are rebuilt together.
@@ -237,6 +229,7 @@ fn every_kind_of_edit_in_turn_ends_as_a_clean_build() {
     go!(Op::ListUntranslated(true));
     go!(Op::DefaultLanguageAtRoot(true));
     go!(Op::DefaultLanguageAtRoot(false));
+    go!(Op::BaseUrl(true));
     go!(Op::Template("t".into()));
     go!(Op::Partial("p".into()));
     go!(Op::Ftl(2, "ftl".into()));
@@ -246,9 +239,117 @@ fn every_kind_of_edit_in_turn_ends_as_a_clean_build() {
     go!(Op::SetTags(w.find("beta", 2015, "en"), 0));
     go!(Op::EditBody(w.find("alpha", 2011, "en"), "body".into()));
     go!(Op::EditTitle(w.find("alpha", 2011, "en"), "title".into()));
+    go!(Op::PageBody(0, "text".into()));
     fails!(Op::Break(w.find("alpha", 2011, "en")));
     go!(Op::SetTags(w.find("alpha", 2011, "en"), 4));
     go!(Op::DeleteYear(1));
+}
+
+/// A list page shows how many releases its list holds and switches to the
+/// same page number in the other languages: a release added past the page,
+/// or one that gives another language a page more, changes it.
+#[test]
+fn list_pages_follow_their_totals_and_the_other_languages_page_counts() {
+    let (mut w, mut s) = world_session();
+    // Probation lists gamma, beta, alpha (two pages); delta lands on page 2,
+    // and page 1 only says "4 releases" now.
+    step(
+        &mut w,
+        &mut s,
+        &Op::Create {
+            slug: 2,
+            year: 2,
+            lang: 0,
+            tags: 1,
+        },
+    );
+    step(
+        &mut w,
+        &mut s,
+        &Op::Create {
+            slug: 3,
+            year: 0,
+            lang: 0,
+            tags: 1,
+        },
+    );
+    // Only translated releases listed, one a page: Russian goes from one
+    // page to two, and the English pages 2 gain a link to it.
+    step(&mut w, &mut s, &Op::ListUntranslated(false));
+    step(&mut w, &mut s, &Op::Pagination(1));
+    step(
+        &mut w,
+        &mut s,
+        &Op::Create {
+            slug: 0,
+            year: 0,
+            lang: 1,
+            tags: 1,
+        },
+    );
+    assert!(step(
+        &mut w,
+        &mut s,
+        &Op::Create {
+            slug: 1,
+            year: 1,
+            lang: 1,
+            tags: 1
+        }
+    ));
+}
+
+/// Drafts and embargoes set and lifted on a release nothing links to: the
+/// edit touches only front matter, so watch mode may take its quick path,
+/// which must see that the release leaves (or rejoins) every page.
+#[test]
+fn a_release_turned_draft_or_embargoed_leaves_every_page_and_comes_back() {
+    let (mut w, mut s) = world_session();
+    step(
+        &mut w,
+        &mut s,
+        &Op::Create {
+            slug: 2,
+            year: 2,
+            lang: 0,
+            tags: 1,
+        },
+    );
+    for op in [
+        Op::Draft(2, true),
+        Op::Draft(2, false),
+        Op::Embargo(2, Some(true)),
+        Op::Embargo(2, None),
+        Op::Embargo(2, Some(false)),
+        Op::Embargo(2, Some(true)),
+    ] {
+        assert!(step(&mut w, &mut s, &op), "{op:?} should build");
+    }
+}
+
+/// A link added by an edit that moves nothing else: watch mode must check
+/// it as a clean build does, whether its target is missing or a draft.
+#[test]
+fn a_link_added_by_an_edit_is_checked_as_in_a_clean_build() {
+    let (mut w, mut s) = world_session();
+    step(
+        &mut w,
+        &mut s,
+        &Op::Create {
+            slug: 2,
+            year: 2,
+            lang: 0,
+            tags: 1,
+        },
+    );
+    let gamma = w.find("gamma", 2020, "en");
+    // No contacts page exists.
+    assert!(!step(&mut w, &mut s, &Op::LinkPage(gamma, 1)));
+    assert!(step(&mut w, &mut s, &Op::Unlink(gamma)));
+    let alpha = w.find("alpha", 2011, "en");
+    assert!(step(&mut w, &mut s, &Op::Draft(alpha, true)));
+    assert!(!step(&mut w, &mut s, &Op::Link(gamma, alpha, false)));
+    assert!(step(&mut w, &mut s, &Op::Unlink(gamma)));
 }
 
 /// How the site's output differs from a clean build of its files.

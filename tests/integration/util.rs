@@ -113,6 +113,16 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The case count of a property test whose cases are whole builds: `default`
+/// keeps `cargo test` quick, and `PROPTEST_CASES`, which a fixed
+/// `ProptestConfig::cases` would ignore, raises it for a longer search.
+pub(crate) fn proptest_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 /// The `<main>` element of a page: what a template change should not hide.
 pub(crate) fn main_of(html: &str) -> &str {
     let start = html.find("<main").expect("page has a <main>");

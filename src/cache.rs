@@ -78,6 +78,11 @@ pub struct Inputs {
     /// Seconds since 1970 at which an embargo lifts, the earliest after the
     /// build; the inputs are not enough to tell the output after that.
     pub valid_until: Option<i64>,
+    /// Whether that build warned: then the next one loads everything again,
+    /// so that the warnings are shown again.
+    pub warned: bool,
+    /// Output files per language (`""` for none), for the next report.
+    pub counts: Vec<(String, u64)>,
     /// Path relative to the site root, size and modification time.
     pub files: Vec<(String, u64, u64)>,
 }
@@ -245,6 +250,12 @@ impl Manifest {
             }
             None => w.u8(0),
         }
+        w.u8(u8::from(self.inputs.warned));
+        w.u64(self.inputs.counts.len() as u64);
+        for (lang, n) in &self.inputs.counts {
+            w.str(lang);
+            w.u64(*n);
+        }
         w.u64(self.inputs.files.len() as u64);
         for (path, size, mtime) in &self.inputs.files {
             w.str(path);
@@ -291,6 +302,12 @@ impl Manifest {
             0 => None,
             _ => Some(r.u64()? as i64),
         };
+        let warned = r.u8()? != 0;
+        let n = r.len()?;
+        let mut counts = Vec::with_capacity(n);
+        for _ in 0..n {
+            counts.push((r.string()?, r.u64()?));
+        }
         let n = r.len()?;
         let mut files = Vec::with_capacity(n);
         for _ in 0..n {
@@ -300,6 +317,8 @@ impl Manifest {
             inputs: Inputs {
                 options,
                 valid_until,
+                warned,
+                counts,
                 files,
             },
             ..Manifest::default()
@@ -831,6 +850,8 @@ mod tests {
         let mut m = Manifest::new();
         m.inputs.files.push(("site.yaml".into(), 10, 20));
         m.inputs.valid_until = Some(1_700_000_000);
+        m.inputs.warned = true;
+        m.inputs.counts = vec![(String::new(), 3), ("en".into(), 2)];
         let reads = vec![
             (Dep::Config, 1),
             (Dep::Text(PathBuf::from("content/releases/a.en.md")), 2),

@@ -344,7 +344,9 @@ impl Session {
             }
             self.state = OutputState::Unknown;
         }
+        log::debug!("cache read after {:?}", started.elapsed());
         let inputs = self.opts.cache.then(|| self.input_stamps());
+        log::debug!("inputs stamped after {:?}", started.elapsed());
         if let Some(inputs) = &inputs
             && let Some(done) = self.unchanged(inputs, started)
         {
@@ -355,6 +357,13 @@ impl Session {
             Ok(mut rebuild) => {
                 if let (Some(mut inputs), Some(out)) = (inputs, self.opts.output.clone()) {
                     inputs.valid_until = self.valid_until();
+                    inputs.warned = !rebuild.report.warnings.is_empty();
+                    inputs.counts = rebuild
+                        .report
+                        .counts
+                        .iter()
+                        .map(|(lang, c)| (lang.clone(), (c.written + c.unchanged) as u64))
+                        .collect();
                     self.manifest.inputs = inputs;
                     if let Err(e) = self.manifest.save(&self.opts.root, &out) {
                         notes.push(format!(
@@ -364,6 +373,7 @@ impl Session {
                     if let Err(e) = self.save_documents() {
                         notes.push(format!("cache: parsed documents could not be saved ({e})"));
                     }
+                    log::debug!("cache saved after {:?}", started.elapsed());
                 }
                 rebuild.report.notes = notes;
                 Ok(rebuild)
@@ -426,6 +436,7 @@ impl Session {
         if self.state != OutputState::FromCache
             || self.opts.verify
             || recorded.files.is_empty()
+            || recorded.warned
             || recorded.options != inputs.options
             || recorded.files != inputs.files
             || recorded.valid_until.is_some_and(|t| t <= now)
@@ -441,8 +452,20 @@ impl Session {
             return None;
         }
         log::debug!("no input changed; {} files checked", paths.len());
-        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
-        counts.entry(String::new()).or_default().unchanged = paths.len();
+        let counts: BTreeMap<String, Counts> = recorded
+            .counts
+            .iter()
+            .map(|(lang, n)| {
+                let unchanged = *n as usize;
+                (
+                    lang.clone(),
+                    Counts {
+                        written: 0,
+                        unchanged,
+                    },
+                )
+            })
+            .collect();
         self.state = OutputState::Written;
         Some(Rebuild {
             report: BuildReport {
@@ -456,12 +479,12 @@ impl Session {
         })
     }
 
-    /// The stamps of every file the build can read, and the options.
+    /// The stamps of every file the build can read (whatever the
+    /// configuration says, so that two processes compare the same list), and
+    /// the options.
     fn input_stamps(&self) -> Inputs {
         let root = &self.opts.root;
-        let mut dirs = self.watched_dirs();
-        dirs.sort();
-        dirs.dedup();
+        let dirs = ["content", "locales", "static", "templates", "themes"].map(|d| root.join(d));
         let mut files = Vec::new();
         let mut add = |path: &Path| {
             if let Some((size, mtime)) = file_stamp(path) {
@@ -488,8 +511,8 @@ impl Session {
             .add(&self.opts.base_url);
         Inputs {
             options: h.finish(),
-            valid_until: None,
             files,
+            ..Inputs::default()
         }
     }
 
@@ -797,6 +820,7 @@ impl Session {
                         e.extend(warnings.clone());
                         e
                     })?;
+                log::debug!("templates loaded");
                 let loaded = Arc::new(loaded);
                 self.inputs.templates = Some(Arc::clone(&loaded));
                 loaded

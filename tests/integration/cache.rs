@@ -44,6 +44,8 @@ fn a_build_with_nothing_changed_writes_nothing_and_an_edit_writes_its_pages() {
     assert_eq!(cache_files(&site).len(), 1);
     let (stdout, _) = build(&site, &[]);
     assert!(stdout.contains(" (0 written, "), "{stdout}");
+    // Counted per language as by the build that wrote the files.
+    assert!(stdout.contains("en: 0 written, "), "{stdout}");
     let rel = "content/releases/2015/forum.en.md";
     let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
     site.write(rel, text.replace("ASTANA", "ASTANA, cached"));
@@ -55,6 +57,19 @@ fn a_build_with_nothing_changed_writes_nothing_and_an_edit_writes_its_pages() {
             .contains("ASTANA, cached")
     );
     assert_eq!(site.tree(), clean(&site));
+}
+
+#[test]
+fn warnings_are_shown_again_by_a_build_with_nothing_changed() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/releases/2015/pictured.en.md",
+        "---\ntitle: Pictured\ndate: 2015-05-05\nimage: photo.jpg\n---\n\nText.\n",
+    );
+    for _ in 0..2 {
+        let (_, stderr) = build(&site, &[]);
+        assert!(stderr.contains("no `image_alt`"), "{stderr}");
+    }
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //!   stale files, failed builds leave it alone).
 //! - `errors`: each kind of bad input, through the CLI, with its exact message.
 //! - `cli`: the other commands and options.
+//! - `cache`: the build cache across processes (`.pressroom-cache/`).
 //! - `incremental`: watch mode's rebuilds against clean builds, over edit
 //!   sequences made by `edits` (random and scripted).
 //! - `properties`: no input panics, runs script or writes outside the output.

@@ -625,20 +625,17 @@ impl Session {
         }
         let mut removed = 0;
         if let Some(s) = staging {
-            let result = match previous {
-                Some(previous) => {
-                    let stale: Vec<&String> =
-                        previous.keys().filter(|p| !produced.contains(*p)).collect();
-                    removed = stale.len();
-                    s.commit_changes(&stale)
+            if let Some(previous) = previous {
+                removed = previous.keys().filter(|p| !produced.contains(*p)).count();
+            }
+            match s.commit(&produced) {
+                Ok(left) => warnings.extend(left),
+                Err(e) => {
+                    // Trust nothing about the output folder until a build has
+                    // compared every file again.
+                    self.in_sync = false;
+                    return Err(e.into());
                 }
-                None => s.commit(&produced),
-            };
-            if let Err(e) = result {
-                // The output folder may now be partly updated: trust nothing
-                // about it until a build has compared every file again.
-                self.in_sync = false;
-                return Err(e.into());
             }
             self.previous = plans
                 .iter()

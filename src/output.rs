@@ -54,7 +54,8 @@ const INNER_STAGING: &str = ".pressroom-staging";
 const JOURNAL: &str = ".pressroom-journal";
 
 /// Test-only: microseconds to sleep at every step of a commit, so that a
-/// fault test can kill the process in the middle of it.
+/// fault test can kill the process in the middle of it; the first step also
+/// prints `pressroom-test: the commit begins` on stderr.
 pub const PAUSE_ENV: &str = "PRESSROOM_TEST_COMMIT_PAUSE_US";
 /// Test-only: commit as if the output were a mount point (journal mode).
 pub const IN_PLACE_ENV: &str = "PRESSROOM_TEST_IN_PLACE_COMMIT";
@@ -315,6 +316,7 @@ impl Staging {
         }
         let path = self.out.join(JOURNAL);
         let temporary = self.staging.join(JOURNAL);
+        pause();
         let write = || -> io::Result<()> {
             let mut file = std::fs::File::create(&temporary)?;
             file.write_all(journal.as_bytes())?;
@@ -652,6 +654,12 @@ fn pause() {
             .map(Duration::from_micros)
     });
     if let Some(d) = pause {
+        // The fault test waits for this line to time its kill; written
+        // directly, as the library never prints otherwise.
+        static ANNOUNCED: std::sync::Once = std::sync::Once::new();
+        ANNOUNCED.call_once(|| {
+            let _ = io::stderr().write_all(b"pressroom-test: the commit begins\n");
+        });
         std::thread::sleep(*d);
     }
 }

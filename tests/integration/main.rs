@@ -6,12 +6,14 @@
 //!   stale files, failed builds leave it alone).
 //! - `errors`: each kind of bad input, through the CLI, with its exact message.
 //! - `cli`: the other commands and options.
+//! - `faults`: builds killed during their commit, and two builds at once.
 
 mod build;
 mod catalog;
 mod cli;
 mod errors;
 mod example;
+mod faults;
 mod i18n;
 mod incremental;
 mod live;

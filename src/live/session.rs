@@ -266,6 +266,10 @@ impl Session {
         }
         self.docs.remove(path);
         let exists = path.exists();
+        if path.is_symlink() {
+            // A full walk checks where links lead (see `util::fs::Confinement`).
+            self.files = None;
+        }
         let Some(files) = &mut self.files else {
             self.docs.retain(|p, _| !p.starts_with(path));
             self.structural = true;
@@ -284,6 +288,7 @@ impl Session {
         }
         let removed = !gone.is_empty();
         let mut known = removed || tags_file.starts_with(path);
+        let mut links = false;
         if path.is_file() {
             // The same list as before: its classification stays valid.
             if gone != [path] {
@@ -300,11 +305,18 @@ impl Session {
                 })
                 .flatten()
             {
+                if entry.path_is_symlink() {
+                    // As above: the full walk judges links.
+                    links = true;
+                }
                 if entry.file_type().is_file() {
                     files.insert(entry.into_path());
                     known = true;
                 }
             }
+        }
+        if links {
+            self.files = None;
         }
         if removed && !exists {
             self.sources = None;

@@ -336,7 +336,7 @@ fn load_language(
         if !lang_dir.is_dir() {
             continue;
         }
-        for file in ftl_files(&lang_dir) {
+        for file in ftl_files(&lang_dir, &fs::Confinement::of(config), &mut problems) {
             let display = relative(&file, root);
             let text = match fs::read_text(&file, &display) {
                 Ok(t) => t,
@@ -464,15 +464,29 @@ fn format_fluent_number(value: &FluentValue<'_>, intls: &IntlLangMemoizer) -> Op
         .ok()
 }
 
-/// The `.ftl` files of a folder, sorted so that loading order is stable.
-fn ftl_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = WalkDir::new(dir)
+/// The `.ftl` files of a folder, sorted so that loading order is stable;
+/// links that lead out of the site and its theme are reported, not read.
+fn ftl_files(
+    dir: &Path,
+    confinement: &fs::Confinement,
+    problems: &mut Diagnostics,
+) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut walker = WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "ftl"))
-        .map(walkdir::DirEntry::into_path)
-        .collect();
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let Ok(e) = entry else { continue };
+        if let Some(escape) = confinement.check(&e) {
+            problems.push(escape);
+            if e.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+        } else if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "ftl") {
+            files.push(e.into_path());
+        }
+    }
     files.sort();
     files
 }

@@ -19,7 +19,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, relative};
 use crate::render::i18n::{Arg, I18n};
 use crate::site::Urls;
-use crate::util::fs;
+use crate::util::fs::{self, Confinement};
 
 /// A static file to copy to the output root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,14 +77,17 @@ impl TemplateSet {
             .into());
         }
         let mut problems = Diagnostics::new();
+        let confinement = Confinement::of(config);
         let template_files = overlay(
             &[theme.join("templates"), root.join("templates")],
             &mut problems,
+            &confinement,
             root,
         );
         let static_files = overlay(
             &[theme.join("static"), root.join("static")],
             &mut problems,
+            &confinement,
             root,
         );
 
@@ -271,11 +274,27 @@ fn register_functions(
 
 /// Files under each of `dirs`, by `/`-separated relative path; later folders
 /// win, so the site overrides the theme.
-fn overlay(dirs: &[PathBuf], problems: &mut Diagnostics, root: &Path) -> BTreeMap<String, PathBuf> {
+/// Links that lead out of the site and its theme are reported, not read.
+fn overlay(
+    dirs: &[PathBuf],
+    problems: &mut Diagnostics,
+    confinement: &Confinement,
+    root: &Path,
+) -> BTreeMap<String, PathBuf> {
     let mut files = BTreeMap::new();
     for dir in dirs.iter().filter(|d| d.is_dir()) {
-        for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let mut walker = WalkDir::new(dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(entry) = walker.next() {
             match entry {
+                Ok(e) if let Some(escape) = confinement.check(&e) => {
+                    problems.push(escape);
+                    if e.file_type().is_dir() {
+                        walker.skip_current_dir();
+                    }
+                }
                 Ok(e) if e.file_type().is_file() => {
                     let name = e.file_name().to_string_lossy();
                     if crate::source::is_ignored_name(&name) {

@@ -160,3 +160,47 @@ fn hostile_strings_are_escaped_everywhere() {
         "<script>alert(1)</script>\"><img src=x onerror=alert(1)>"
     );
 }
+
+/// Links out of the site, one per folder input is read from: each is an
+/// error at the link, for `build` and `check` alike, and nothing is published.
+#[test]
+fn links_out_of_the_site_are_refused_wherever_they_are() {
+    let secrets = tempfile::tempdir().unwrap();
+    std::fs::write(secrets.path().join("secret.txt"), "TOKEN=hunter2").unwrap();
+    let target = secrets.path().join("secret.txt");
+    for link in [
+        "content/releases/2015/bundle/secret.txt",
+        "static/secret.txt",
+        "templates/secret.html",
+        "locales/en/secret.ftl",
+        "content/releases/2016",
+    ] {
+        let site = Site::fixture("basic");
+        site.build();
+        let before = site.tree();
+        if link.starts_with("content/releases/2015/bundle") {
+            site.write(
+                "content/releases/2015/bundle/index.en.md",
+                "---\ntitle: Bundle\ndate: 2015-03-03\n---\n\nText.\n",
+            );
+        }
+        let path = site.root().join(link);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let to = if link.ends_with("2016") {
+            secrets.path()
+        } else {
+            &target
+        };
+        std::os::unix::fs::symlink(to, &path).unwrap();
+        let expected = format!(
+            "{link}:1:1: error: this is a symbolic link to `{}`, outside the site; pressroom reads only files inside the site folder and its theme\n  help: copy the file into the site instead of linking to it, or remove the link\n",
+            std::fs::canonicalize(to).unwrap().display()
+        );
+        for command in ["build", "check"] {
+            let out = site.cmd(&[command]).assert().code(1);
+            let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+            assert!(stderr.starts_with(&expected), "{link}, {command}: {stderr}");
+        }
+        assert_eq!(site.tree(), before, "{link}: the output changed");
+    }
+}

@@ -296,7 +296,22 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
             ),
         );
     }
-    let links = markdown::scan_links(body, body_line);
+    let (links, unsafe_urls) = markdown::scan(body, body_line);
+    for bad in unsafe_urls {
+        problems.push(unsafe_url_error(
+            &rel,
+            bad.line,
+            bad.column,
+            &bad.scheme,
+            &bad.url,
+        ));
+    }
+    if let Some(image) = &raw.image
+        && let Some(scheme) = markdown::disallowed_scheme(image)
+    {
+        let (line, column) = at("image", None);
+        problems.push(unsafe_url_error(&rel, line, column, &scheme, image));
+    }
     let summary = match raw.summary.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => s.to_owned(),
         _ => markdown::first_paragraph_text(body, markdown::SUMMARY_CHARS),
@@ -330,6 +345,27 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
         source,
     };
     Ok((doc, problems))
+}
+
+/// The error for a link or image URL whose scheme is not allowed.
+fn unsafe_url_error(
+    rel: &std::path::Path,
+    line: usize,
+    column: usize,
+    scheme: &str,
+    url: &str,
+) -> Diagnostic {
+    let shown: String = url.chars().take(80).collect();
+    Diagnostic::error(
+        rel,
+        line,
+        column,
+        format!(
+            "the URL `{}` uses the `{scheme}:` scheme, which could run code in readers' browsers",
+            shown.escape_debug()
+        ),
+    )
+    .with_help("link only to http(s), mailto: and tel: addresses, relative paths, or other files with `@/…`")
 }
 
 fn content_hash(source: &SourceDoc, text: &str) -> u64 {
@@ -384,6 +420,11 @@ fn check_alias(alias: &str) -> Result<(), &'static str> {
     }
     if alias.split('/').any(|seg| seg == ".." || seg == ".") {
         return Err("contains `.` or `..` segments");
+    }
+    if alias.split('/').any(|seg| seg.starts_with('.')) {
+        return Err(
+            "names a hidden file or folder (a part starts with `.`), which the build never writes",
+        );
     }
     if alias.trim_matches('/').is_empty() {
         return Err("is the site root, which is not a page to redirect");

@@ -621,8 +621,8 @@ impl Session {
                         rendered.push(plan.path.clone());
                     }
                     if !produced.insert(plan.path.clone()) {
-                        problems.push(Diagnostic::error(&plan.path, 1, 1, "two pages of the build write this same file")
-                            .with_help("a generated page and a release, page or alias share a URL; rename one of them"));
+                        problems.push(site.blame_output(&plan.path).unwrap_or_else(|| Diagnostic::error(&plan.path, 1, 1, "two pages of the build write this same file")
+                            .with_help("a generated page and a release, page or alias share a URL; rename one of them")));
                     }
                 }
                 Err(d) => problems.push(d),

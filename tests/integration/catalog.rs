@@ -1,6 +1,6 @@
 //! The catalogue of bad input. For each case: a clear message at
-//! `path:line:column` where a location exists, exit code 1, no panic, and the
-//! previous output unchanged. The transcripts of all cases are one snapshot, so
+//! `path:line:column` where a location exists, exit code 1, no panic, the
+//! previous output unchanged, and `check` rejecting it with the same messages. The transcripts of all cases are one snapshot, so
 //! a reviewer reads every message an editor can get in one place.
 
 use std::fmt::Write as _;
@@ -67,7 +67,25 @@ fn cases() -> Vec<Case> {
         ("template undefined variable", vec![("templates/page.html", b"{% extends \"base.html\" %}\n{% block content %}\n{{ page.nonexistent }}\n{% endblock content %}\n".to_vec())], vec![]),
         ("missing theme", vec![("site.yaml", [include_str!("../fixtures/basic/site.yaml").as_bytes(), b"theme: gone\n"].concat())], vec![]),
         ("missing site.yaml", vec![], vec!["site.yaml"]),
+        ("alias to the output marker", release("---\ntitle: T\ndate: 2015-01-01\naliases: [\"/.pressroom-output\"]\n---\n"), vec![]),
+        ("alias to a dotfile", release("---\ntitle: T\ndate: 2015-01-01\naliases:\n  - /old.html\n  - /.htaccess\n---\n"), vec![]),
+        ("alias to sitemap.xml", release("---\ntitle: T\ndate: 2015-01-01\naliases:\n  - /old.html\n  - /sitemap.xml\n---\n"), vec![]),
+        ("alias to a sitemap part", release("---\ntitle: T\ndate: 2015-01-01\naliases: [\"/sitemap-2.xml\"]\n---\n"), vec![]),
+        ("alias to robots.txt", release("---\ntitle: T\ndate: 2015-01-01\naliases: [\"/robots.txt\"]\n---\n"), vec![]),
+        ("alias to a not-found page", release("---\ntitle: T\ndate: 2015-01-01\naliases: [\"/ru/404.html\"]\n---\n"), vec![]),
+        ("alias to a static file", release("---\ntitle: T\ndate: 2015-01-01\naliases:\n  - /css/style.css\n---\n"), vec![]),
+        ("javascript link", release("---\ntitle: T\ndate: 2015-01-01\n---\n\nSee [this](JavaScript:alert(document.cookie)).\n"), vec![]),
+        ("javascript link behind entities", release("---\ntitle: T\ndate: 2015-01-01\n---\n\nSee [this](&#106;ava&#x09;script&colon;alert(1)).\n"), vec![]),
+        ("vbscript autolink", release("---\ntitle: T\ndate: 2015-01-01\n---\n\nSee <vbscript:msgbox(1)>.\n"), vec![]),
+        ("data image", release("---\ntitle: T\ndate: 2015-01-01\n---\n\n![x](data:image/svg+xml;base64,PHN2Zz4=)\n"), vec![]),
+        ("javascript reference definition", release("---\ntitle: T\ndate: 2015-01-01\n---\n\nSee [this][x].\n\n[x]: javascript:alert(1)\n"), vec![]),
+        ("javascript image in front matter", release("---\ntitle: T\ndate: 2015-01-01\nimage: \" javascript:alert(1)\"\nimage_alt: x\n---\n"), vec![]),
     ]
+}
+
+fn all_but_last_line(text: &str) -> Vec<&str> {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[..lines.len().saturating_sub(1)].to_vec()
 }
 
 #[test]
@@ -87,6 +105,15 @@ fn every_bad_input_is_reported_and_changes_nothing() {
         let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
         assert_eq!(site.tree(), before, "{name}: the output changed");
+        // `check` rejects the same input with the same messages; only the
+        // last line, which says what happened to the output, differs.
+        let check = site.cmd(&["check"]).assert().code(1);
+        let checked = String::from_utf8_lossy(&check.get_output().stderr).into_owned();
+        assert_eq!(
+            all_but_last_line(&checked),
+            all_but_last_line(&stderr),
+            "{name}: check and build differ"
+        );
         // Only the first lines: a 10 MB title must not land in the snapshot.
         let shown: Vec<String> = stderr
             .lines()

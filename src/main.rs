@@ -1,8 +1,9 @@
 //! The `pressroom` command: parses arguments, calls the library, prints.
 //!
 //! Only this file talks to the terminal. Exit codes: 0 success, 1 the input has
-//! errors (they are printed as `path:line:column: error: …`), 2 the command
-//! line itself is wrong (clap's convention).
+//! errors (they are printed as `path:line:column: error: …`) or the output
+//! cannot be written to, 2 the command line itself is wrong (clap's
+//! convention).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -14,6 +15,47 @@ use clap::{Args, Parser, Subcommand};
 
 use pressroom::diagnostics::Diagnostics;
 use pressroom::{BuildOptions, BuildReport};
+
+// Every print below goes through `emit`, so a closed pipe (`| head -c1`) or a
+// full disk (`> /dev/full`) never panics: these shadow the std macros.
+macro_rules! println {
+    ($($arg:tt)*) => { emit(Stream::Out, format_args!("{}\n", format_args!($($arg)*))) };
+}
+macro_rules! print {
+    ($($arg:tt)*) => { emit(Stream::Out, format_args!($($arg)*)) };
+}
+macro_rules! eprintln {
+    ($($arg:tt)*) => { emit(Stream::Err, format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Out,
+    Err,
+}
+
+/// Writes to stdout or stderr. When that fails, says so in one line on
+/// stderr (if stdout was the one that failed) and exits with 1 at once:
+/// nothing more can be shown, and a panic would only add noise and exit 101.
+fn emit(stream: Stream, args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let result = match stream {
+        Stream::Out => {
+            let mut out = std::io::stdout().lock();
+            out.write_fmt(args).and_then(|()| out.flush())
+        }
+        Stream::Err => std::io::stderr().lock().write_fmt(args),
+    };
+    if let Err(e) = result {
+        if stream == Stream::Out {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot write to the standard output: {e}"
+            );
+        }
+        std::process::exit(1);
+    }
+}
 
 /// A static site generator for multilingual press-release archives.
 #[derive(Debug, Parser)]

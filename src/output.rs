@@ -376,6 +376,69 @@ impl Previous {
     }
 }
 
+/// Refuses an output folder that is the site root or lies inside a folder
+/// the build reads (`content/`, the theme, `templates/`, `static/`,
+/// `locales/`): the build would read its own output back on every run.
+pub fn check_placement(out: &Path, config: &crate::config::SiteConfig) -> Result<(), Diagnostic> {
+    let out_abs = resolved(out);
+    let root = resolved(&config.root);
+    let refuse = |what: &str| {
+        Err(Diagnostic::error(out, 1, 1, format!("the output folder is {what}; the build would read its own output back"))
+            .with_help("choose an output folder outside the site's content/, templates/, static/ and locales/ and the theme, e.g. `public/` (the default)"))
+    };
+    if out_abs == root {
+        return refuse("the site root itself");
+    }
+    let inputs = [
+        (config.content_dir(), "inside content/"),
+        (config.theme_dir(), "inside the theme"),
+        (config.root.join("templates"), "inside templates/"),
+        (config.root.join("static"), "inside static/"),
+        (config.root.join("locales"), "inside locales/"),
+    ];
+    for (dir, what) in inputs {
+        if out_abs.starts_with(resolved(&dir)) {
+            return refuse(what);
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with links resolved, as far as it exists.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // `..` taken lexically first, so that a missing folder before it does
+    // not stop the resolution.
+    let mut normal = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    let absolute = normal;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return rest
+                .iter()
+                .rev()
+                .fold(real, |acc: PathBuf, part| acc.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
 /// `path` under `base` as a `/`-separated key.
 fn key(base: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
@@ -1035,6 +1098,42 @@ mod tests {
         assert!(recover(&out).unwrap());
         assert_eq!(std::fs::read(out.join("new.html")).unwrap(), b"N");
         assert!(!sibling(&out, "old").exists() && !sibling(&out, "swap").exists());
+    }
+
+    #[test]
+    fn outputs_inside_what_the_build_reads_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("themes/osce/static")).unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let config = crate::config::SiteConfig::parse(
+            &root,
+            "title: T\nbase_url: https://example.org\nlanguages: [en]\n",
+        )
+        .unwrap();
+        for bad in [
+            "",
+            "content/public",
+            "themes/osce/static/out",
+            "templates/x",
+            "static",
+            "locales/en/x",
+        ] {
+            let out = root.join(bad);
+            assert!(check_placement(&out, &config).is_err(), "{bad:?}");
+        }
+        assert!(check_placement(&root.join("public/../content/x"), &config).is_err());
+        for good in ["public", "../elsewhere", "contents"] {
+            assert!(check_placement(&root.join(good), &config).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn mount_points_are_told_apart() {
+        assert!(is_mount_point(Path::new("/proc")));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("public")).unwrap();
+        assert!(!is_mount_point(&dir.path().join("public")));
     }
 
     #[test]

@@ -567,7 +567,11 @@ impl Session {
 
         log::debug!("{} jobs planned after {:?}", jobs.len(), started.elapsed());
         let staging = match &self.opts.output {
-            Some(out) => Some(Staging::begin(out).map_err(Diagnostics::from)?),
+            Some(out) => Some(
+                output::check_placement(out, &site.config)
+                    .and_then(|()| Staging::begin(out))
+                    .map_err(Diagnostics::from)?,
+            ),
             None => None,
         };
         let previous = if self.in_sync {

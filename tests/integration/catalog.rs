@@ -231,3 +231,45 @@ fn links_out_of_the_site_are_refused_wherever_they_are() {
         assert_eq!(site.tree(), before, "{link}: the output changed");
     }
 }
+
+/// Output folders inside what the build reads, or the site root itself.
+#[test]
+fn outputs_inside_the_sites_inputs_are_refused() {
+    let site = Site::fixture("basic");
+    for (out, what) in [
+        ("content/public", "inside content/"),
+        ("themes/osce/static/public", "inside the theme"),
+        ("static/public", "inside static/"),
+        (".", "the site root itself"),
+    ] {
+        let dir = site.root().join(out);
+        let assert = site
+            .cmd(&["build", "-o", &dir.to_string_lossy()])
+            .assert()
+            .code(1);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert_eq!(
+            stderr,
+            format!(
+                "{}:1:1: error: the output folder is {what}; the build would read its own output back\n  help: choose an output folder outside the site's content/, templates/, static/ and locales/ and the theme, e.g. `public/` (the default)\nbuild failed: 1 error; the output folder was left as it was\n",
+                dir.display()
+            )
+        );
+        assert!(!site.root().join(out).join("index.html").exists());
+    }
+}
+
+/// A gh-pages worktree in the output: `.git` and the other dotfiles the build
+/// does not produce stay, across builds that change and delete pages.
+#[test]
+fn dotfiles_in_the_output_are_kept() {
+    let site = Site::fixture("basic");
+    site.build();
+    site.write("public/.git/HEAD", "ref: refs/heads/gh-pages\n");
+    site.write("public/.nojekyll", "");
+    site.remove("content/releases/2015/visit.en.md");
+    site.build();
+    assert!(!site.exists("en/releases/2015/visit/index.html"));
+    assert_eq!(site.read(".git/HEAD"), "ref: refs/heads/gh-pages\n");
+    assert!(site.exists(".nojekyll"));
+}

@@ -296,6 +296,21 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
             ),
         );
     }
+    // YAML escapes (`"\x01"`) reach the text past the check on the file.
+    for (key, value) in [
+        ("title", &raw.title),
+        ("summary", &raw.summary),
+        ("location", &raw.location),
+        ("image_alt", &raw.image_alt),
+    ] {
+        if let Some(c) = value
+            .as_deref()
+            .and_then(|v| v.chars().find(|&c| crate::util::fs::is_xml_forbidden(c)))
+        {
+            problems.push(error(key, None, format!("`{key}` contains the invisible control character U+{:04X}, which feeds and the sitemap (XML) cannot carry", u32::from(c)),
+                "remove the escape that writes it"));
+        }
+    }
     let (links, unsafe_urls) = markdown::scan(body, body_line);
     for bad in unsafe_urls {
         problems.push(unsafe_url_error(

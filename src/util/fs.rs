@@ -15,11 +15,40 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, line_col};
 
-/// Reads a text file as UTF-8, without BOM, with `\n` line endings.
+/// Reads a text file as UTF-8, without BOM, with `\n` line endings, and
+/// without the characters XML 1.0 forbids (see [`check_xml_chars`]).
 /// `display` is the path shown in diagnostics (usually relative to the root).
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| io_diagnostic(display, &e, "read"))?;
-    decode_text(bytes, display)
+    let text = decode_text(bytes, display)?;
+    check_xml_chars(&text, display)?;
+    Ok(text)
+}
+
+/// Whether XML 1.0 forbids `c`: control characters other than tab and line
+/// breaks, and the non-characters U+FFFE and U+FFFF.
+pub fn is_xml_forbidden(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// The error for the first character of `text` that XML forbids. Every input
+/// can end up in a feed or the sitemap, which such a character would make
+/// unreadable to feed readers, so it is refused where it was typed.
+pub fn check_xml_chars(text: &str, display: &Path) -> Result<(), Diagnostic> {
+    let Some((at, c)) = text.char_indices().find(|&(_, c)| is_xml_forbidden(c)) else {
+        return Ok(());
+    };
+    let (line, column) = line_col(text, at);
+    Err(Diagnostic::error(
+        display,
+        line,
+        column,
+        format!(
+            "the file contains the invisible control character U+{:04X}, which feeds and the sitemap (XML) cannot carry",
+            u32::from(c)
+        ),
+    )
+    .with_help("delete it (it is usually a leftover of copying from a word processor or a terminal)"))
 }
 
 /// Decodes bytes read from `display` as UTF-8 text, normalised as in [`read_text`].
@@ -166,6 +195,15 @@ mod tests {
             }
         }
         assert_eq!(refused, ["content/environ", "content/out"]);
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_located() {
+        let d = check_xml_chars("title: a\nbody \u{1b}[31m", Path::new("a.md")).unwrap_err();
+        assert_eq!((d.line, d.column), (2, 6));
+        assert!(d.message.contains("U+001B"), "{}", d.message);
+        assert!(check_xml_chars("tab\tand\nline \u{85} é", Path::new("a.md")).is_ok());
+        assert!(check_xml_chars("\u{ffff}", Path::new("a.md")).is_err());
     }
 
     #[test]

@@ -79,6 +79,8 @@ fn cases() -> Vec<Case> {
         ("vbscript autolink", release("---\ntitle: T\ndate: 2015-01-01\n---\n\nSee <vbscript:msgbox(1)>.\n"), vec![]),
         ("data image", release("---\ntitle: T\ndate: 2015-01-01\n---\n\n![x](data:image/svg+xml;base64,PHN2Zz4=)\n"), vec![]),
         ("javascript reference definition", release("---\ntitle: T\ndate: 2015-01-01\n---\n\nSee [this][x].\n\n[x]: javascript:alert(1)\n"), vec![]),
+        ("control character in the body", release("---\ntitle: T\ndate: 2015-01-01\n---\n\nPasted from a terminal: \u{1b}[31mred\n"), vec![]),
+        ("control character escaped in the title", release("---\ntitle: \"Bell \\x07 here\"\ndate: 2015-01-01\n---\n"), vec![]),
         ("javascript image in front matter", release("---\ntitle: T\ndate: 2015-01-01\nimage: \" javascript:alert(1)\"\nimage_alt: x\n---\n"), vec![]),
     ]
 }
@@ -272,4 +274,24 @@ fn dotfiles_in_the_output_are_kept() {
     assert!(!site.exists("en/releases/2015/visit/index.html"));
     assert_eq!(site.read(".git/HEAD"), "ref: refs/heads/gh-pages\n");
     assert!(site.exists(".nojekyll"));
+}
+
+/// A character XML forbids that reaches a feed past the input checks (a YAML
+/// escape in a tag label) is dropped: feeds are always well-formed.
+#[test]
+fn feeds_stay_well_formed_whatever_reaches_them() {
+    let site = Site::fixture("basic");
+    let tags = std::fs::read_to_string(site.root().join("content/tags.yaml")).unwrap();
+    site.write(
+        "content/tags.yaml",
+        tags.replacen("en: Probation", "en: \"Pro\\x01ba\\x1Ftion\"", 1),
+    );
+    site.build();
+    let feed = site.read("en/tags/probation/atom.xml");
+    let parsed: atom_syndication::Feed = feed.parse().unwrap();
+    assert!(
+        parsed.title().as_str().contains("Probation"),
+        "{}",
+        parsed.title().as_str()
+    );
 }

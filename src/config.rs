@@ -177,10 +177,10 @@ impl SiteConfig {
             |key: &str, needle: Option<&str>| yaml::find_value(text, key, needle).unwrap_or((1, 1));
 
         let base_url = raw.base_url.trim_end_matches('/').to_owned();
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        if let Err(why) = check_base_url(&raw.base_url) {
             let (line, column) = at("base_url", None);
             problems.push(
-                Diagnostic::error(display, line, column, format!("base_url `{}` is not an absolute http(s) URL", raw.base_url))
+                Diagnostic::error(display, line, column, format!("base_url `{}` {why}", raw.base_url.escape_debug()))
                     .with_help("write the address the site is published at, e.g. `base_url: https://example.org`"),
             );
         }
@@ -248,6 +248,47 @@ impl SiteConfig {
                             .with_help("name one of the other codes under `languages`, or remove `fallback`"),
                     );
             }
+        }
+        // A chain that comes back to where it started never ends in a
+        // language that has the message.
+        for l in &languages {
+            let mut chain = vec![l.code.as_str()];
+            let mut next = l.fallback.as_deref();
+            while let Some(code) = next {
+                if code == l.code {
+                    chain.push(code);
+                    let (line, column) = at("languages", Some(&format!("fallback: {}", chain[1])));
+                    problems.push(
+                        Diagnostic::error(display, line, column, format!("the fallback chain of `{}` goes round in a circle: {}", l.code, chain.join(" → ")))
+                            .with_help("end the chain at a language without `fallback` (usually the default language)"),
+                    );
+                    break;
+                }
+                if chain.contains(&code) {
+                    break; // a circle that does not pass through `l`: reported at its own members
+                }
+                chain.push(code);
+                next = languages
+                    .iter()
+                    .find(|x| x.code == code)
+                    .and_then(|x| x.fallback.as_deref());
+            }
+        }
+        if raw.feed_releases == Some(0) {
+            let (line, column) = at("feed_releases", None);
+            problems.push(
+                Diagnostic::error(display, line, column, "`feed_releases` must be at least 1")
+                    .with_help("set the number of entries per Atom feed, e.g. `feed_releases: 20`"),
+            );
+        }
+        if raw.home_releases == Some(0) {
+            let (line, column) = at("home_releases", None);
+            problems.push(
+                Diagnostic::error(display, line, column, "`home_releases` must be at least 1")
+                    .with_help(
+                        "set the number of releases on the home page, e.g. `home_releases: 10`",
+                    ),
+            );
         }
         let pagination = raw.pagination.unwrap_or(10);
         if pagination == 0 {
@@ -341,6 +382,29 @@ impl SiteConfig {
         }
         chain
     }
+}
+
+/// Why `url` cannot be a base URL, if it cannot: it must be an absolute
+/// `http(s)` address with a host, and nothing the site's paths could not be
+/// appended to (spaces, control characters, a query or a fragment).
+pub fn check_base_url(url: &str) -> Result<(), &'static str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let Some(rest) = rest else {
+        return Err("is not an absolute http(s) URL");
+    };
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains a space or a control character");
+    }
+    if url.contains(['?', '#']) {
+        return Err("has a query (`?…`) or a fragment (`#…`), which page paths cannot follow");
+    }
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || host.contains('@') {
+        return Err("has no host name (or has user information before it)");
+    }
+    Ok(())
 }
 
 /// A light check of BCP 47 syntax: alphanumeric subtags of 1–8 characters

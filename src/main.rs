@@ -440,13 +440,8 @@ fn build(args: BuildArgs) -> ExitCode {
         .clone()
         .unwrap_or_else(|| args.site.root.join("public"));
     let opts = options(&args.site, &args.content, Some(output.clone()));
-    if let Some(url) = &opts.base_url
-        && !(url.starts_with("http://") || url.starts_with("https://"))
-    {
-        eprintln!(
-            "error: --base-url `{url}` is not an absolute http(s) URL\n  help: e.g. --base-url https://staging.example.org"
-        );
-        return ExitCode::from(2);
+    if let Some(code) = refuse_base_url(&opts) {
+        return code;
     }
     match pressroom::build(&opts) {
         Ok(report) => {
@@ -460,9 +455,24 @@ fn build(args: BuildArgs) -> ExitCode {
     }
 }
 
+/// `--base-url` is checked as `base_url` in site.yaml is, by `build` and
+/// `check` alike.
+fn refuse_base_url(opts: &BuildOptions) -> Option<ExitCode> {
+    let url = opts.base_url.as_deref()?;
+    let why = pressroom::config::check_base_url(url).err()?;
+    eprintln!(
+        "error: --base-url `{}` {why}\n  help: e.g. --base-url https://staging.example.org",
+        url.escape_debug()
+    );
+    Some(ExitCode::from(2))
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     init_logging(&args.site.verbosity);
     let opts = options(&args.site, &args.content, None);
+    if let Some(code) = refuse_base_url(&opts) {
+        return code;
+    }
     if args.translations {
         return match pressroom::load(&opts) {
             Ok(loaded) => {

@@ -121,6 +121,14 @@ pub fn list_files(config: &SiteConfig) -> Result<Vec<PathBuf>, Diagnostics> {
         return Err(problems);
     }
 
+    let tags = content.join("tags.yaml");
+    if tags.is_dir() {
+        problems.push(
+            Diagnostic::error(relative(&tags, root), 1, 1, "the tag registry is a folder, not a file")
+                .with_help("content/tags.yaml must be a YAML file mapping tag keys to labels; move the folder's files elsewhere and make it a file"),
+        );
+        return Err(problems);
+    }
     let mut files: Vec<PathBuf> = Vec::new();
     let confinement = Confinement::of(config);
     let mut walker = WalkDir::new(&content)

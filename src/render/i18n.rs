@@ -336,6 +336,9 @@ fn load_language(
         if !lang_dir.is_dir() {
             continue;
         }
+        // Within one folder (the theme's or the site's) a message is defined
+        // once; only the site's folder may redefine the theme's.
+        let mut here: HashMap<String, (PathBuf, usize)> = HashMap::new();
         for file in ftl_files(&lang_dir, &fs::Confinement::of(config), &mut problems) {
             let display = relative(&file, root);
             let text = match fs::read_text(&file, &display) {
@@ -367,8 +370,20 @@ fn load_language(
                     continue;
                 }
             };
+            let mut seen_in_file: HashMap<&str, usize> = HashMap::new();
             for entry in resource.entries() {
                 if let fluent_syntax::ast::Entry::Message(m) = entry {
+                    let nth = seen_in_file.entry(m.id.name).or_default();
+                    let line = message_line(resource.source(), m.id.name, *nth);
+                    *nth += 1;
+                    if let Some((first, first_line)) = here.get(m.id.name) {
+                        problems.push(
+                            Diagnostic::error(&display, line, 1, format!("the message `{}` is already defined at {}:{first_line}", m.id.name, first.display()))
+                                .with_help("keep one of the two; to replace a theme's message, define it in the site's locales/ folder"),
+                        );
+                    } else {
+                        here.insert(m.id.name.to_owned(), (display.clone(), line));
+                    }
                     defined.insert(m.id.name.to_owned(), file.clone());
                 }
             }
@@ -462,6 +477,19 @@ fn format_fluent_number(value: &FluentValue<'_>, intls: &IntlLangMemoizer) -> Op
             f.0.format(&(number.value as i64).into()).to_string()
         })
         .ok()
+}
+
+/// The line of the `nth` (from 0) definition of message `id` in `source`.
+fn message_line(source: &str, id: &str, nth: usize) -> usize {
+    source
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.strip_prefix(id)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .nth(nth)
+        .map_or(1, |(i, _)| i + 1)
 }
 
 /// The `.ftl` files of a folder, sorted so that loading order is stable;

@@ -81,6 +81,14 @@ fn cases() -> Vec<Case> {
         ("javascript reference definition", release("---\ntitle: T\ndate: 2015-01-01\n---\n\nSee [this][x].\n\n[x]: javascript:alert(1)\n"), vec![]),
         ("control character in the body", release("---\ntitle: T\ndate: 2015-01-01\n---\n\nPasted from a terminal: \u{1b}[31mred\n"), vec![]),
         ("control character escaped in the title", release("---\ntitle: \"Bell \\x07 here\"\ndate: 2015-01-01\n---\n"), vec![]),
+        ("fallback cycle", vec![("site.yaml", include_str!("../fixtures/basic/site.yaml").replace("    fallback: en\n", "    fallback: kk\n").into_bytes())], vec![]),
+        ("base_url with a space", vec![("site.yaml", include_str!("../fixtures/basic/site.yaml").replace("https://press.example.org", "https://press.example.org/a b").into_bytes())], vec![]),
+        ("base_url with a query", vec![("site.yaml", include_str!("../fixtures/basic/site.yaml").replace("https://press.example.org", "https://press.example.org/?x=1").into_bytes())], vec![]),
+        ("base_url with a fragment", vec![("site.yaml", include_str!("../fixtures/basic/site.yaml").replace("https://press.example.org", "https://press.example.org/#top").into_bytes())], vec![]),
+        ("feed_releases 0", vec![("site.yaml", [include_str!("../fixtures/basic/site.yaml").as_bytes(), b"feed_releases: 0\n"].concat())], vec![]),
+        ("empty tag label", vec![("content/tags.yaml", include_str!("../fixtures/basic/content/tags.yaml").replacen("ru: Пробация", "ru: \"  \"", 1).into_bytes())], vec![]),
+        ("tags.yaml is a folder", vec![("content/tags.yaml/probation.yaml", b"label: { en: Probation }\n".to_vec())], vec!["content/tags.yaml"]),
+        ("duplicate Fluent message", vec![("locales/en/extra.ftl", b"# Extra strings\nskip-link = Skip\nsite-extra = Extra\nsite-extra = Again\n".to_vec())], vec![]),
         ("javascript image in front matter", release("---\ntitle: T\ndate: 2015-01-01\nimage: \" javascript:alert(1)\"\nimage_alt: x\n---\n"), vec![]),
     ]
 }
@@ -97,11 +105,11 @@ fn every_bad_input_is_reported_and_changes_nothing() {
         let site = Site::fixture("basic");
         site.build();
         let before = site.tree();
-        for (path, bytes) in &files {
-            site.write(path, bytes);
-        }
         for path in &removed {
             site.remove(path);
+        }
+        for (path, bytes) in &files {
+            site.write(path, bytes);
         }
         let out = site.cmd(&["build"]).assert().code(1);
         let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();

@@ -46,6 +46,41 @@ pub struct SiteConfig {
     /// List releases that lack a translation in a language's lists, under an
     /// available language, marked as not translated.
     pub list_untranslated: bool,
+    /// Bounds on what one document may hold.
+    pub limits: Limits,
+}
+
+/// Bounds that keep one runaway document from making the build slow, huge
+/// or out of memory; `limits:` in site.yaml changes them. Every limit is
+/// checked by `check` and `build` alike and reported at the document's line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Tags on one release: every tag page lists its releases with their
+    /// tags, so the output grows with the square of this number.
+    pub tags_per_release: usize,
+    /// Bytes of one source file: a 10 MB markdown table took over 3 GB of
+    /// memory to render.
+    pub document_bytes: usize,
+    /// Characters of `summary`.
+    pub summary_chars: usize,
+    /// Characters of `location`.
+    pub location_chars: usize,
+    /// Bytes of one part of an output path chosen in front matter (a slug,
+    /// a part of an alias); file systems refuse names over 255 bytes.
+    pub file_name_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            tags_per_release: 20,
+            document_bytes: 512 * 1024,
+            summary_chars: 1000,
+            location_chars: 200,
+            file_name_bytes: 200,
+        }
+    }
 }
 
 /// One language of the site.
@@ -107,6 +142,8 @@ struct RawConfig {
     default_language_at_root: bool,
     #[serde(default)]
     list_untranslated: Option<bool>,
+    #[serde(default)]
+    limits: Limits,
 }
 
 /// A language entry is either a bare code (`- en`) or a mapping with details.
@@ -290,6 +327,34 @@ impl SiteConfig {
                     ),
             );
         }
+        let limits = [
+            ("tags_per_release", raw.limits.tags_per_release),
+            ("document_bytes", raw.limits.document_bytes),
+            ("summary_chars", raw.limits.summary_chars),
+            ("location_chars", raw.limits.location_chars),
+            ("file_name_bytes", raw.limits.file_name_bytes),
+        ];
+        for (key, value) in limits {
+            if value == 0 || (key == "file_name_bytes" && value > 255) {
+                let (line, column) = yaml::find_value(text, "limits", None).unwrap_or((1, 1));
+                problems.push(
+                    Diagnostic::error(
+                        display,
+                        line,
+                        column,
+                        format!(
+                            "`limits.{key}` must be at least 1{}",
+                            if key == "file_name_bytes" {
+                                " and at most 255"
+                            } else {
+                                ""
+                            }
+                        ),
+                    )
+                    .with_help("raise the limit, or remove it to use the default"),
+                );
+            }
+        }
         let pagination = raw.pagination.unwrap_or(10);
         if pagination == 0 {
             let (line, column) = at("pagination", None);
@@ -327,6 +392,7 @@ impl SiteConfig {
             markdown: raw.markdown,
             default_language_at_root: raw.default_language_at_root,
             list_untranslated: raw.list_untranslated.unwrap_or(true),
+            limits: raw.limits,
         })
     }
 

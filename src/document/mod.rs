@@ -12,6 +12,7 @@ pub mod yaml;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
 
+use crate::config::Limits;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::source::{Section, SourceDoc};
 use crate::util::slug::is_valid_slug;
@@ -162,9 +163,34 @@ pub fn split_front_matter<'a>(
     )
 }
 
-/// Parses a document from its text. On success the document comes with the
-/// warnings found; on failure every problem found is returned.
+/// Parses a document from its text under the default [`Limits`]. On success
+/// the document comes with the warnings found; on failure every problem
+/// found is returned.
 pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), Diagnostics> {
+    parse_with(source, text, &Limits::default())
+}
+
+/// Parses a document from its text under the site's `limits`.
+pub fn parse_with(
+    source: SourceDoc,
+    text: &str,
+    limits: &Limits,
+) -> Result<(Document, Diagnostics), Diagnostics> {
+    // Before any parsing: the size is what makes a document expensive.
+    if text.len() > limits.document_bytes {
+        return Err(Diagnostic::error(
+            &source.rel,
+            1,
+            1,
+            format!(
+                "the file is {} bytes long, more than the {} allowed",
+                text.len(),
+                limits.document_bytes
+            ),
+        )
+        .with_help("split it, attach large tables as files of a bundle, or raise `limits: { document_bytes: … }` in site.yaml")
+        .into());
+    }
     let (front_text, body, body_line) =
         split_front_matter(text, &source).map_err(Diagnostics::from)?;
     let rel = source.rel.clone();
@@ -257,6 +283,36 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
     {
         problems.push(error("slug", None, format!("the slug `{}` is not a valid slug", slug.escape_debug()),
                 "use lower-case ASCII letters, digits and single hyphens, e.g. `slug: penitentiary-forum`"));
+    }
+    if raw.tags.len() > limits.tags_per_release {
+        problems.push(error("tags", None, format!("the release has {} tags, more than the {} allowed", raw.tags.len(), limits.tags_per_release),
+            "keep the tags a reader would browse by, or raise `limits: { tags_per_release: … }` in site.yaml"));
+    }
+    for (key, value, limit) in [
+        ("summary", &raw.summary, limits.summary_chars),
+        ("location", &raw.location, limits.location_chars),
+    ] {
+        let count = value.as_deref().map_or(0, |v| v.chars().count());
+        if count > limit {
+            problems.push(error(
+                key,
+                None,
+                format!("`{key}` is {count} characters long, more than the {limit} allowed"),
+                &format!("shorten it, or raise `limits: {{ {key}_chars: … }}` in site.yaml"),
+            ));
+        }
+    }
+    if let Some(slug) = &raw.slug
+        && slug.len() > limits.file_name_bytes
+    {
+        problems.push(error("slug", None, format!("the slug is {} bytes long, more than the {} a file name may have", slug.len(), limits.file_name_bytes),
+            "shorten it (file systems refuse longer names); `limits: { file_name_bytes: … }` in site.yaml sets the bound"));
+    }
+    for alias in &raw.aliases {
+        if let Some(part) = alias.split('/').find(|p| p.len() > limits.file_name_bytes) {
+            problems.push(error("aliases", Some(alias), format!("a part of the alias is {} bytes long, more than the {} a file name may have", part.len(), limits.file_name_bytes),
+                "shorten it (file systems refuse longer names); `limits: { file_name_bytes: … }` in site.yaml sets the bound"));
+        }
     }
     for tag in &raw.tags {
         if !is_valid_slug(tag) {

@@ -378,7 +378,7 @@ impl Session {
                 Read::Release(i) => &last.site.releases[i].doc.source,
                 Read::Page(i) => &last.site.pages[i].doc.source,
             };
-            let (doc, warnings) = parse_file(source).ok()?;
+            let (doc, warnings) = parse_file(source, &last.site.config.limits).ok()?;
             if !warnings.is_empty() {
                 return None;
             }
@@ -738,7 +738,7 @@ impl Session {
             .collect();
         let fresh: Vec<(SourceDoc, Parsed)> = stale
             .par_iter()
-            .map(|&doc| (doc.clone(), parse_file(doc)))
+            .map(|&doc| (doc.clone(), parse_file(doc, &config.limits)))
             .collect();
         for (doc, parsed) in fresh {
             self.docs.insert(doc.path.clone(), (doc, parsed));
@@ -885,9 +885,9 @@ fn readers(plans: &[Plan]) -> HashMap<Read, Vec<usize>> {
     readers
 }
 
-fn parse_file(doc: &SourceDoc) -> Parsed {
+fn parse_file(doc: &SourceDoc, limits: &crate::config::Limits) -> Parsed {
     let text = crate::util::fs::read_text(&doc.path, &doc.rel)?;
-    document::parse(doc.clone(), &text).map(|(d, w)| (Arc::new(d), w))
+    document::parse_with(doc.clone(), &text, limits).map(|(d, w)| (Arc::new(d), w))
 }
 
 /// Counts one handled file under its language (`""` for none).

@@ -40,6 +40,23 @@ fn cases() -> Vec<Case> {
         "---\ntitle: \"{}\"\ndate: 2015-01-01\n---\n",
         "x".repeat(10 * 1024 * 1024)
     );
+    let many_tags = format!(
+        "---\ntitle: T\ndate: 2015-01-01\ntags: [{}]\n---\n",
+        (0..21)
+            .map(|i| format!("t{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let long = |key: &str, n: usize| {
+        format!(
+            "---\ntitle: T\ndate: 2015-01-01\n{key}: \"{}\"\n---\n",
+            "x".repeat(n)
+        )
+    };
+    let table = format!(
+        "---\ntitle: T\ndate: 2015-01-01\n---\n\n|a|b|\n|-|-|\n{}",
+        "|x|y|\n".repeat(100_000)
+    );
     vec![
         ("empty file", release(""), vec![]),
         ("front matter not closed", release("---\ntitle: Open\ndate: 2015-01-01\n\nText.\n"), vec![]),
@@ -89,6 +106,13 @@ fn cases() -> Vec<Case> {
         ("empty tag label", vec![("content/tags.yaml", include_str!("../fixtures/basic/content/tags.yaml").replacen("ru: Пробация", "ru: \"  \"", 1).into_bytes())], vec![]),
         ("tags.yaml is a folder", vec![("content/tags.yaml/probation.yaml", b"label: { en: Probation }\n".to_vec())], vec!["content/tags.yaml"]),
         ("duplicate Fluent message", vec![("locales/en/extra.ftl", b"# Extra strings\nskip-link = Skip\nsite-extra = Extra\nsite-extra = Again\n".to_vec())], vec![]),
+        ("21 tags", release(&many_tags), vec![]),
+        ("summary too long", release(&long("summary", 1001)), vec![]),
+        ("location too long", release(&long("location", 201)), vec![]),
+        ("slug of 300 characters", release(&long("slug", 300)), vec![]),
+        ("alias of 300 characters", release(&format!("---\ntitle: T\ndate: 2015-01-01\naliases: [\"/old/{}.html\"]\n---\n", "x".repeat(300))), vec![]),
+        ("table of 600 KB", release(&table), vec![]),
+        ("limits of zero", vec![("site.yaml", [include_str!("../fixtures/basic/site.yaml").as_bytes(), b"limits:\n  tags_per_release: 0\n".as_slice()].concat())], vec![]),
         ("javascript image in front matter", release("---\ntitle: T\ndate: 2015-01-01\nimage: \" javascript:alert(1)\"\nimage_alt: x\n---\n"), vec![]),
     ]
 }

@@ -299,6 +299,9 @@ fn serve(args: ServeArgs) -> ExitCode {
         Ok(b) => b,
         Err(e) => return fail(&e.into(), "serve", "nothing is being served"),
     };
+    if let Some(warning) = pressroom::live::serve::exposure_warning(bound.addr) {
+        eprintln!("{warning}");
+    }
     // Kept until the server stops; dropping it removes the folder.
     let mut temporary = None;
     let output = match &args.output {

@@ -3,6 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
@@ -22,6 +23,10 @@ struct Running {
 
 impl Running {
     fn start(site: &Site, args: &[&str]) -> Running {
+        Running::start_with_env(site, args, &[])
+    }
+
+    fn start_with_env(site: &Site, args: &[&str], env: &[(&str, &Path)]) -> Running {
         // One pipe for both streams keeps an error and the line that follows
         // it in the order they were printed.
         let (reader, writer) = std::io::pipe().unwrap();
@@ -29,6 +34,7 @@ impl Running {
             .args(args)
             .arg("--root")
             .arg(site.root())
+            .envs(env.iter().copied())
             .stdout(Stdio::from(writer.try_clone().unwrap()))
             .stderr(Stdio::from(writer))
             .spawn()
@@ -204,26 +210,8 @@ fn serve_refuses_foreign_hosts_and_cleans_up_on_sigterm_and_sighup() {
     let site = Site::fixture("basic");
     for signal in ["TERM", "HUP"] {
         let tmp = tempfile::tempdir().unwrap();
-        let (reader, writer) = std::io::pipe().unwrap();
-        let child = Command::new(assert_cmd::cargo::cargo_bin("pressroom"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(site.root())
-            .env("TMPDIR", tmp.path())
-            .stdout(Stdio::from(writer.try_clone().unwrap()))
-            .stderr(Stdio::from(writer))
-            .spawn()
-            .unwrap();
-        let (tx, lines) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(reader).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let mut serve = Running {
-            child,
-            lines,
-            seen: Vec::new(),
-        };
+        let mut serve =
+            Running::start_with_env(&site, &["serve", "--port", "0"], &[("TMPDIR", tmp.path())]);
         let line = serve.wait_for("serving http://");
         let port: u16 = line
             .rsplit(':')

@@ -142,7 +142,10 @@ impl TemplateSet {
         tera.autoescape_on([".html", ".htm", ".xml"]);
         register_functions(&mut tera, i18n, urls.clone(), hashes);
         if let Err(e) = tera.add_raw_templates(sources) {
-            return Err(tera_diagnostic(&e, &files).into());
+            let located = cycle_diagnostic(&e, &files, root);
+            return Err(located
+                .unwrap_or_else(|| tera_diagnostic(&e, &files))
+                .into());
         }
         Ok(TemplateSet {
             tera,
@@ -327,6 +330,42 @@ fn overlay(
 }
 
 /// Converts a Tera error into a diagnostic at the template's file and line.
+/// A cycle of `{% include %}` or `{% extends %}` reported at the tag that
+/// closes it, in the file that has it; Tera names only the templates.
+fn cycle_diagnostic(err: &tera::Error, files: &TemplateFiles, root: &Path) -> Option<Diagnostic> {
+    let (keyword, verb, chain) = match err.kind() {
+        ErrorKind::CircularInclude { include_chain, .. } => ("include", "include", include_chain),
+        ErrorKind::CircularExtend {
+            inheritance_chain, ..
+        } => ("extends", "extend", inheritance_chain),
+        _ => return None,
+    };
+    let (closing, target) = match chain.as_slice() {
+        [.., closing, target] => (closing, target),
+        [only] => (only, only),
+        [] => return None,
+    };
+    let display = files.get(closing)?;
+    let text = std::fs::read_to_string(root.join(display)).ok()?;
+    let (line, column) = text.lines().enumerate().find_map(|(i, l)| {
+        let at = l.find(keyword)?;
+        (l.contains(&format!("\"{target}\"")) || l.contains(&format!("'{target}'")))
+            .then(|| (i + 1, l[..at].rfind("{%").unwrap_or(at) + 1))
+    })?;
+    Some(
+        Diagnostic::error(
+            display,
+            line,
+            column,
+            format!(
+                "this `{keyword}` closes a circle of templates: {}",
+                chain.join(" → ")
+            ),
+        )
+        .with_help(format!("a template cannot {verb} itself, directly or through others; remove one link of the circle")),
+    )
+}
+
 fn tera_diagnostic(err: &tera::Error, files: &TemplateFiles) -> Diagnostic {
     let file_of = |name: &str| {
         files

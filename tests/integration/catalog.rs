@@ -113,6 +113,13 @@ fn cases() -> Vec<Case> {
         ("alias of 300 characters", release(&format!("---\ntitle: T\ndate: 2015-01-01\naliases: [\"/old/{}.html\"]\n---\n", "x".repeat(300))), vec![]),
         ("table of 600 KB", release(&table), vec![]),
         ("limits of zero", vec![("site.yaml", [include_str!("../fixtures/basic/site.yaml").as_bytes(), b"limits:\n  tags_per_release: 0\n".as_slice()].concat())], vec![]),
+        ("template include cycle", vec![
+            ("templates/page.html", b"{% extends \"base.html\" %}\n{% block content %}\n{% include \"a.html\" %}\n{% endblock content %}\n".to_vec()),
+            ("templates/a.html", b"<p>a</p>\n{% include \"b.html\" %}\n".to_vec()),
+            ("templates/b.html", b"<p>b</p>\n\n{% include \"a.html\" %}\n".to_vec()),
+        ], vec![]),
+        ("template extends cycle", vec![("templates/base.html", b"{% extends \"page.html\" %}\n".to_vec())], vec![]),
+        ("Fluent cycle", vec![("locales/ru/loop.ftl", b"# Loop\nsite-a = A { site-b }\nsite-b = B { -term-c }\n-term-c = C { site-a }\n".to_vec())], vec![]),
         ("javascript image in front matter", release("---\ntitle: T\ndate: 2015-01-01\nimage: \" javascript:alert(1)\"\nimage_alt: x\n---\n"), vec![]),
     ]
 }

@@ -532,13 +532,19 @@ fn lock(out: &Path, mode: Mode) -> Result<std::fs::File, Diagnostic> {
 }
 
 /// Finishes or undoes what a build that died mid-commit left in `out`:
-/// rolls a mount point's journal forward, or completes a swap done as two
-/// renames. Every command that writes an output calls it first (under the
+/// rolls a mount point's journal forward (or throws away what was staged
+/// before its commit point), or completes a swap done as two renames. Every command that writes an output calls it first (under the
 /// lock); a test may call it directly. Returns whether there was anything
 /// to finish.
 pub fn recover(out: &Path) -> Result<bool, Diagnostic> {
     if out.join(JOURNAL).is_file() {
         roll_forward(out)?;
+        return Ok(true);
+    }
+    let inner = out.join(INNER_STAGING);
+    if std::fs::symlink_metadata(&inner).is_ok() {
+        // Staged before the commit point: the update never happened.
+        remove_all(&inner).map_err(|e| io_error(&inner, &e))?;
         return Ok(true);
     }
     let journal = sibling(out, "swap");
@@ -1084,6 +1090,13 @@ mod tests {
         assert!(!out.join("old").exists());
         assert!(!out.join(JOURNAL).exists() && !out.join(INNER_STAGING).exists());
         assert!(!recover(&out).unwrap());
+
+        // Killed before its commit point: what was staged is thrown away.
+        std::fs::create_dir_all(out.join(INNER_STAGING)).unwrap();
+        std::fs::write(out.join(INNER_STAGING).join("a.html"), "A3").unwrap();
+        assert!(recover(&out).unwrap());
+        assert!(!out.join(INNER_STAGING).exists());
+        assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"A2");
     }
 
     #[test]

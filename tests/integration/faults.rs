@@ -5,7 +5,7 @@
 //! The test hook `PRESSROOM_TEST_COMMIT_PAUSE_US` slows the commit down (a
 //! pause at every step) and announces its start on stderr; the kill lands at
 //! a random moment between that line and the end of an unkilled commit. `PRESSROOM_FAULT_ITERATIONS` sets how many kills per
-//! commit mode (default 6); the assertions do not depend on when the kill
+//! commit mode (default 4); the assertions do not depend on when the kill
 //! lands, only how many land inside the commit does.
 
 use std::collections::BTreeMap;
@@ -91,7 +91,7 @@ fn kill_during_commits(in_place: bool) {
     let iterations: usize = std::env::var("PRESSROOM_FAULT_ITERATIONS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(6);
+        .unwrap_or(4);
     let site = Site::fixture("basic");
     let scratch = tempfile::tempdir().unwrap();
     let out = scratch.path().join("public");

@@ -247,18 +247,25 @@ impl Staging {
     }
 
     fn commit_swap(&self, unchanged: &[&String]) -> Result<Diagnostics, Diagnostic> {
+        let started = std::time::Instant::now();
         let fail = |path: &Path, e: &io::Error| {
             let _ = remove_all(&self.staging);
             io_error(path, e)
         };
+        // Each folder once, then the links in parallel.
+        let folders: BTreeSet<&str> = unchanged
+            .iter()
+            .filter_map(|rel| rel.rsplit_once('/').map(|(dir, _)| dir))
+            .collect();
+        for folder in folders {
+            let dir = self.staging.join(folder);
+            std::fs::create_dir_all(&dir).map_err(|e| fail(&dir, &e))?;
+        }
         unchanged
             .par_iter()
             .try_for_each(|rel| {
                 pause();
                 let to = self.staging.join(rel.as_str());
-                if let Some(parent) = to.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
-                }
                 link_or_copy(&self.out.join(rel.as_str()), &to).map_err(|e| io_error(&to, &e))
             })
             .inspect_err(|_| {
@@ -281,7 +288,13 @@ impl Staging {
             std::fs::rename(&self.staging, &self.out).map_err(|e| fail(&self.out, &e))?;
             return Ok(Diagnostics::new());
         }
+        log::debug!(
+            "{} unchanged files linked into the new tree in {:?}",
+            unchanged.len(),
+            started.elapsed()
+        );
         swap(&self.staging, &self.out).map_err(|e| fail(&self.out, &e))?;
+        log::debug!("new tree swapped in after {:?}", started.elapsed());
         pause();
         // The new output is in place; what is left is the previous tree.
         let mut warnings = Diagnostics::new();
@@ -298,6 +311,7 @@ impl Staging {
                 .with_help("the next build tries again; check the folder's permissions"),
             );
         }
+        log::debug!("previous tree deleted after {:?}", started.elapsed());
         Ok(warnings)
     }
 

@@ -236,14 +236,12 @@ fn serve_refuses_foreign_hosts_and_cleans_up_on_sigterm_and_sighup() {
             "the site is built in TMPDIR"
         );
 
-        let pid = serve.child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-s", signal, &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
+        let pid = rustix::process::Pid::from_raw(serve.child.id() as i32).unwrap();
+        let sig = match signal {
+            "TERM" => rustix::process::Signal::TERM,
+            _ => rustix::process::Signal::HUP,
+        };
+        rustix::process::kill_process(pid, sig).unwrap();
         let deadline = Instant::now() + PATIENCE;
         let status = loop {
             if let Some(status) = serve.child.try_wait().unwrap() {

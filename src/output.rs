@@ -99,6 +99,9 @@ pub struct Staging {
     previous: Previous,
     /// Paths staged by [`Staging::put`].
     written: Mutex<HashSet<String>>,
+    /// The staging folder holds the build before the output's, complete:
+    /// the commit updates it rather than building a tree from nothing.
+    reuse: bool,
     /// Held until the commit or abort is over.
     _lock: std::fs::File,
 }
@@ -149,7 +152,13 @@ impl Staging {
             Mode::Swap => sibling(out, "staging"),
             Mode::InPlace => out.join(INNER_STAGING),
         };
-        if std::fs::symlink_metadata(&staging).is_ok() {
+        // The previous tree, kept by the last commit, is updated in place of
+        // a new one; until this build commits it is not whole any more.
+        let mark = sibling(out, "previous");
+        let reuse = mode == Mode::Swap
+            && std::fs::remove_file(&mark).is_ok()
+            && std::fs::symlink_metadata(&staging).is_ok_and(|m| m.is_dir());
+        if !reuse && std::fs::symlink_metadata(&staging).is_ok() {
             // Left over from a build that died before its commit point; it
             // holds nothing of value.
             remove_all(&staging).map_err(|e| {
@@ -171,6 +180,7 @@ impl Staging {
             mode,
             previous,
             written: Mutex::new(HashSet::new()),
+            reuse,
             _lock: lock,
         })
     }
@@ -184,9 +194,13 @@ impl Staging {
         }
         let staged = self.staging.join(&rel_path);
         if let Some(parent) = staged.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+            make_dir(&self.staging, parent).map_err(|e| io_error(parent, &e))?;
         }
-        std::fs::write(&staged, bytes).map_err(|e| io_error(&staged, &e))?;
+        // A file of a reused tree may be a hard link to the live output's:
+        // it is replaced by a new file, never written through.
+        remove_all(&staged).map_err(|e| io_error(&staged, &e))?;
+        let write = || -> io::Result<()> { std::fs::File::create_new(&staged)?.write_all(bytes) };
+        write().map_err(|e| io_error(&staged, &e))?;
         self.written
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -219,7 +233,11 @@ impl Staging {
         stale.sort();
         if written.is_empty() && stale.is_empty() && self.out.join(MARKER).is_file() {
             // Nothing changed: nothing is restaged, nothing is touched.
-            let _ = remove_all(&self.staging);
+            if self.reuse {
+                let _ = std::fs::write(sibling(&self.out, "previous"), b"");
+            } else {
+                let _ = remove_all(&self.staging);
+            }
             return Ok(Diagnostics::new());
         }
         if let Some(missing) = unchanged
@@ -236,7 +254,7 @@ impl Staging {
             .with_help("something else changed the output folder during the build; build again"));
         }
         match self.mode {
-            Mode::Swap => self.commit_swap(&unchanged),
+            Mode::Swap => self.commit_swap(produced, &unchanged),
             Mode::InPlace => {
                 let mut written: Vec<&String> = written.iter().collect();
                 written.sort();
@@ -246,12 +264,20 @@ impl Staging {
         }
     }
 
-    fn commit_swap(&self, unchanged: &[&String]) -> Result<Diagnostics, Diagnostic> {
+    fn commit_swap(
+        &self,
+        produced: &BTreeSet<String>,
+        unchanged: &[&String],
+    ) -> Result<Diagnostics, Diagnostic> {
         let started = std::time::Instant::now();
         let fail = |path: &Path, e: &io::Error| {
             let _ = remove_all(&self.staging);
             io_error(path, e)
         };
+        if self.reuse {
+            self.prune_reused(produced)
+                .map_err(|e| fail(&self.staging, &e))?;
+        }
         // Each folder once, then the links in parallel.
         let folders: BTreeSet<&str> = unchanged
             .iter()
@@ -259,14 +285,19 @@ impl Staging {
             .collect();
         for folder in folders {
             let dir = self.staging.join(folder);
-            std::fs::create_dir_all(&dir).map_err(|e| fail(&dir, &e))?;
+            make_dir(&self.staging, &dir).map_err(|e| fail(&dir, &e))?;
         }
         unchanged
             .par_iter()
             .try_for_each(|rel| {
                 pause();
+                let from = self.out.join(rel.as_str());
                 let to = self.staging.join(rel.as_str());
-                link_or_copy(&self.out.join(rel.as_str()), &to).map_err(|e| io_error(&to, &e))
+                if self.reuse && same_file(&from, &to) {
+                    return Ok(());
+                }
+                remove_all(&to).map_err(|e| io_error(&to, &e))?;
+                link_or_copy(&from, &to).map_err(|e| io_error(&to, &e))
             })
             .inspect_err(|_| {
                 let _ = remove_all(&self.staging);
@@ -296,23 +327,46 @@ impl Staging {
         swap(&self.staging, &self.out).map_err(|e| fail(&self.out, &e))?;
         log::debug!("new tree swapped in after {:?}", started.elapsed());
         pause();
-        // The new output is in place; what is left is the previous tree.
+        // The new output is in place; the previous tree, now at the staging
+        // path, is kept for the next build to update (its files are hard
+        // links to the output's, so it costs little space) rather than
+        // deleting and recreating every folder each time.
         let mut warnings = Diagnostics::new();
-        if let Err(e) = remove_all(&self.staging) {
+        if let Err(e) = std::fs::write(sibling(&self.out, "previous"), b"") {
             warnings.push(
-                Diagnostic::warning(
-                    &self.staging,
-                    1,
-                    1,
-                    format!(
-                        "the new output is in place, but the previous one could not be deleted: {e}"
-                    ),
-                )
-                .with_help("the next build tries again; check the folder's permissions"),
+                Diagnostic::warning(&self.staging, 1, 1, format!("the new output is in place, but the previous one cannot be kept for the next build: {e}"))
+                    .with_help("the next build starts its staging folder afresh; check the folder's permissions"),
             );
         }
-        log::debug!("previous tree deleted after {:?}", started.elapsed());
         Ok(warnings)
+    }
+
+    /// Deletes from a reused tree every file the new build does not produce
+    /// and every dotfile (they are carried over afresh), then the folders
+    /// left empty.
+    fn prune_reused(&self, produced: &BTreeSet<String>) -> io::Result<()> {
+        let mut folders = Vec::new();
+        let mut walk = walkdir::WalkDir::new(&self.staging)
+            .min_depth(1)
+            .follow_links(false)
+            .into_iter();
+        while let Some(entry) = walk.next() {
+            let entry = entry.map_err(io::Error::from)?;
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            if entry.file_type().is_dir() && !hidden {
+                folders.push(entry.into_path());
+            } else if hidden || !produced.contains(&key(&self.staging, entry.path())) {
+                if entry.file_type().is_dir() {
+                    walk.skip_current_dir();
+                }
+                remove_all(entry.path())?;
+            }
+        }
+        for folder in folders.iter().rev() {
+            // Fails, as it should, for every folder that still holds files.
+            let _ = std::fs::remove_dir(folder);
+        }
+        Ok(())
     }
 
     fn commit_in_place(&self, written: &[&String], stale: &[&String]) -> Result<(), Diagnostic> {
@@ -683,6 +737,15 @@ fn real_parents(out: &Path, rel: &Path) -> bool {
     })
 }
 
+/// Whether `a` and `b` are one file (hard links to the same inode).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => a.is_file() && b.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
 /// Hard-links `from` to `to`; copies (keeping the modification time) where
 /// the file system has no hard links.
 fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
@@ -900,10 +963,17 @@ fn make_dir(out: &Path, dir: &Path) -> io::Result<()> {
         current.push(part);
         match std::fs::symlink_metadata(&current) {
             Ok(m) if m.is_dir() => continue,
-            Ok(_) => std::fs::remove_file(&current)?,
+            Ok(_) => match std::fs::remove_file(&current) {
+                // Another thread got there first.
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            },
             Err(_) => {}
         }
-        std::fs::create_dir(&current)?;
+        match std::fs::create_dir(&current) {
+            Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+            _ => {}
+        }
     }
     Ok(())
 }
@@ -968,14 +1038,87 @@ mod tests {
                 .unwrap()
                 .map(|e| e.unwrap().file_name().into_string().unwrap())
                 .collect();
-            // Only the output and the lock beside it; nothing staged is left.
+            // Beside the output: in swap mode the lock and the previous
+            // tree kept for the next build, with its mark.
             assert_eq!(
                 left.len(),
-                if mode == Mode::Swap { 2 } else { 1 },
+                if mode == Mode::Swap { 4 } else { 1 },
                 "{left:?}"
             );
             assert!(!out.join(INNER_STAGING).exists() && !out.join(JOURNAL).exists());
         }
+    }
+
+    #[test]
+    fn the_previous_tree_is_kept_and_updated_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let kept = sibling(&out, "staging");
+        let builds: [&[(&str, &[u8])]; 4] = [
+            &[
+                ("a.html", b"A1"),
+                ("b/index.html", b"B1"),
+                ("c/d/e.html", b"C1"),
+            ],
+            &[
+                ("a.html", b"A2"),
+                ("b/index.html", b"B1"),
+                ("c/d/e.html", b"C1"),
+            ],
+            &[
+                ("a.html", b"A2"),
+                ("b", b"B is now a file"),
+                ("f.html", b"F"),
+            ],
+            &[
+                ("a.html", b"A3"),
+                ("b/index.html", b"B4"),
+                ("c/d/e.html", b"C4"),
+            ],
+        ];
+        let files_of = |root: &Path| -> BTreeSet<String> {
+            walkdir::WalkDir::new(root)
+                .min_depth(1)
+                .into_iter()
+                .map(Result::unwrap)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| key(root, e.path()))
+                .filter(|k| k != MARKER)
+                .collect()
+        };
+        for (n, files) in builds.iter().enumerate() {
+            build(&out, Mode::Swap, files);
+            let names = |files: &[(&str, &[u8])]| -> BTreeSet<String> {
+                files.iter().map(|(r, _)| r.to_string()).collect()
+            };
+            assert_eq!(files_of(&out), names(files), "build {n}");
+            for (rel, bytes) in files.iter() {
+                assert_eq!(
+                    std::fs::read(out.join(rel)).unwrap(),
+                    *bytes,
+                    "build {n}: {rel}"
+                );
+            }
+            // The kept tree is the build before.
+            if n > 0 {
+                assert_eq!(files_of(&kept), names(builds[n - 1]), "kept {n}");
+                for (rel, bytes) in builds[n - 1].iter() {
+                    assert_eq!(
+                        std::fs::read(kept.join(rel)).unwrap(),
+                        *bytes,
+                        "kept {n}: {rel}"
+                    );
+                }
+            }
+        }
+        // A killed build leaves no mark, and the next one starts afresh.
+        let s = Staging::begin_as(&out, false, Mode::Swap).unwrap();
+        s.put("a.html", b"half").unwrap();
+        drop(s);
+        assert!(!sibling(&out, "previous").exists());
+        build(&out, Mode::Swap, &[("a.html", b"A5")]);
+        assert_eq!(files_of(&out), BTreeSet::from(["a.html".to_owned()]));
+        assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"A5");
     }
 
     #[test]
@@ -1173,7 +1316,6 @@ mod tests {
         s.commit(&set(&["en/a/index.html"])).unwrap();
         assert_eq!(std::fs::read(out.join("en/a/index.html")).unwrap(), b"A");
         assert!(out.join(MARKER).is_file());
-        assert!(!dir.path().join(".public.pressroom-staging").exists());
     }
 
     #[test]

@@ -454,7 +454,10 @@ fn build(args: BuildArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(problems) => fail(&problems, "build", "the output folder was left as it was"),
+        Err(problems) => {
+            let consequence = pressroom::output::after_failure(&problems);
+            fail(&problems, "build", consequence)
+        }
     }
 }
 

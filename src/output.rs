@@ -60,6 +60,22 @@ pub const PAUSE_ENV: &str = "PRESSROOM_TEST_COMMIT_PAUSE_US";
 /// Test-only: commit as if the output were a mount point (journal mode).
 pub const IN_PLACE_ENV: &str = "PRESSROOM_TEST_IN_PLACE_COMMIT";
 
+/// What happened to the output when a commit failed after a mount point's
+/// journal was written: the files are partly moved in, and the next run
+/// finishes. [`after_failure`] tells the two outcomes of a failed build apart.
+const PARTLY_UPDATED: &str = "the output folder is partly updated";
+
+/// What a failed build did to its output folder, in words for the last line
+/// of its report: left as it was, unless a mount point's journal was
+/// written and could not be finished.
+pub fn after_failure(problems: &Diagnostics) -> &'static str {
+    if problems.iter().any(|d| d.message.contains(PARTLY_UPDATED)) {
+        "the output folder is partly updated; the next build finishes the update"
+    } else {
+        "the output folder was left as it was"
+    }
+}
+
 /// Whether a rendered file had to be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteOutcome {
@@ -668,7 +684,7 @@ fn roll_forward(out: &Path) -> Result<(), Diagnostic> {
     let journal_path = out.join(JOURNAL);
     let staging = out.join(INNER_STAGING);
     let partly = |path: &Path, e: &io::Error| {
-        Diagnostic::error(path, 1, 1, format!("cannot write the output: {e}; the output folder is partly updated"))
+        Diagnostic::error(path, 1, 1, format!("cannot write the output: {e}; {PARTLY_UPDATED}"))
             .with_help("fix the cause (free space, permissions) and run the build again: the next pressroom run on this output finishes the update first")
     };
     let journal = std::fs::read_to_string(&journal_path).map_err(|e| partly(&journal_path, &e))?;
@@ -1254,6 +1270,28 @@ mod tests {
         assert!(recover(&out).unwrap());
         assert!(!out.join(INNER_STAGING).exists());
         assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"A2");
+    }
+
+    #[test]
+    fn a_journal_that_cannot_be_finished_says_the_output_is_partly_updated() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, Mode::InPlace, &[("a.html", b"A")]);
+        // A journal that cannot be read (root may write anywhere, so a
+        // damaged journal stands for every failure after the commit point).
+        std::fs::write(out.join(JOURNAL), b"W\t\xff\xfe\n").unwrap();
+        let err = recover(&out).unwrap_err();
+        assert!(err.message.ends_with(PARTLY_UPDATED), "{err}");
+        let mut problems = Diagnostics::new();
+        problems.push(err);
+        assert_eq!(
+            after_failure(&problems),
+            "the output folder is partly updated; the next build finishes the update"
+        );
+        assert_eq!(
+            after_failure(&Diagnostics::new()),
+            "the output folder was left as it was"
+        );
     }
 
     #[test]

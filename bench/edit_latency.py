@@ -126,6 +126,10 @@ def main():
     out = os.path.join(args.work, "watch-out")
     for path in (root, out, os.path.join(args.work, ".watch-out.pressroom-staging")):
         shutil.rmtree(path, ignore_errors=True)
+    try:
+        os.remove(os.path.join(args.work, ".watch-out.pressroom-previous"))
+    except FileNotFoundError:
+        pass
     shutil.copytree(args.corpus, root, symlinks=True)
 
     # The first English release of the oldest year (or the last of the newest)

@@ -111,6 +111,10 @@ for n in "${sizes[@]}"; do
     c_wall=() c_cpu=() c_rss=() c_rate=() r_wall=() r_cpu=() r_rss=() r_written=()
     for run in $(seq "$runs"); do
         set_aside "$out"
+        # The previous tree a build keeps beside its output would make the
+        # next build less than clean.
+        set_aside "$(dirname "$out")/.$(basename "$out").pressroom-staging"
+        rm -f "$(dirname "$out")/.$(basename "$out").pressroom-previous"
         measure "$bin" build --root "$corpus" --output "$out"
         [ "$written" = "$files" ] || die "a clean build wrote $written of $files files"
         c_wall+=("$wall") c_cpu+=("$cpu") c_rss+=("$rss")

@@ -46,6 +46,41 @@ pub struct SiteConfig {
     /// List releases that lack a translation in a language's lists, under an
     /// available language, marked as not translated.
     pub list_untranslated: bool,
+    /// Bounds on what one document may hold.
+    pub limits: Limits,
+}
+
+/// Bounds that keep one runaway document from making the build slow, huge
+/// or out of memory; `limits:` in site.yaml changes them. Every limit is
+/// checked by `check` and `build` alike and reported at the document's line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Tags on one release: every tag page lists its releases with their
+    /// tags, so the output grows with the square of this number.
+    pub tags_per_release: usize,
+    /// Bytes of one source file: a 10 MB markdown table took over 3 GB of
+    /// memory to render.
+    pub document_bytes: usize,
+    /// Characters of `summary`.
+    pub summary_chars: usize,
+    /// Characters of `location`.
+    pub location_chars: usize,
+    /// Bytes of one part of an output path chosen in front matter (a slug,
+    /// a part of an alias); file systems refuse names over 255 bytes.
+    pub file_name_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            tags_per_release: 20,
+            document_bytes: 512 * 1024,
+            summary_chars: 1000,
+            location_chars: 200,
+            file_name_bytes: 200,
+        }
+    }
 }
 
 /// One language of the site.
@@ -110,6 +145,8 @@ struct RawConfig {
     default_language_at_root: bool,
     #[serde(default)]
     list_untranslated: Option<bool>,
+    #[serde(default)]
+    limits: Limits,
 }
 
 /// A language entry is either a bare code (`- en`) or a mapping with details.
@@ -187,10 +224,10 @@ impl SiteConfig {
             |key: &str, needle: Option<&str>| yaml::find_value(text, key, needle).unwrap_or((1, 1));
 
         let base_url = raw.base_url.trim_end_matches('/').to_owned();
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        if let Err(why) = check_base_url(&raw.base_url) {
             let (line, column) = at("base_url", None);
             problems.push(
-                Diagnostic::error(display, line, column, format!("base_url `{}` is not an absolute http(s) URL", raw.base_url))
+                Diagnostic::error(display, line, column, format!("base_url `{}` {why}", raw.base_url.escape_debug()))
                     .with_help("write the address the site is published at, e.g. `base_url: https://example.org`"),
             );
         }
@@ -275,6 +312,75 @@ impl SiteConfig {
                     );
             }
         }
+        // A chain that comes back to where it started never ends in a
+        // language that has the message.
+        for l in &languages {
+            let mut chain = vec![l.code.as_str()];
+            let mut next = l.fallback.as_deref();
+            while let Some(code) = next {
+                if code == l.code {
+                    chain.push(code);
+                    let (line, column) = at("languages", Some(&format!("fallback: {}", chain[1])));
+                    problems.push(
+                        Diagnostic::error(display, line, column, format!("the fallback chain of `{}` goes round in a circle: {}", l.code, chain.join(" → ")))
+                            .with_help("end the chain at a language without `fallback` (usually the default language)"),
+                    );
+                    break;
+                }
+                if chain.contains(&code) {
+                    break; // a circle that does not pass through `l`: reported at its own members
+                }
+                chain.push(code);
+                next = languages
+                    .iter()
+                    .find(|x| x.code == code)
+                    .and_then(|x| x.fallback.as_deref());
+            }
+        }
+        if raw.feed_releases == Some(0) {
+            let (line, column) = at("feed_releases", None);
+            problems.push(
+                Diagnostic::error(display, line, column, "`feed_releases` must be at least 1")
+                    .with_help("set the number of entries per Atom feed, e.g. `feed_releases: 20`"),
+            );
+        }
+        if raw.home_releases == Some(0) {
+            let (line, column) = at("home_releases", None);
+            problems.push(
+                Diagnostic::error(display, line, column, "`home_releases` must be at least 1")
+                    .with_help(
+                        "set the number of releases on the home page, e.g. `home_releases: 10`",
+                    ),
+            );
+        }
+        let limits = [
+            ("tags_per_release", raw.limits.tags_per_release),
+            ("document_bytes", raw.limits.document_bytes),
+            ("summary_chars", raw.limits.summary_chars),
+            ("location_chars", raw.limits.location_chars),
+            ("file_name_bytes", raw.limits.file_name_bytes),
+        ];
+        for (key, value) in limits {
+            if value == 0 || (key == "file_name_bytes" && value > 255) {
+                let (line, column) = yaml::find_value(text, "limits", None).unwrap_or((1, 1));
+                problems.push(
+                    Diagnostic::error(
+                        display,
+                        line,
+                        column,
+                        format!(
+                            "`limits.{key}` must be at least 1{}",
+                            if key == "file_name_bytes" {
+                                " and at most 255"
+                            } else {
+                                ""
+                            }
+                        ),
+                    )
+                    .with_help("raise the limit, or remove it to use the default"),
+                );
+            }
+        }
         let pagination = raw.pagination.unwrap_or(10);
         if pagination == 0 {
             let (line, column) = at("pagination", None);
@@ -312,6 +418,7 @@ impl SiteConfig {
             markdown: raw.markdown,
             default_language_at_root: raw.default_language_at_root,
             list_untranslated: raw.list_untranslated.unwrap_or(true),
+            limits: raw.limits,
         })
     }
 
@@ -367,6 +474,29 @@ impl SiteConfig {
         }
         chain
     }
+}
+
+/// Why `url` cannot be a base URL, if it cannot: it must be an absolute
+/// `http(s)` address with a host, and nothing the site's paths could not be
+/// appended to (spaces, control characters, a query or a fragment).
+pub fn check_base_url(url: &str) -> Result<(), &'static str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let Some(rest) = rest else {
+        return Err("is not an absolute http(s) URL");
+    };
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains a space or a control character");
+    }
+    if url.contains(['?', '#']) {
+        return Err("has a query (`?…`) or a fragment (`#…`), which page paths cannot follow");
+    }
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || host.contains('@') {
+        return Err("has no host name (or has user information before it)");
+    }
+    Ok(())
 }
 
 /// A light check of BCP 47 syntax: alphanumeric subtags of 1–8 characters

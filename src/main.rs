@@ -1,23 +1,66 @@
 //! The `pressroom` command: parses arguments, calls the library, prints.
 //!
 //! Only this file talks to the terminal. Exit codes: 0 success, 1 the input has
-//! errors (they are printed as `path:line:column: error: …`), 2 the command
-//! line itself is wrong (clap's convention, which pressroom's own checks of
-//! arguments follow). Messages go through `anstream`, which keeps their colour
-//! on a terminal and drops it in pipes, files and under `NO_COLOR`.
+//! errors (they are printed as `path:line:column: error: …`) or the output
+//! cannot be written to, 2 the command line itself is wrong (clap's
+//! convention, which pressroom's own checks of arguments follow). Messages go
+//! through `anstream`, which keeps their colour on a terminal and drops it in
+//! pipes, files and under `NO_COLOR`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anstream::{eprintln, println};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use pressroom::commands::{CommandError, UsageError};
 use pressroom::diagnostics::{Diagnostics, Format};
 use pressroom::{BuildOptions, BuildReport};
+
+// Every print below goes through `emit`, so a closed pipe (`| head -c1`) or a
+// full disk (`> /dev/full`) never panics: these shadow the std macros.
+macro_rules! println {
+    ($($arg:tt)*) => { emit(Stream::Out, format_args!("{}\n", format_args!($($arg)*))) };
+}
+macro_rules! print {
+    ($($arg:tt)*) => { emit(Stream::Out, format_args!($($arg)*)) };
+}
+macro_rules! eprintln {
+    ($($arg:tt)*) => { emit(Stream::Err, format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Out,
+    Err,
+}
+
+/// Writes to stdout or stderr. When that fails, says so in one line on
+/// stderr (if stdout was the one that failed) and exits with 1 at once:
+/// nothing more can be shown, and a panic would only add noise and exit 101.
+fn emit(stream: Stream, args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let result = match stream {
+        // anstream keeps colour on a terminal and drops it in pipes, files
+        // and under NO_COLOR.
+        Stream::Out => {
+            let mut out = anstream::stdout().lock();
+            out.write_fmt(args).and_then(|()| out.flush())
+        }
+        Stream::Err => anstream::stderr().lock().write_fmt(args),
+    };
+    if let Err(e) = result {
+        if stream == Stream::Out {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot write to the standard output: {e}"
+            );
+        }
+        std::process::exit(1);
+    }
+}
 
 /// A static site generator for multilingual press-release archives.
 #[derive(Debug, Parser)]
@@ -319,6 +362,9 @@ fn serve(args: ServeArgs, quiet: bool) -> ExitCode {
         Ok(b) => b,
         Err(e) => return fail(&e.into(), "serve", "nothing is being served"),
     };
+    if let Some(warning) = pressroom::live::serve::exposure_warning(bound.addr) {
+        eprintln!("{warning}");
+    }
     // Kept until the server stops; dropping it removes the folder.
     let mut temporary = None;
     let output = match &args.output {
@@ -474,20 +520,24 @@ fn build(args: BuildArgs, quiet: bool) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(problems) => fail(&problems, "build", "the output folder was left as it was"),
+        Err(problems) => {
+            let consequence = pressroom::output::after_failure(&problems);
+            fail(&problems, "build", consequence)
+        }
     }
 }
 
-/// `--base-url` must be absolute: every link and feed is built from it.
+/// `--base-url` is checked as `base_url` in site.yaml is, by `build` and
+/// `check` alike.
 fn check_base_url(opts: &BuildOptions) -> Result<(), UsageError> {
-    match &opts.base_url {
-        Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
-            Err(UsageError::new(
-                format!("--base-url `{url}` is not an absolute http(s) URL"),
+    match opts.base_url.as_deref() {
+        Some(url) => pressroom::config::check_base_url(url).map_err(|why| {
+            UsageError::new(
+                format!("--base-url `{}` {why}", url.escape_debug()),
                 "e.g. --base-url https://staging.example.org",
-            ))
-        }
-        _ => Ok(()),
+            )
+        }),
+        None => Ok(()),
     }
 }
 

@@ -14,6 +14,7 @@ use walkdir::WalkDir;
 
 use crate::config::{SiteConfig, is_language_tag};
 use crate::diagnostics::{Diagnostic, Diagnostics, closest, relative};
+use crate::util::fs::Confinement;
 
 /// Which part of the site a document belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -120,14 +121,29 @@ pub fn list_files(config: &SiteConfig) -> Result<Vec<PathBuf>, Diagnostics> {
         return Err(problems);
     }
 
+    let tags = content.join("tags.yaml");
+    if tags.is_dir() {
+        problems.push(
+            Diagnostic::error(relative(&tags, root), 1, 1, "the tag registry is a folder, not a file")
+                .with_help("content/tags.yaml must be a YAML file mapping tag keys to labels; move the folder's files elsewhere and make it a file"),
+        );
+        return Err(problems);
+    }
     let mut files: Vec<PathBuf> = Vec::new();
-    let walker = WalkDir::new(&content)
+    let confinement = Confinement::of(config);
+    let mut walker = WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         match entry {
+            Ok(entry) if let Some(escape) = confinement.check(&entry) => {
+                problems.push(escape);
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+            }
             Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
             Ok(_) => {}
             Err(err) => {

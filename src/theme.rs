@@ -125,7 +125,12 @@ impl Theme {
         problems: &mut Diagnostics,
     ) -> BTreeMap<String, ThemeFile> {
         match self {
-            Theme::Folder(dir) => folder_files(&dir.join(sub), root, problems),
+            Theme::Folder(dir) => folder_files(
+                &dir.join(sub),
+                root,
+                &fs::Confinement::new(root, std::slice::from_ref(dir)),
+                problems,
+            ),
             Theme::Builtin => {
                 let mut files = BTreeMap::new();
                 if let Some(dir) = BUILTIN.get_dir(sub) {
@@ -176,7 +181,12 @@ pub fn site_files(
     sub: &str,
     problems: &mut Diagnostics,
 ) -> BTreeMap<String, ThemeFile> {
-    folder_files(&root.join(sub), root, problems)
+    folder_files(
+        &root.join(sub),
+        root,
+        &fs::Confinement::new(root, &[]),
+        problems,
+    )
 }
 
 /// Files of the built-in `dir` (whose path is `sub` inside the theme), keyed
@@ -203,18 +213,31 @@ fn builtin_files(dir: &'static Dir<'static>, sub: &str, files: &mut BTreeMap<Str
 }
 
 /// Files under the folder `dir` (which need not exist), keyed by their
-/// `/`-separated path relative to it. Unreadable entries are reported.
+/// `/`-separated path relative to it. Unreadable entries are reported, and so
+/// are links that lead out of the folders `confinement` allows (the site and
+/// its theme): their targets are never read.
 fn folder_files(
     dir: &Path,
     root: &Path,
+    confinement: &fs::Confinement,
     problems: &mut Diagnostics,
 ) -> BTreeMap<String, ThemeFile> {
     let mut files = BTreeMap::new();
-    if !dir.is_dir() {
+    if !dir.is_dir() && !dir.is_symlink() {
         return files;
     }
-    for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+    let mut walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
         match entry {
+            Ok(e) if let Some(escape) = confinement.check(&e) => {
+                problems.push(escape);
+                if e.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+            }
             Ok(e) if e.file_type().is_file() => {
                 if crate::source::is_ignored_name(&e.file_name().to_string_lossy()) {
                     continue;

@@ -56,7 +56,8 @@ pub fn site_schema() -> Value {
                                 "fallback": {"type": "string", "description": "Where missing interface strings come from."},
                                 "title": {"type": "string", "description": "The site title in this language."},
                                 "description": {"type": "string", "description": "The site description in this language."},
-                                "locale": {"type": "string", "description": "The locale for dates, numbers and sorting, e.g. en-GB."}
+                                "locale": {"type": "string", "description": "The locale for dates, numbers and sorting, e.g. en-GB."},
+                                "quotes": {"type": "string", "minLength": 4, "maxLength": 4, "description": "Quotation marks instead of CLDR's: the outer pair, then the inner pair, e.g. «»„“."}
                             }
                         }
                     ]
@@ -75,7 +76,19 @@ pub fn site_schema() -> Value {
                 }
             },
             "default_language_at_root": {"type": "boolean", "description": "Serve the default language at / instead of /{lang}/."},
-            "list_untranslated": {"type": "boolean", "description": "List releases lacking a translation, marked as such."}
+            "list_untranslated": {"type": "boolean", "description": "List releases lacking a translation, marked as such."},
+            "limits": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "Bounds that keep one runaway document from making a build slow, huge or out of memory.",
+                "properties": {
+                    "tags_per_release": count("Tags on one release."),
+                    "document_bytes": count("Bytes of one source file."),
+                    "summary_chars": count("Characters of `summary`."),
+                    "location_chars": count("Characters of `location`."),
+                    "file_name_bytes": {"type": "integer", "minimum": 1, "maximum": 255, "description": "Bytes of a slug or of one part of an alias."}
+                }
+            }
         }
     })
 }

@@ -6,11 +6,13 @@
 //! get ids from their text, transliterated like slugs so that Russian and Kazakh
 //! anchors stay readable, and made unique within the page. Links written as
 //! `@/releases/2015/forum.md` point at another source file and are resolved by
-//! the caller to that document's URL in the current language.
+//! the caller to that document's URL in the current language. Only
+//! `http`, `https`, `mailto`, `tel`, relative and `@/` URLs may be linked
+//! ([`disallowed_scheme`]); the document reports any other as an error.
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::line_col;
 use crate::document::typography::{self, Typography};
@@ -194,24 +196,112 @@ fn split_fragment(target: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// Finds the internal links (`@/…`) and the references to files (images and
-/// links such as `photo.jpg`, `../report.pdf` or `/docs/plan.pdf`) of a body,
-/// in one pass; `first_line` is the body's first line in the file, so that
-/// positions point into the file. A file reference's `target` is the destination as written,
-/// without its `#fragment`; URLs with a scheme, `//host/…`, fragments alone and
-/// paths without a file extension (pages, not files) are not file references.
-pub fn scan(body: &str, first_line: usize) -> (Vec<LinkRef>, Vec<LinkRef>) {
-    let mut links = Vec::new();
-    let mut files = Vec::new();
-    for (event, range) in Parser::new_ext(body, options(false)).into_offset_iter() {
-        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
-            event
+/// A link or image whose URL has a scheme that is not allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsafeUrl {
+    /// The URL as the browser would read it.
+    pub url: String,
+    /// Its scheme, lower-cased (`javascript`).
+    pub scheme: String,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column in the file.
+    pub column: usize,
+}
+
+/// The schemes a link or image may use; anything else (`javascript:`,
+/// `vbscript:`, `data:`, `file:`) could run code or read files in the
+/// reader's browser. Relative links and `@/` links have no scheme.
+pub const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// The scheme of `url` if it is not allowed, read the way a browser reads it:
+/// leading spaces and control characters dropped, tabs and newlines removed
+/// anywhere, case ignored. (Entities are already decoded by the markdown
+/// parser, and a percent-encoded colon makes no scheme.)
+pub fn disallowed_scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let scheme = scheme.to_ascii_lowercase();
+    (is_scheme && !ALLOWED_SCHEMES.contains(&scheme.as_str())).then_some(scheme)
+}
+
+/// What [`scan`] finds in a body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scanned {
+    /// The internal links (`@/…`).
+    pub links: Vec<LinkRef>,
+    /// The references to files (images and links such as `photo.jpg`,
+    /// `../report.pdf` or `/docs/plan.pdf`): the destination as written,
+    /// without its `#fragment`. URLs with a scheme, `//host/…`, fragments
+    /// alone and paths without a file extension (pages, not files) are not
+    /// file references.
+    pub files: Vec<LinkRef>,
+    /// The links, images, autolinks and reference definitions whose scheme
+    /// is not allowed.
+    pub unsafe_urls: Vec<UnsafeUrl>,
+}
+
+/// Finds the internal links, the references to files and the unsafe URLs of
+/// a body, in one pass; `first_line` is the body's first line in the file, so
+/// that positions point into the file.
+pub fn scan(body: &str, first_line: usize) -> Scanned {
+    let mut found = Scanned::default();
+    let flag = |url: &str, at: usize, unsafe_urls: &mut Vec<UnsafeUrl>| {
+        if let Some(scheme) = disallowed_scheme(url) {
+            let (line, column) = line_col(body, at);
+            unsafe_urls.push(UnsafeUrl {
+                url: url.to_owned(),
+                scheme,
+                line: line + first_line - 1,
+                column,
+            });
+        }
+    };
+    let parser = Parser::new_ext(body, options(false)).into_offset_iter();
+    // Every definition, used or not: a later edit may start using it.
+    let mut definitions: Vec<_> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(_, def)| (def.span.start, def.dest.to_string()))
+        .collect();
+    definitions.sort();
+    for (at, dest) in &definitions {
+        flag(dest, *at, &mut found.unsafe_urls);
+    }
+    for (event, range) in parser {
+        let Event::Start(
+            Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }
+            | Tag::Image {
+                dest_url,
+                link_type,
+                ..
+            },
+        ) = event
         else {
             continue;
         };
+        // Reference links were flagged at their definition.
+        if !matches!(
+            link_type,
+            LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
+        ) {
+            flag(&dest_url, range.start, &mut found.unsafe_urls);
+        }
         let (list, prefix, rest) = match dest_url.strip_prefix(INTERNAL_PREFIX) {
-            Some(rest) => (&mut links, INTERNAL_PREFIX, rest),
-            None if is_file_reference(&dest_url) => (&mut files, "", &*dest_url),
+            Some(rest) => (&mut found.links, INTERNAL_PREFIX, rest),
+            None if is_file_reference(&dest_url) => (&mut found.files, "", &*dest_url),
             None => continue,
         };
         let (target, fragment) = split_fragment(rest);
@@ -228,7 +318,7 @@ pub fn scan(body: &str, first_line: usize) -> (Vec<LinkRef>, Vec<LinkRef>) {
             column,
         });
     }
-    (links, files)
+    found
 }
 
 /// Whether a link destination names a file of this site: no scheme, not
@@ -455,7 +545,7 @@ mod tests {
             out.contains("href=\"/en/releases/2015/forum/#quotes\""),
             "{out}"
         );
-        let links = scan(body, 5).0;
+        let links = scan(body, 5).links;
         assert_eq!(links.len(), 2);
         assert_eq!((links[0].line, links[0].column), (7, 17));
         assert_eq!(links[0].target, "releases/2015/forum.md");
@@ -466,7 +556,7 @@ mod tests {
     #[test]
     fn file_references_are_found_and_located() {
         let body = "![A photo](photo.jpg \"t\") and [plan](../docs/plan.pdf#page=2).\n\n[site](https://e.org/a.jpg) [top](#top) [page](../other/) [mail](mailto:a@b.c) [cdn](//cdn.org/x.js) [root](/css/style.css?v=1)\n";
-        let (links, files) = scan(body, 3);
+        let Scanned { links, files, .. } = scan(body, 3);
         assert!(links.is_empty());
         let found: Vec<(&str, usize, usize)> = files
             .iter()
@@ -509,6 +599,58 @@ mod tests {
         assert_eq!(
             first_paragraph_text("План \"100 шагов\" -- в 2015 г.", 300, &ru),
             "План «100 шагов»\u{a0}— в 2015\u{a0}г."
+        );
+    }
+
+    #[test]
+    fn only_safe_schemes_pass_whatever_the_spelling() {
+        for ok in [
+            "https://example.org",
+            "HTTP://example.org",
+            "mailto:press@example.org",
+            "tel:+77172000000",
+            "/en/releases/",
+            "photo.jpg",
+            "../x/",
+            "#top",
+            "@/releases/2015/forum.md",
+            "javascript%3Aalert(1)",
+            "?a=b:c",
+        ] {
+            assert_eq!(disallowed_scheme(ok), None, "{ok}");
+        }
+        for (bad, scheme) in [
+            ("javascript:alert(1)", "javascript"),
+            ("JaVaScRiPt:alert(1)", "javascript"),
+            (" \u{1}javascript:alert(1)", "javascript"),
+            ("java\tscript:alert(1)", "javascript"),
+            ("jav\nascript:alert(1)", "javascript"),
+            ("vbscript:msgbox", "vbscript"),
+            ("data:text/html;base64,PHNjcmlwdD4=", "data"),
+            ("file:///etc/passwd", "file"),
+        ] {
+            assert_eq!(disallowed_scheme(bad).as_deref(), Some(scheme), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn unsafe_urls_are_found_in_links_images_autolinks_and_definitions() {
+        let body = "[a](javascript:alert(1))\n\n![i](DATA:image/svg+xml,x)\n\n<vbscript:msgbox>\n\n[b][r]\n\n[r]: &#106;avascript:alert(2)\n[unused]: java&#x09;script:x\n\n[ok](https://example.org) [e](&#x6A;avascript&colon;x)\n";
+        let found = scan(body, 10).unsafe_urls;
+        let got: Vec<(usize, usize, &str)> = found
+            .iter()
+            .map(|u| (u.line, u.column, u.scheme.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (18, 1, "javascript"),
+                (19, 1, "javascript"),
+                (10, 1, "javascript"),
+                (12, 1, "data"),
+                (14, 1, "vbscript"),
+                (21, 27, "javascript"),
+            ]
         );
     }
 }

@@ -13,6 +13,7 @@ pub mod yaml;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
 
+use crate::config::Limits;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::typography::Typography;
 use crate::source::{Section, SourceDoc};
@@ -210,9 +211,34 @@ pub fn split_front_matter<'a>(
     )
 }
 
-/// Parses a document from its text. On success the document comes with the
-/// warnings found; on failure every problem found is returned.
+/// Parses a document from its text under the default [`Limits`]. On success
+/// the document comes with the warnings found; on failure every problem
+/// found is returned.
 pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), Diagnostics> {
+    parse_with(source, text, &Limits::default())
+}
+
+/// Parses a document from its text under the site's `limits`.
+pub fn parse_with(
+    source: SourceDoc,
+    text: &str,
+    limits: &Limits,
+) -> Result<(Document, Diagnostics), Diagnostics> {
+    // Before any parsing: the size is what makes a document expensive.
+    if text.len() > limits.document_bytes {
+        return Err(Diagnostic::error(
+            &source.rel,
+            1,
+            1,
+            format!(
+                "the file is {} bytes long, more than the {} allowed",
+                text.len(),
+                limits.document_bytes
+            ),
+        )
+        .with_help("split it, attach large tables as files of a bundle, or raise `limits: { document_bytes: … }` in site.yaml")
+        .into());
+    }
     let (front_text, body, body_line) =
         split_front_matter(text, &source).map_err(Diagnostics::from)?;
     let rel = source.rel.clone();
@@ -315,6 +341,36 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
         problems.push(error("slug", None, format!("the slug `{}` is not a valid slug", slug.escape_debug()),
                 "use lower-case ASCII letters, digits and single hyphens, e.g. `slug: penitentiary-forum`"));
     }
+    if raw.tags.len() > limits.tags_per_release {
+        problems.push(error("tags", None, format!("the release has {} tags, more than the {} allowed", raw.tags.len(), limits.tags_per_release),
+            "keep the tags a reader would browse by, or raise `limits: { tags_per_release: … }` in site.yaml"));
+    }
+    for (key, value, limit) in [
+        ("summary", &raw.summary, limits.summary_chars),
+        ("location", &raw.location, limits.location_chars),
+    ] {
+        let count = value.as_deref().map_or(0, |v| v.chars().count());
+        if count > limit {
+            problems.push(error(
+                key,
+                None,
+                format!("`{key}` is {count} characters long, more than the {limit} allowed"),
+                &format!("shorten it, or raise `limits: {{ {key}_chars: … }}` in site.yaml"),
+            ));
+        }
+    }
+    if let Some(slug) = &raw.slug
+        && slug.len() > limits.file_name_bytes
+    {
+        problems.push(error("slug", None, format!("the slug is {} bytes long, more than the {} a file name may have", slug.len(), limits.file_name_bytes),
+            "shorten it (file systems refuse longer names); `limits: { file_name_bytes: … }` in site.yaml sets the bound"));
+    }
+    for alias in &raw.aliases {
+        if let Some(part) = alias.split('/').find(|p| p.len() > limits.file_name_bytes) {
+            problems.push(error("aliases", Some(alias), format!("a part of the alias is {} bytes long, more than the {} a file name may have", part.len(), limits.file_name_bytes),
+                "shorten it (file systems refuse longer names); `limits: { file_name_bytes: … }` in site.yaml sets the bound"));
+        }
+    }
     for tag in &raw.tags {
         if !is_valid_slug(tag) {
             problems.push(error("tags", Some(tag), format!("the tag key `{}` is not a valid key", tag.escape_debug()),
@@ -353,7 +409,41 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
             ),
         );
     }
-    let (links, files) = markdown::scan(body, body_line);
+    // YAML escapes (`"\x01"`) reach the text past the check on the file.
+    for (key, value) in [
+        ("title", &raw.title),
+        ("summary", &raw.summary),
+        ("location", &raw.location),
+        ("image_alt", &raw.image_alt),
+    ] {
+        if let Some(c) = value
+            .as_deref()
+            .and_then(|v| v.chars().find(|&c| crate::util::fs::is_xml_forbidden(c)))
+        {
+            problems.push(error(key, None, format!("`{key}` contains the invisible control character U+{:04X}, which feeds and the sitemap (XML) cannot carry", u32::from(c)),
+                "remove the escape that writes it"));
+        }
+    }
+    let markdown::Scanned {
+        links,
+        files,
+        unsafe_urls,
+    } = markdown::scan(body, body_line);
+    for bad in unsafe_urls {
+        problems.push(unsafe_url_error(
+            &rel,
+            bad.line,
+            bad.column,
+            &bad.scheme,
+            &bad.url,
+        ));
+    }
+    if let Some(image) = &raw.image
+        && let Some(scheme) = markdown::disallowed_scheme(image)
+    {
+        let (line, column) = at("image", None);
+        problems.push(unsafe_url_error(&rel, line, column, &scheme, image));
+    }
     let summary = match raw.summary.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => s.to_owned(),
         // CLDR's typography of the document's language: the site's `locale`
@@ -395,6 +485,27 @@ pub fn parse(source: SourceDoc, text: &str) -> Result<(Document, Diagnostics), D
         source,
     };
     Ok((doc, problems))
+}
+
+/// The error for a link or image URL whose scheme is not allowed.
+fn unsafe_url_error(
+    rel: &std::path::Path,
+    line: usize,
+    column: usize,
+    scheme: &str,
+    url: &str,
+) -> Diagnostic {
+    let shown: String = url.chars().take(80).collect();
+    Diagnostic::error(
+        rel,
+        line,
+        column,
+        format!(
+            "the URL `{}` uses the `{scheme}:` scheme, which could run code in readers' browsers",
+            shown.escape_debug()
+        ),
+    )
+    .with_help("link only to http(s), mailto: and tel: addresses, relative paths, or other files with `@/…`")
 }
 
 /// The stable hash of a file's text and identity: [`Document::hash`].
@@ -451,6 +562,11 @@ fn check_alias(alias: &str) -> Result<(), &'static str> {
     }
     if alias.split('/').any(|seg| seg == ".." || seg == ".") {
         return Err("contains `.` or `..` segments");
+    }
+    if alias.split('/').any(|seg| seg.starts_with('.')) {
+        return Err(
+            "names a hidden file or folder (a part starts with `.`), which the build never writes",
+        );
     }
     if alias.trim_matches('/').is_empty() {
         return Err("is the site root, which is not a page to redirect");

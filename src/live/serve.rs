@@ -8,6 +8,13 @@
 //! stylesheets changed, swaps them); after a failed one it shows the errors
 //! over the last good page until the next good build clears them. The script
 //! is added on the way out, never to the files, so `build` output stays clean.
+//!
+//! The server previews drafts and embargoed releases, so it answers only
+//! requests whose `Host` names it: a loopback name or address, or the address
+//! it is bound to. A web page on another site that rebinds its own domain to
+//! 127.0.0.1 (DNS rebinding) sends its own domain as `Host` and is refused.
+//! SIGINT, SIGTERM and SIGHUP stop it the same graceful way, so the caller
+//! can remove its temporary folder.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -59,6 +66,9 @@ pub struct ServeOptions {
 pub struct Bound {
     listener: tokio::net::TcpListener,
     runtime: tokio::runtime::Runtime,
+    /// Registered at bind time, so that a signal during the first build is
+    /// kept for the server rather than killing the process outright.
+    stop: [tokio::signal::unix::Signal; 3],
     /// The address actually bound (with the port chosen if 0 was asked).
     pub addr: SocketAddr,
 }
@@ -79,11 +89,53 @@ pub fn bind(addr: SocketAddr) -> Result<Bound, Diagnostic> {
     let addr = listener.local_addr().map_err(|e| {
         Diagnostic::error("serve", 1, 1, format!("cannot read the bound address: {e}"))
     })?;
+    use tokio::signal::unix::{SignalKind, signal};
+    let stop = runtime
+        .block_on(async {
+            Ok::<_, std::io::Error>([
+                signal(SignalKind::interrupt())?,
+                signal(SignalKind::terminate())?,
+                signal(SignalKind::hangup())?,
+            ])
+        })
+        .map_err(|e| Diagnostic::error("serve", 1, 1, format!("cannot listen for signals: {e}")))?;
     Ok(Bound {
         listener,
         runtime,
+        stop,
         addr,
     })
+}
+
+/// The warning to show when `addr` is reachable from other machines.
+pub fn exposure_warning(addr: SocketAddr) -> Option<String> {
+    (!addr.ip().is_loopback()).then(|| {
+        format!(
+            "warning: listening on {addr}, which other machines on the network can reach: they can read drafts and embargoed releases if you serve them\n  help: leave out --bind to listen on 127.0.0.1 (this machine only)"
+        )
+    })
+}
+
+/// Whether a request's `Host` header names this server: a loopback name or
+/// address, or the bound address (any address literal when bound to all
+/// interfaces; a rebinding attack needs a domain name).
+pub fn host_allowed(host: Option<&str>, addr: SocketAddr) -> bool {
+    let Some(host) = host else {
+        return false;
+    };
+    // `[::1]:8000`, `127.0.0.1:8000`, `localhost`.
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    match name.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback() || ip == addr.ip() || addr.ip().is_unspecified(),
+        Err(_) => false,
+    }
 }
 
 /// The base URL pages get when served from `addr`.
@@ -139,11 +191,16 @@ impl Bound {
         if let Ok(Some(e)) = ready_rx.recv() {
             return Err(e);
         }
-        let app = router(output, rx);
+        let app = router(output, rx, self.addr);
+        let [mut interrupt, mut terminate, mut hangup] = self.stop;
         self.runtime.block_on(async move {
             axum::serve(self.listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
+                .with_graceful_shutdown(async move {
+                    tokio::select! {
+                        _ = interrupt.recv() => {}
+                        _ = terminate.recv() => {}
+                        _ = hangup.recv() => {}
+                    }
                 })
                 .await
                 .map_err(|e| Diagnostic::error("serve", 1, 1, format!("the server stopped: {e}")))
@@ -151,8 +208,9 @@ impl Bound {
     }
 }
 
-/// The routes: the live-reload script and events, then the site's files.
-pub fn router(output: PathBuf, status: watch::Receiver<Status>) -> Router {
+/// The routes: the live-reload script and events, then the site's files,
+/// for requests whose `Host` names the server bound at `addr`.
+pub fn router(output: PathBuf, status: watch::Receiver<Status>, addr: SocketAddr) -> Router {
     let not_found = ServeFile::new(output.join("404.html"));
     let files = ServeDir::new(&output)
         .append_index_html_on_directories(true)
@@ -176,6 +234,23 @@ pub fn router(output: PathBuf, status: watch::Receiver<Status>) -> Router {
         )
         .fallback_service(files)
         .layer(axum::middleware::map_response(inject))
+        .layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| async move {
+                let host = request
+                    .headers()
+                    .get(header::HOST)
+                    .and_then(|h| h.to_str().ok());
+                if host_allowed(host, addr) {
+                    next.run(request).await
+                } else {
+                    (
+                        StatusCode::MISDIRECTED_REQUEST,
+                        "pressroom serve answers only requests addressed to localhost or to the address it listens on\n",
+                    )
+                        .into_response()
+                }
+            },
+        ))
 }
 
 async fn events(
@@ -250,6 +325,40 @@ mod tests {
         );
         let bare = String::from_utf8(add_script(b"<p>x</p>")).unwrap();
         assert!(bare.starts_with("<p>x</p><script"));
+    }
+
+    #[test]
+    fn only_hosts_that_name_the_server_are_answered() {
+        let local: SocketAddr = "127.0.0.1:1111".parse().unwrap();
+        for ok in [
+            "localhost",
+            "localhost:1111",
+            "LOCALHOST.",
+            "127.0.0.1:1111",
+            "[::1]:1111",
+            "app.localhost",
+        ] {
+            assert!(host_allowed(Some(ok), local), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "127.0.0.1.evil.example",
+            "10.0.0.5:1111",
+            "localhost.evil.example",
+            "",
+        ] {
+            assert!(!host_allowed(Some(bad), local), "{bad}");
+        }
+        assert!(!host_allowed(None, local));
+        let lan: SocketAddr = "192.168.1.20:1111".parse().unwrap();
+        assert!(host_allowed(Some("192.168.1.20:1111"), lan));
+        assert!(!host_allowed(Some("10.0.0.5"), lan));
+        let all: SocketAddr = "0.0.0.0:1111".parse().unwrap();
+        assert!(host_allowed(Some("10.0.0.5:1111"), all));
+        assert!(!host_allowed(Some("rebind.evil.example:1111"), all));
+        assert!(exposure_warning(all).is_some());
+        assert!(exposure_warning(local).is_none());
     }
 
     #[test]

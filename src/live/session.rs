@@ -272,6 +272,10 @@ impl Session {
         }
         self.inputs.docs.remove(path);
         let exists = path.exists();
+        if path.is_symlink() {
+            // A full walk checks where links lead (see `util::fs::Confinement`).
+            self.inputs.files = None;
+        }
         let Some(files) = &mut self.inputs.files else {
             self.inputs.docs.retain(|p, _| !p.starts_with(path));
             return true;
@@ -289,6 +293,7 @@ impl Session {
         }
         let removed = !gone.is_empty();
         let mut known = removed || tags_file.starts_with(path);
+        let mut links = false;
         if path.is_file() {
             // The same list as before: its classification stays valid.
             if gone != [path] {
@@ -305,11 +310,18 @@ impl Session {
                 })
                 .flatten()
             {
+                if entry.path_is_symlink() {
+                    // As above: the full walk judges links.
+                    links = true;
+                }
                 if entry.file_type().is_file() {
                     files.insert(entry.into_path());
                     known = true;
                 }
             }
+        }
+        if links {
+            self.inputs.files = None;
         }
         if removed && !exists {
             self.inputs.sources = None;
@@ -387,6 +399,10 @@ impl Session {
     /// whole file (23 MB at 10k × 3) for one edited document costs more than
     /// parsing that document again in the next build.
     fn save_documents(&mut self) -> std::io::Result<()> {
+        let Some(limits) = self.inputs.config.as_ref().map(|c| c.limits) else {
+            return Ok(());
+        };
+        let limits = &limits;
         let known = self.inputs.parsed.len();
         if self.inputs.reparsed == 0 || (known > 0 && self.inputs.reparsed < REPARSED_BEFORE_SAVE) {
             return Ok(());
@@ -396,7 +412,9 @@ impl Session {
             .docs
             .values()
             .filter_map(|(_, parsed)| match parsed {
-                Ok((doc, warnings)) if warnings.is_empty() => Some((doc.hash, doc.derived())),
+                Ok((doc, warnings)) if warnings.is_empty() => {
+                    Some((derived_key(doc.hash, limits), doc.derived()))
+                }
                 _ => None,
             })
             .collect();
@@ -605,6 +623,9 @@ impl Session {
         let verify = self.opts.verify;
         let todo: Vec<usize> = (0..jobs.len()).filter(|&i| !fresh[i] || verify).collect();
         let in_place = self.state == OutputState::Written && stale_count <= IN_PLACE_LIMIT;
+        if let Some(out) = &self.opts.output {
+            output::check_placement(out, site.config()).map_err(Diagnostics::from)?;
+        }
         let staging = match &self.opts.output {
             Some(out) if !in_place => Some(Staging::begin(out).map_err(Diagnostics::from)?),
             _ => None,
@@ -670,8 +691,10 @@ impl Session {
         let mut produced: HashMap<&str, usize> = HashMap::with_capacity(jobs.len());
         for (i, path) in paths.iter().enumerate() {
             if produced.insert(path.as_str(), i).is_some() {
-                problems.push(Diagnostic::error(path, 1, 1, "two pages of the build write this same file")
-                    .with_help("a generated page and a release, page or alias share a URL; rename one of them"));
+                problems.push(site.blame_output(path).unwrap_or_else(|| {
+                    Diagnostic::error(path, 1, 1, "two pages of the build write this same file")
+                        .with_help("a generated page and a release, page or alias share a URL; rename one of them")
+                }));
             }
         }
         let mut done = Vec::new();
@@ -711,13 +734,15 @@ impl Session {
         if let Some(out) = &self.opts.output {
             self.opts.progress.report(Progress::Writing);
             let written = if let Some(s) = staging {
-                if self.state == OutputState::Unknown {
-                    let all: BTreeSet<String> = paths.iter().cloned().collect();
-                    s.commit(&all)
-                } else {
-                    s.commit_changes(&stale)
+                // The staging folder becomes the whole new output in one step.
+                let all: BTreeSet<String> = paths.iter().cloned().collect();
+                match s.commit(&all) {
+                    Ok(left) => {
+                        warnings.extend(left);
+                        Ok(())
+                    }
+                    Err(e) => Err(Diagnostics::from(e)),
                 }
-                .map_err(Diagnostics::from)
             } else {
                 let files: Vec<(&str, &[u8])> = done
                     .iter()
@@ -870,7 +895,7 @@ impl Session {
         let fresh: Vec<(SourceDoc, Parsed, bool)> = stale
             .par_iter()
             .map(|&doc| {
-                let (result, reparsed) = parse_file(doc, parsed);
+                let (result, reparsed) = parse_file(doc, parsed, &config.limits);
                 (doc.clone(), result, reparsed)
             })
             .collect();
@@ -981,19 +1006,44 @@ impl std::fmt::Display for ChangeKind {
 
 /// Reads and parses one file, unless an earlier process parsed the same
 /// text (`parsed`); whether it was parsed in full.
-fn parse_file(doc: &SourceDoc, parsed: &HashMap<u64, Derived>) -> (Parsed, bool) {
+fn parse_file(
+    doc: &SourceDoc,
+    parsed: &HashMap<u64, Derived>,
+    limits: &crate::config::Limits,
+) -> (Parsed, bool) {
     let text = match crate::util::fs::read_text(&doc.path, &doc.rel) {
         Ok(text) => text,
         Err(e) => return (Err(e.into()), false),
     };
     if !parsed.is_empty()
-        && let Some(derived) = parsed.get(&document::content_hash(doc, &text))
+        && let Some(derived) = parsed.get(&derived_key(document::content_hash(doc, &text), limits))
         && let Some(d) = Document::from_derived(doc.clone(), &text, derived.clone())
     {
         return (Ok((Arc::new(d), Diagnostics::new())), false);
     }
-    let result = document::parse(doc.clone(), &text).map(|(d, w)| (Arc::new(d), w));
+    let result = document::parse_with(doc.clone(), &text, limits).map(|(d, w)| (Arc::new(d), w));
     (result, true)
+}
+
+/// A document's key in the parsed-documents cache: its content hash and the
+/// `limits:` it was checked against, so that a document kept under other
+/// limits is parsed, and checked, again.
+fn derived_key(content: u64, limits: &crate::config::Limits) -> u64 {
+    let crate::config::Limits {
+        tags_per_release,
+        document_bytes,
+        summary_chars,
+        location_chars,
+        file_name_bytes,
+    } = limits;
+    let mut h = crate::util::hash::StableHasher::new();
+    h.add(&content)
+        .add(tags_per_release)
+        .add(document_bytes)
+        .add(summary_chars)
+        .add(location_chars)
+        .add(file_name_bytes);
+    h.finish()
 }
 
 /// Counts one handled file under its language (`""` for none).

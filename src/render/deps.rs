@@ -545,6 +545,8 @@ fn config_hash(config: &SiteConfig, urls: &Urls) -> u64 {
         markdown,
         default_language_at_root,
         list_untranslated,
+        // Checked when documents are parsed; no page shows them.
+        limits: _,
     } = config;
     let mut h = StableHasher::new();
     h.add(title)

@@ -102,7 +102,12 @@ fn feed(
     feed.set_links(vec![self_link, alternate_link]);
     feed.set_authors(vec![author]);
     feed.set_entries(entries);
-    let mut bytes = feed.to_string().into_bytes();
+    // Inputs are checked for characters XML forbids when read; this keeps a
+    // feed well-formed whatever reaches it (an interface string, a tag label).
+    let mut bytes = feed
+        .to_string()
+        .replace(crate::util::fs::is_xml_forbidden, "")
+        .into_bytes();
     bytes.push(b'\n');
     Rendered {
         path: output_path(path),

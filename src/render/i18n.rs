@@ -393,6 +393,8 @@ fn load_language(
         },
     );
     let mut defined = BTreeMap::new();
+    // Message and term (`-name`) references, to find circles at load time.
+    let mut graph: BTreeMap<String, (PathBuf, usize, Vec<String>)> = BTreeMap::new();
     let mut sources_hash = crate::util::hash::StableHasher::new();
     // Missing messages go in the theme's main file, or in the site's when
     // the theme is built in and cannot be edited.
@@ -411,6 +413,9 @@ fn load_language(
         (false, site_files(root, &sub, &mut problems)),
     ];
     for (from_theme, files) in layers {
+        // Within one folder (the theme's or the site's) a message is defined
+        // once; only the site's folder may redefine the theme's.
+        let mut here: HashMap<String, (PathBuf, usize)> = HashMap::new();
         for file in files
             .into_values()
             .filter(|f| f.display.extension().is_some_and(|x| x == "ftl"))
@@ -445,8 +450,32 @@ fn load_language(
                     continue;
                 }
             };
+            let mut seen_in_file: HashMap<String, usize> = HashMap::new();
             for entry in resource.entries() {
-                if let fluent_syntax::ast::Entry::Message(m) = entry {
+                use fluent_syntax::ast::Entry;
+                let (key, value, attributes) = match entry {
+                    Entry::Message(m) => (m.id.name.to_owned(), m.value.as_ref(), &m.attributes),
+                    Entry::Term(t) => (format!("-{}", t.id.name), Some(&t.value), &t.attributes),
+                    _ => continue,
+                };
+                let nth = seen_in_file.entry(key.clone()).or_default();
+                let line = message_line(resource.source(), &key, *nth);
+                *nth += 1;
+                let mut refs = Vec::new();
+                for pattern in value.into_iter().chain(attributes.iter().map(|a| &a.value)) {
+                    pattern_refs(pattern, &mut refs);
+                }
+                // Later definitions (the site's) replace earlier ones.
+                graph.insert(key, (display.clone(), line, refs));
+                if let Entry::Message(m) = entry {
+                    if let Some((first, first_line)) = here.get(m.id.name) {
+                        problems.push(
+                            Diagnostic::error(&display, line, 1, format!("the message `{}` is already defined at {}:{first_line}", m.id.name, first.display()))
+                                .with_help("keep one of the two; to replace a theme's message, define it in the site's locales/ folder"),
+                        );
+                    } else {
+                        here.insert(m.id.name.to_owned(), (display.clone(), line));
+                    }
                     defined.insert(m.id.name.to_owned(), display.clone());
                 }
             }
@@ -460,6 +489,7 @@ fn load_language(
             bundle.add_resource_overriding(resource);
         }
     }
+    report_circles(&graph, &mut problems);
     if problems.has_errors() {
         return Err(problems);
     }
@@ -557,6 +587,103 @@ fn format_fluent_number(value: &FluentValue<'_>, intls: &IntlLangMemoizer) -> Op
             f.0.format(&(number.value as i64).into()).to_string()
         })
         .ok()
+}
+
+/// The messages and terms (as `-name`) that `pattern` refers to.
+fn pattern_refs(pattern: &fluent_syntax::ast::Pattern<&str>, refs: &mut Vec<String>) {
+    use fluent_syntax::ast::{Expression, InlineExpression, PatternElement};
+    fn inline(e: &InlineExpression<&str>, refs: &mut Vec<String>) {
+        match e {
+            InlineExpression::MessageReference { id, .. } => refs.push(id.name.to_owned()),
+            InlineExpression::TermReference { id, arguments, .. } => {
+                refs.push(format!("-{}", id.name));
+                for a in arguments
+                    .iter()
+                    .flat_map(|a| a.positional.iter().chain(a.named.iter().map(|n| &n.value)))
+                {
+                    inline(a, refs);
+                }
+            }
+            InlineExpression::FunctionReference { arguments, .. } => {
+                for a in arguments
+                    .positional
+                    .iter()
+                    .chain(arguments.named.iter().map(|n| &n.value))
+                {
+                    inline(a, refs);
+                }
+            }
+            InlineExpression::Placeable { expression } => expression_refs(expression, refs),
+            _ => {}
+        }
+    }
+    fn expression_refs(e: &Expression<&str>, refs: &mut Vec<String>) {
+        match e {
+            Expression::Inline(e) => inline(e, refs),
+            Expression::Select { selector, variants } => {
+                inline(selector, refs);
+                for v in variants {
+                    pattern_refs(&v.value, refs);
+                }
+            }
+        }
+    }
+    for element in &pattern.elements {
+        if let PatternElement::Placeable { expression } = element {
+            expression_refs(expression, refs);
+        }
+    }
+}
+
+/// Reports every circle of references (`a = { b }`, `b = { a }`) at the
+/// definition where it starts: Fluent would only fail when a page asks for
+/// the message, and point at the template.
+fn report_circles(
+    graph: &BTreeMap<String, (PathBuf, usize, Vec<String>)>,
+    problems: &mut Diagnostics,
+) {
+    // Depth-first, in sorted order so the reports are stable; `done` holds
+    // the ids fully explored.
+    let mut done: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for start in graph.keys() {
+        let mut stack: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        while let Some(&mut (id, ref mut next)) = stack.last_mut() {
+            let refs = graph.get(id).map_or(&[][..], |(_, _, r)| r.as_slice());
+            let Some(target) = refs.get(*next) else {
+                done.insert(id);
+                stack.pop();
+                continue;
+            };
+            *next += 1;
+            if done.contains(target.as_str()) || !graph.contains_key(target) {
+                continue;
+            }
+            if let Some(from) = stack.iter().position(|(s, _)| s == target) {
+                let mut chain: Vec<&str> = stack[from..].iter().map(|(s, _)| *s).collect();
+                chain.push(target);
+                let (file, line, _) = &graph[target.as_str()];
+                problems.push(
+                    Diagnostic::error(file, *line, 1, format!("`{target}` refers back to itself: {}", chain.join(" → ")))
+                        .with_help("a message cannot include itself, directly or through other messages; remove one reference of the circle"),
+                );
+                continue;
+            }
+            stack.push((target.as_str(), 0));
+        }
+    }
+}
+
+/// The line of the `nth` (from 0) definition of message `id` in `source`.
+fn message_line(source: &str, id: &str, nth: usize) -> usize {
+    source
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.strip_prefix(id)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .nth(nth)
+        .map_or(1, |(i, _)| i + 1)
 }
 
 #[cfg(test)]

@@ -152,7 +152,12 @@ impl TemplateSet {
         };
         let tera = match make(sources.clone()) {
             Ok(tera) => tera,
-            Err(e) => return Err(tera_diagnostics(&e, &files).into_iter().collect()),
+            Err(e) => {
+                return Err(match cycle_diagnostic(&e, &files, root) {
+                    Some(located) => located.into(),
+                    None => tera_diagnostics(&e, &files).into_iter().collect(),
+                });
+            }
         };
         let closures = closures(&sources, |subset| make(subset).is_ok());
         let sources = sources
@@ -408,6 +413,42 @@ where
     fn is_safe(&self) -> bool {
         true
     }
+}
+
+/// A cycle of `{% include %}` or `{% extends %}` reported at the tag that
+/// closes it, in the file that has it; Tera names only the templates.
+fn cycle_diagnostic(err: &tera::Error, files: &TemplateFiles, root: &Path) -> Option<Diagnostic> {
+    let (keyword, verb, chain) = match err.kind() {
+        ErrorKind::CircularInclude { include_chain, .. } => ("include", "include", include_chain),
+        ErrorKind::CircularExtend {
+            inheritance_chain, ..
+        } => ("extends", "extend", inheritance_chain),
+        _ => return None,
+    };
+    let (closing, target) = match chain.as_slice() {
+        [.., closing, target] => (closing, target),
+        [only] => (only, only),
+        [] => return None,
+    };
+    let display = files.get(closing)?;
+    let text = std::fs::read_to_string(root.join(display)).ok()?;
+    let (line, column) = text.lines().enumerate().find_map(|(i, l)| {
+        let at = l.find(keyword)?;
+        (l.contains(&format!("\"{target}\"")) || l.contains(&format!("'{target}'")))
+            .then(|| (i + 1, l[..at].rfind("{%").unwrap_or(at) + 1))
+    })?;
+    Some(
+        Diagnostic::error(
+            display,
+            line,
+            column,
+            format!(
+                "this `{keyword}` closes a circle of templates: {}",
+                chain.join(" → ")
+            ),
+        )
+        .with_help(format!("a template cannot {verb} itself, directly or through others; remove one link of the circle")),
+    )
 }
 
 /// Converts a Tera error into diagnostics at the template's file and line:

@@ -115,6 +115,8 @@ pub struct Alias {
     pub source: PathBuf,
     /// The language of the page it leads to.
     pub lang: String,
+    /// Line and column of the alias in its document's front matter.
+    pub at: (usize, usize),
 }
 
 /// The whole site, ready to render.
@@ -533,10 +535,39 @@ impl Site {
                     target: entry.path.clone(),
                     source: entry.doc.source.rel.clone(),
                     lang: entry.lang().to_owned(),
+                    at: entry.doc.position_of("aliases", Some(alias)),
                 });
             }
         }
         self.aliases.sort_by(|a, b| a.output.cmp(&b.output));
+    }
+
+    /// The error for a document whose alias or slug produces `output` when
+    /// a file of the theme (a static file) produces it too: the model does
+    /// not know static files, the renderer finds the clash, and this puts
+    /// the blame on the front-matter line.
+    pub fn blame_output(&self, output: &str) -> Option<Diagnostic> {
+        let (path, (line, column), field) = self
+            .aliases
+            .iter()
+            .find(|a| a.output == output)
+            .map(|a| (&a.source, a.at, "alias"))
+            .or_else(|| {
+                self.releases
+                    .iter()
+                    .chain(&self.pages)
+                    .find(|e| e.doc.front.slug.is_some() && output_path(&e.path) == output)
+                    .map(|e| (&e.doc.source.rel, e.doc.position_of("slug", None), "slug"))
+            })?;
+        Some(
+            Diagnostic::error(
+                path,
+                line,
+                column,
+                format!("this {field} produces `/{output}`, which a static file of the theme or the site produces too"),
+            )
+            .with_help(format!("change the {field}, or rename the static file")),
+        )
     }
 
     /// Every output file must have exactly one source.
@@ -544,13 +575,13 @@ impl Site {
         // Generated pages claim their paths first, so that a document taking
         // one of them is the one reported.
         let mut owners: BTreeMap<String, Claim> = BTreeMap::new();
+        let generated = |what: &str| Claim {
+            path: PathBuf::from(what),
+            at: (1, 1),
+            field: "slug",
+            explicit: false,
+        };
         for language in &self.config.languages {
-            let generated = |what: &str| Claim {
-                path: PathBuf::from(what),
-                at: (1, 1),
-                field: "slug",
-                explicit: false,
-            };
             owners.insert(
                 output_path(&self.urls.home(&language.code)),
                 generated("(the language's home page)"),
@@ -592,6 +623,22 @@ impl Site {
                 }
             }
         }
+        // Files every build writes, whatever the content.
+        for (path, what) in [
+            ("index.html".to_owned(), "(the language chooser)"),
+            ("robots.txt".to_owned(), "(robots.txt)"),
+            ("sitemap.xml".to_owned(), "(the sitemap)"),
+        ]
+        .into_iter()
+        .chain(self.config.languages.iter().map(|l| {
+            (
+                output_path(&self.urls.not_found(&l.code)),
+                "(the not-found page)",
+            )
+        })) {
+            owners.entry(path).or_insert_with(|| generated(what));
+        }
+        let sitemap_part = generated("(a part of the sitemap)");
         let mut claims = Vec::new();
         for entry in self.releases.iter().chain(&self.pages) {
             let doc = &entry.doc;
@@ -616,14 +663,18 @@ impl Site {
                 alias.output.clone(),
                 Claim {
                     path: alias.source.clone(),
-                    at: (1, 1),
+                    at: alias.at,
                     field: "alias",
                     explicit: true,
                 },
             ));
         }
         for (output, claim) in claims {
-            let Some(first) = owners.get(&output) else {
+            let part = output
+                .strip_prefix("sitemap-")
+                .and_then(|rest| rest.strip_suffix(".xml"))
+                .is_some_and(|n| n.parse::<usize>().is_ok());
+            let Some(first) = owners.get(&output).or(part.then_some(&sitemap_part)) else {
                 owners.insert(output, claim);
                 continue;
             };

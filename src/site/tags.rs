@@ -76,6 +76,14 @@ impl TagRegistry {
                         .with_help("tag keys are lower-case ASCII letters, digits and single hyphens, e.g. `prison-reform`"),
                 );
             }
+            for (lang, label) in &def.label {
+                if label.trim().is_empty() {
+                    problems.push(
+                        Diagnostic::error(&display, line, column, format!("tag `{key}` has an empty label in `{lang}`"))
+                            .with_help("write the tag's name in that language, or remove the line to fall back to the default language's label"),
+                    );
+                }
+            }
             for lang in def.label.keys().chain(def.description.keys()) {
                 if config.language(lang).is_none() {
                     problems.push(

@@ -4,17 +4,51 @@
 //! the same treatment: UTF-8 is required (with the position of the first bad
 //! byte when it is not), a byte-order mark is dropped and CRLF line endings are
 //! read as LF, because editors on Windows produce both.
+//!
+//! Input is read only from inside the site root and the theme: every walk
+//! asks [`Confinement`] about the symbolic links it meets, so a link in a
+//! bundle, `static/`, `templates/` or `locales/` that resolves elsewhere (a
+//! file of secrets, `/proc/self/environ`) is an error, never published.
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, line_col};
 
-/// Reads a text file as UTF-8, without BOM, with `\n` line endings.
+/// Reads a text file as UTF-8, without BOM, with `\n` line endings, and
+/// without the characters XML 1.0 forbids (see [`check_xml_chars`]).
 /// `display` is the path shown in diagnostics (usually relative to the root).
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| io_diagnostic(display, &e, "read"))?;
-    decode_text(bytes, display)
+    let text = decode_text(bytes, display)?;
+    check_xml_chars(&text, display)?;
+    Ok(text)
+}
+
+/// Whether XML 1.0 forbids `c`: control characters other than tab and line
+/// breaks, and the non-characters U+FFFE and U+FFFF.
+pub fn is_xml_forbidden(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// The error for the first character of `text` that XML forbids. Every input
+/// can end up in a feed or the sitemap, which such a character would make
+/// unreadable to feed readers, so it is refused where it was typed.
+pub fn check_xml_chars(text: &str, display: &Path) -> Result<(), Diagnostic> {
+    let Some((at, c)) = text.char_indices().find(|&(_, c)| is_xml_forbidden(c)) else {
+        return Ok(());
+    };
+    let (line, column) = line_col(text, at);
+    Err(Diagnostic::error(
+        display,
+        line,
+        column,
+        format!(
+            "the file contains the invisible control character U+{:04X}, which feeds and the sitemap (XML) cannot carry",
+            u32::from(c)
+        ),
+    )
+    .with_help("delete it (it is usually a leftover of copying from a word processor or a terminal)"))
 }
 
 /// Decodes bytes read from `display` as UTF-8 text, normalised as in [`read_text`].
@@ -51,6 +85,64 @@ pub fn decode_text(bytes: Vec<u8>, display: &Path) -> Result<String, Diagnostic>
     })
 }
 
+/// The folders input may come from: the site root and the theme in use,
+/// with links resolved.
+#[derive(Debug, Clone)]
+pub struct Confinement {
+    roots: Vec<PathBuf>,
+    /// Where diagnostics' paths are made relative to.
+    root: PathBuf,
+}
+
+impl Confinement {
+    /// The site root and the theme of `config`.
+    pub fn of(config: &crate::config::SiteConfig) -> Confinement {
+        Confinement::new(&config.root, &[config.theme_dir()])
+    }
+
+    /// `root` and the `extra` folders (those that exist).
+    pub fn new(root: &Path, extra: &[PathBuf]) -> Confinement {
+        let roots = std::iter::once(root)
+            .chain(extra.iter().map(PathBuf::as_path))
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect();
+        Confinement {
+            roots,
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// The error for a walk entry that is a link resolving outside the
+    /// allowed folders; `None` for everything else. Only links are resolved,
+    /// so a walk pays for this only where there are links: what lies under a
+    /// folder whose every link was checked is inside too.
+    pub fn check(&self, entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+        if !entry.path_is_symlink() {
+            return None;
+        }
+        let target = std::fs::canonicalize(entry.path()).ok()?;
+        if self.roots.iter().any(|r| target.starts_with(r)) {
+            return None;
+        }
+        let display = entry
+            .path()
+            .strip_prefix(&self.root)
+            .unwrap_or(entry.path());
+        Some(
+            Diagnostic::error(
+                display,
+                1,
+                1,
+                format!(
+                    "this is a symbolic link to `{}`, outside the site; pressroom reads only files inside the site folder and its theme",
+                    target.display()
+                ),
+            )
+            .with_help("copy the file into the site instead of linking to it, or remove the link"),
+        )
+    }
+}
+
 /// A diagnostic for an I/O failure on `display` while doing `what`.
 pub fn io_diagnostic(display: &Path, err: &io::Error, what: &str) -> Diagnostic {
     let help = match err.kind() {
@@ -73,6 +165,45 @@ mod tests {
         )
         .unwrap();
         assert_eq!(text, "---\ntitle: x\n---\n");
+    }
+
+    #[test]
+    fn links_out_of_the_site_are_refused_and_links_within_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let theme = dir.path().join("shared-theme");
+        std::fs::create_dir_all(site.join("content")).unwrap();
+        std::fs::create_dir_all(&theme).unwrap();
+        std::fs::write(dir.path().join("secret"), "x").unwrap();
+        std::fs::write(site.join("inside.txt"), "x").unwrap();
+        std::fs::write(theme.join("style.css"), "x").unwrap();
+        let link = |target: &Path, name: &str| {
+            std::os::unix::fs::symlink(target, site.join("content").join(name)).unwrap();
+        };
+        link(&dir.path().join("secret"), "out");
+        link(&site.join("inside.txt"), "in");
+        link(&theme.join("style.css"), "theme");
+        link(Path::new("/proc/self/environ"), "environ");
+        let confinement = Confinement::new(&site, &[theme]);
+        let mut refused = Vec::new();
+        for entry in walkdir::WalkDir::new(site.join("content"))
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            if let Some(d) = confinement.check(&entry.unwrap()) {
+                refused.push(d.path.display().to_string());
+            }
+        }
+        assert_eq!(refused, ["content/environ", "content/out"]);
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_located() {
+        let d = check_xml_chars("title: a\nbody \u{1b}[31m", Path::new("a.md")).unwrap_err();
+        assert_eq!((d.line, d.column), (2, 6));
+        assert!(d.message.contains("U+001B"), "{}", d.message);
+        assert!(check_xml_chars("tab\tand\nline \u{85} é", Path::new("a.md")).is_ok());
+        assert!(check_xml_chars("\u{ffff}", Path::new("a.md")).is_err());
     }
 
     #[test]

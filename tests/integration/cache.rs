@@ -64,7 +64,7 @@ fn warnings_are_shown_again_by_a_build_with_nothing_changed() {
     let site = Site::fixture("basic");
     site.write(
         "content/releases/2015/pictured.en.md",
-        "---\ntitle: Pictured\ndate: 2015-05-05\nimage: photo.jpg\n---\n\nText.\n",
+        "---\ntitle: Pictured\ndate: 2015-05-05\nimage: https://images.example.org/photo.jpg\n---\n\nText.\n",
     );
     for _ in 0..2 {
         let (_, stderr) = build(&site, &[]);

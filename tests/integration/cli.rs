@@ -180,3 +180,51 @@ fn import_reports_releases_already_in_the_archive_as_duplicates() {
         .success();
     assert!(imported.exists(), "--force imports it anyway");
 }
+
+/// A full disk or a closed pipe on stdout ends with one line and exit 1,
+/// never a panic; the build itself is done by then.
+#[test]
+fn a_full_or_closed_stdout_is_one_line_and_exit_1() {
+    let site = Site::fixture("basic");
+    let full = || {
+        std::fs::File::options()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let pressroom = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pressroom"));
+        cmd.args(args).arg("--root").arg(site.root());
+        cmd
+    };
+    let out = pressroom(&["build"]).stdout(full()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: cannot write to the standard output: No space left on device (os error 28)\n"
+    );
+    assert!(site.exists("en/index.html"));
+
+    // A reader that went away before the summary was printed (`| head -c0`).
+    let mut child = pressroom(&["check"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: cannot write to the standard output: Broken pipe (os error 32)\n"
+    );
+
+    // Both full: nothing can be said, but the exit code still tells.
+    site.write("content/releases/2015/forum.en.md", "not front matter");
+    let out = pressroom(&["build"])
+        .stdout(full())
+        .stderr(full())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}

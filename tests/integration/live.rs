@@ -3,6 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
@@ -22,6 +23,10 @@ struct Running {
 
 impl Running {
     fn start(site: &Site, args: &[&str]) -> Running {
+        Running::start_with_env(site, args, &[])
+    }
+
+    fn start_with_env(site: &Site, args: &[&str], env: &[(&str, &Path)]) -> Running {
         // One pipe for both streams keeps an error and the line that follows
         // it in the order they were printed.
         let (reader, writer) = std::io::pipe().unwrap();
@@ -29,6 +34,7 @@ impl Running {
             .args(args)
             .arg("--root")
             .arg(site.root())
+            .envs(env.iter().copied())
             .stdout(Stdio::from(writer.try_clone().unwrap()))
             .stderr(Stdio::from(writer))
             .spawn()
@@ -128,10 +134,15 @@ fn watch_rebuilds_after_edits_and_survives_mistakes() {
 /// A GET request with the path sent exactly as given; (status, headers and
 /// body as text).
 fn get(port: u16, path: &str) -> (u16, String) {
+    get_as(port, path, "127.0.0.1")
+}
+
+/// A GET request with the given `Host` header.
+fn get_as(port: u16, path: &str, host: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = Vec::new();
@@ -189,4 +200,73 @@ fn serve_serves_the_site_with_live_reload_and_nothing_outside_it() {
 
     // The site itself is never written into public/.
     assert!(!site.public().exists());
+}
+
+/// DNS rebinding: a page elsewhere whose domain now resolves to 127.0.0.1
+/// sends its own name as `Host`, and gets nothing; SIGTERM and SIGHUP stop
+/// the server and remove its temporary folder.
+#[test]
+fn serve_refuses_foreign_hosts_and_cleans_up_on_sigterm_and_sighup() {
+    let site = Site::fixture("basic");
+    for signal in ["TERM", "HUP"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut serve =
+            Running::start_with_env(&site, &["serve", "--port", "0"], &[("TMPDIR", tmp.path())]);
+        let line = serve.wait_for("serving http://");
+        let port: u16 = line
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.split('/').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("{line}"));
+        for host in [
+            "evil.example",
+            &format!("evil.example:{port}"),
+            "127.0.0.1.nip.io",
+        ] {
+            let (status, body) = get_as(port, "/en/", host);
+            assert_eq!(status, 421, "{host}: {body}");
+            assert!(!body.contains("<html"), "{host}");
+        }
+        let (status, _) = get_as(port, "/en/", &format!("localhost:{port}"));
+        assert_eq!(status, 200);
+        assert_eq!(
+            std::fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "the site is built in TMPDIR"
+        );
+
+        let pid = rustix::process::Pid::from_raw(serve.child.id() as i32).unwrap();
+        let sig = match signal {
+            "TERM" => rustix::process::Signal::TERM,
+            _ => rustix::process::Signal::HUP,
+        };
+        rustix::process::kill_process(pid, sig).unwrap();
+        let deadline = Instant::now() + PATIENCE;
+        let status = loop {
+            if let Some(status) = serve.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "SIG{signal} did not stop the server"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(status.success(), "SIG{signal}: {status:?}");
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert!(left.is_empty(), "SIG{signal} left {left:?}");
+    }
+}
+
+#[test]
+fn serve_warns_when_other_machines_can_reach_it() {
+    let site = Site::fixture("basic");
+    let mut serve = Running::start(&site, &["serve", "--port", "0", "--bind", "0.0.0.0"]);
+    let line = serve.wait_for("warning: listening on 0.0.0.0:");
+    assert!(
+        line.ends_with(", which other machines on the network can reach: they can read drafts and embargoed releases if you serve them"),
+        "{line}"
+    );
+    serve.wait_for("help: leave out --bind to listen on 127.0.0.1 (this machine only)");
 }

@@ -7,6 +7,7 @@
 //! - `errors`: each kind of bad input, through the CLI, with its exact message.
 //! - `cli`: the other commands and options.
 //! - `cache`: the build cache across processes (`.pressroom-cache/`).
+//! - `faults`: builds killed during their commit, and two builds at once.
 //! - `incremental`: watch mode's rebuilds against clean builds, over edit
 //!   sequences made by `edits` (random and scripted).
 //! - `properties`: no input panics, runs script or writes outside the output.
@@ -20,6 +21,7 @@ mod cli;
 mod edits;
 mod errors;
 mod example;
+mod faults;
 mod i18n;
 mod incremental;
 mod live;

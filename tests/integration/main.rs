@@ -6,10 +6,13 @@
 //!   stale files, failed builds leave it alone).
 //! - `errors`: each kind of bad input, through the CLI, with its exact message.
 //! - `cli`: the other commands and options.
+//! - `deploy`: `pressroom deploy` to a real S3 server on loopback (`s3`) and
+//!   to a folder.
 
 mod build;
 mod catalog;
 mod cli;
+mod deploy;
 mod errors;
 mod example;
 mod i18n;
@@ -18,4 +21,5 @@ mod live;
 mod navigation;
 mod output;
 mod properties;
+mod s3;
 mod util;

@@ -198,9 +198,25 @@ pub fn deploy(opts: &DeployOptions, progress: &dyn Progress) -> Result<DeployRep
         .enable_all()
         .build()
         .map_err(|e| DeployError::Local(opts.output.clone(), e.to_string()))?;
-    let mut report = runtime.block_on(run(opts, &local, progress))?;
-    report.finish(started.elapsed());
-    Ok(report)
+    match runtime.block_on(run(opts, &local, progress)) {
+        Ok(mut report) => {
+            report.finish(started.elapsed());
+            Ok(report)
+        }
+        Err(DeployError::Failed {
+            mut report,
+            failed,
+            first,
+        }) => {
+            report.finish(started.elapsed());
+            Err(DeployError::Failed {
+                report,
+                failed,
+                first,
+            })
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// A folder target inside the output folder (or the other way round) would

@@ -192,7 +192,17 @@ pub fn deploy(opts: &DeployOptions, progress: &dyn Progress) -> Result<DeployRep
     if let DeployUrl::Folder(dir) = &opts.target.location {
         refuse_overlap(&opts.output, dir)?;
     }
-    let local = scan::scan(&opts.output)?;
+    // --force trusts nothing it did not check itself, the local cache
+    // included; a dry run leaves even that alone.
+    let cache = if opts.force {
+        scan::HashCache::default()
+    } else {
+        scan::HashCache::load(&opts.output)
+    };
+    let local = scan::scan(&opts.output, &cache)?;
+    if !opts.dry_run {
+        scan::HashCache::of(&local).save(&opts.output);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

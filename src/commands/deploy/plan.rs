@@ -96,8 +96,7 @@ pub struct Plan {
 
 impl Plan {
     /// Compares the output folder with what the remote holds. `rules` is
-    /// `None` for targets that keep no headers (folders); `force_all`
-    /// uploads every file whatever the remote holds.
+    /// `None` for targets that keep no headers (folders).
     pub fn new(
         local: &BTreeMap<String, LocalFile>,
         remote: &BTreeMap<String, Entry>,
@@ -177,6 +176,7 @@ mod tests {
                     path: (*path).to_owned(),
                     size: text.len() as u64,
                     md5: md5_hex(text.as_bytes()),
+                    modified: 0,
                 };
                 ((*path).to_owned(), file)
             })

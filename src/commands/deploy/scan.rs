@@ -36,6 +36,8 @@ pub struct LocalFile {
     pub size: u64,
     /// The hex MD5 of its bytes.
     pub md5: String,
+    /// Its modification time, in nanoseconds since 1970, for [`HashCache`].
+    pub modified: u64,
 }
 
 /// Whether a path of the output folder is one pressroom skips: any path with a
@@ -47,9 +49,10 @@ pub fn is_skipped(path: &str) -> bool {
     path.split('/').any(|part| part.starts_with('.'))
 }
 
-/// Reads the output folder: every file but the skipped ones, hashed in
-/// parallel, by path.
-pub fn scan(output: &Path) -> Result<BTreeMap<String, LocalFile>, DeployError> {
+/// Reads the output folder: every file but the skipped ones, by path, each
+/// hashed in parallel unless `cache` knows it by its size and modification
+/// time.
+pub fn scan(output: &Path, cache: &HashCache) -> Result<BTreeMap<String, LocalFile>, DeployError> {
     if !output.join(MARKER).is_file() {
         return Err(DeployError::NotBuilt(output.to_path_buf()));
     }
@@ -80,11 +83,26 @@ pub fn scan(output: &Path) -> Result<BTreeMap<String, LocalFile>, DeployError> {
     let files: Result<Vec<LocalFile>, DeployError> = paths
         .into_par_iter()
         .map(|(rel, full)| {
-            let (size, md5) = hash_file(&full)?;
+            let local = |e: std::io::Error| DeployError::Local(full.clone(), e.to_string());
+            let meta = std::fs::metadata(&full).map_err(local)?;
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+            let md5 = match cache.files.get(&rel) {
+                Some((size, time, md5))
+                    if *size == meta.len() && *time == modified && modified != 0 =>
+                {
+                    md5.clone()
+                }
+                _ => hash_file(&full)?.1,
+            };
             Ok(LocalFile {
                 path: rel,
-                size,
+                size: meta.len(),
                 md5,
+                modified,
             })
         })
         .collect();
@@ -122,6 +140,63 @@ fn hex(bytes: &[u8]) -> String {
 /// upload, once unquoted; a multipart one ends in `-N`).
 pub fn is_md5(s: &str) -> bool {
     s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The hashes of the output folder's files as the last deploy saw them, by
+/// path: size, modification time (ns) and MD5. The build leaves files whose
+/// bytes did not change untouched, modification time included, so a deploy
+/// after a build that changed little hashes only what the build rewrote.
+/// It is kept beside the output folder (`.NAME.pressroom-deploy-cache.json`,
+/// like the build's staging folder), never inside it: nothing in it is part
+/// of the site, and the build would remove it as a stale file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HashCache {
+    /// Size, modification time and MD5, by path.
+    pub files: BTreeMap<String, (u64, u64, String)>,
+}
+
+impl HashCache {
+    /// Where the cache of `output` lives.
+    pub fn path(output: &Path) -> PathBuf {
+        let name = output
+            .file_name()
+            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        parent.join(format!(".{name}.pressroom-deploy-cache.json"))
+    }
+
+    /// The cache of `output`; empty when there is none or it is unreadable.
+    pub fn load(output: &Path) -> HashCache {
+        std::fs::read(Self::path(output))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// The cache of a scan.
+    pub fn of(files: &BTreeMap<String, LocalFile>) -> HashCache {
+        let files = files
+            .iter()
+            .map(|(path, f)| (path.clone(), (f.size, f.modified, f.md5.clone())))
+            .collect();
+        HashCache { files }
+    }
+
+    /// Saves it beside `output`, through a temporary file so that a deploy
+    /// stopped meanwhile leaves the old cache or the new one. A cache that
+    /// cannot be written only costs the next deploy its hashing time.
+    pub fn save(&self, output: &Path) {
+        let path = Self::path(output);
+        let temporary = path.with_extension("json.tmp");
+        if let Ok(bytes) = serde_json::to_vec(self)
+            && std::fs::write(&temporary, bytes).is_ok()
+        {
+            let _ = std::fs::rename(&temporary, &path);
+        }
+    }
 }
 
 /// What the remote holds, as the last deploy left it.
@@ -204,7 +279,7 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        let files = scan(out).unwrap();
+        let files = scan(out, &HashCache::default()).unwrap();
         assert_eq!(
             files.keys().collect::<Vec<_>>(),
             ["en/index.html", "index.html"]
@@ -221,7 +296,38 @@ mod tests {
     fn scan_refuses_a_folder_without_the_marker() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.html"), "x").unwrap();
-        assert!(matches!(scan(dir.path()), Err(DeployError::NotBuilt(_))));
+        assert!(matches!(
+            scan(dir.path(), &HashCache::default()),
+            Err(DeployError::NotBuilt(_))
+        ));
+    }
+
+    #[test]
+    fn the_hash_cache_spares_unchanged_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join(MARKER), "").unwrap();
+        std::fs::write(out.join("a.html"), "a").unwrap();
+        std::fs::write(out.join("b.html"), "b").unwrap();
+        let first = scan(&out, &HashCache::load(&out)).unwrap();
+        HashCache::of(&first).save(&out);
+        assert!(
+            dir.path()
+                .join(".public.pressroom-deploy-cache.json")
+                .is_file()
+        );
+
+        // A cached hash is trusted while size and time match: a wrong one
+        // planted in the cache shows it was not recomputed.
+        let mut planted = HashCache::load(&out);
+        assert_eq!(planted, HashCache::of(&first));
+        planted.files.get_mut("a.html").unwrap().2 = "planted".to_owned();
+        planted.files.get_mut("b.html").unwrap().2 = "planted".to_owned();
+        std::fs::write(out.join("b.html"), "bb").unwrap();
+        let second = scan(&out, &planted).unwrap();
+        assert_eq!(second["a.html"].md5, "planted");
+        assert_eq!(second["b.html"].md5, md5_hex(b"bb"));
     }
 
     #[test]

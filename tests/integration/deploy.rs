@@ -530,7 +530,7 @@ fn the_cli_deploys_to_a_folder_and_reports_json() {
         .assert()
         .success()
         .stdout(predicates::str::starts_with(format!(
-            "deployed to --to ({to}): 0 uploaded (0 B), {} unchanged, 0 deleted in ",
+            "deployed to {to}: 0 uploaded (0 B), {} unchanged, 0 deleted in ",
             visible(&site.public()).len()
         )));
 }

@@ -122,12 +122,15 @@ impl fmt::Display for DeployReport {
             RemoteState::Listing => "; no usable manifest, so the remote was listed",
             RemoteState::Verified => "; every object verified",
         };
+        let target = if self.target == self.url {
+            self.url.clone()
+        } else {
+            format!("{} ({})", self.target, self.url)
+        };
         if self.dry_run {
             write!(
                 f,
-                "dry run for {} ({}): would upload {} ({}), {} unchanged, would delete {}{how}; nothing was changed",
-                self.target,
-                self.url,
+                "dry run for {target}: would upload {} ({}), {} unchanged, would delete {}{how}; nothing was changed",
                 self.uploaded,
                 bytes(self.uploaded_bytes),
                 self.unchanged,
@@ -136,9 +139,7 @@ impl fmt::Display for DeployReport {
         } else {
             write!(
                 f,
-                "deployed to {} ({}): {} uploaded ({}), {} unchanged, {} deleted in {:.2}s{how}",
-                self.target,
-                self.url,
+                "deployed to {target}: {} uploaded ({}), {} unchanged, {} deleted in {:.2}s{how}",
                 self.uploaded,
                 bytes(self.uploaded_bytes),
                 self.unchanged,
@@ -246,6 +247,39 @@ mod tests {
         assert_eq!(bytes(1_500), "1.5 kB");
         assert_eq!(bytes(2_340_000), "2.3 MB");
         assert_eq!(bytes(5_000_000_000), "5.00 GB");
+    }
+
+    #[test]
+    fn the_summary_names_the_target_once() {
+        let mut report = DeployReport {
+            target: "production".to_owned(),
+            url: "s3://press/site".to_owned(),
+            dry_run: false,
+            remote_state: RemoteState::Manifest,
+            uploaded: 3,
+            uploaded_bytes: 1_500,
+            unchanged: 2,
+            deleted: 1,
+            seconds: 0.5,
+            actions: Vec::new(),
+        };
+        assert_eq!(
+            report.to_string(),
+            "deployed to production (s3://press/site): 3 uploaded (1.5 kB), 2 unchanged, 1 deleted in 0.50s"
+        );
+        report.target = report.url.clone();
+        report.dry_run = true;
+        report.remote_state = RemoteState::Listing;
+        report.actions.push(Action {
+            action: "delete",
+            phase: None,
+            path: "old.html".to_owned(),
+            new: None,
+        });
+        assert_eq!(
+            report.to_string(),
+            "delete        old.html\ndry run for s3://press/site: would upload 3 (1.5 kB), 2 unchanged, would delete 1; no usable manifest, so the remote was listed; nothing was changed"
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use super::DeployError;
 /// A resolved deploy target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
-    /// Its name in `site.yaml`, or `--to` when it came from the command line.
+    /// Its name in `site.yaml`, or its URL when it came from `--to` alone.
     pub name: String,
     /// The URL as written.
     pub url: String,
@@ -70,8 +70,9 @@ impl Target {
                 cache_control: t.cache_control.clone(),
                 workers: t.workers,
             },
+            // Named after its URL, which the summary then says once.
             None => Target {
-                name: "--to".to_owned(),
+                name: choice.to.clone().unwrap_or_default(),
                 url: String::new(),
                 location: DeployUrl::Folder(PathBuf::new()),
                 endpoint: None,

@@ -202,7 +202,7 @@ impl Remote {
         meta: &object_store::ObjectMeta,
         verify: bool,
     ) -> Result<Entry, DeployError> {
-        let etag = meta.e_tag.as_deref().unwrap_or("").trim_matches('"');
+        let etag = meta.e_tag.as_deref().unwrap_or("");
         let mut entry = Entry {
             md5: String::new(),
             size: meta.size,
@@ -219,8 +219,8 @@ impl Remote {
             entry.md5 = scan::md5_hex(&bytes);
             return Ok(entry);
         }
-        if scan::is_md5(etag) && !verify {
-            entry.md5 = etag.to_ascii_lowercase();
+        if !verify && let Some(md5) = md5_of_etag(etag) {
+            entry.md5 = md5;
             return Ok(entry);
         }
         let head = GetOptions {
@@ -236,7 +236,7 @@ impl Remote {
         // An object without the metadata (uploaded in parts by another
         // tool) keeps an empty hash, so it is uploaded again.
         entry.md5 = attribute(Attribute::Metadata(HASH_METADATA.into()))
-            .or_else(|| scan::is_md5(etag).then(|| etag.to_ascii_lowercase()))
+            .or_else(|| md5_of_etag(etag))
             .unwrap_or_default();
         entry.content_type = attribute(Attribute::ContentType);
         entry.cache_control = attribute(Attribute::CacheControl);
@@ -316,6 +316,15 @@ impl Remote {
     }
 }
 
+/// The MD5 an S3 `ETag` gives away: that of a single-part upload is the hex
+/// MD5 of the bytes, quoted; a multipart one (`"…-3"`) is not, and neither
+/// is a missing one, so those objects are asked for their metadata.
+fn md5_of_etag(etag: &str) -> Option<String> {
+    // A weak ETag (`W/"…"`) promises no bytes, so it stays unparsed.
+    let etag = etag.trim_matches('"');
+    scan::is_md5(etag).then(|| etag.to_ascii_lowercase())
+}
+
 /// The S3 client for a bucket target.
 fn s3(
     target: &Target,
@@ -373,4 +382,24 @@ fn s3(
             target.url
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_single_part_etags_give_an_md5() {
+        let md5 = "5d41402abc4b2a76b9719d911017c592";
+        assert_eq!(md5_of_etag(&format!("\"{md5}\"")).as_deref(), Some(md5));
+        assert_eq!(
+            md5_of_etag("\"5D41402ABC4B2A76B9719D911017C592\"").as_deref(),
+            Some(md5)
+        );
+        assert_eq!(md5_of_etag(md5).as_deref(), Some(md5));
+        assert_eq!(md5_of_etag(&format!("\"{md5}-2\"")), None);
+        assert_eq!(md5_of_etag(""), None);
+        assert_eq!(md5_of_etag("\"0\""), None);
+        assert_eq!(md5_of_etag(&format!("W/\"{md5}\"")), None);
+    }
 }

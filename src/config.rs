@@ -48,6 +48,8 @@ pub struct SiteConfig {
     pub list_untranslated: bool,
     /// Bounds on what one document may hold.
     pub limits: Limits,
+    /// Where `pressroom deploy` publishes the built site.
+    pub deploy: DeployConfig,
 }
 
 /// Bounds that keep one runaway document from making the build slow, huge
@@ -123,6 +125,103 @@ impl Default for MarkdownConfig {
     }
 }
 
+/// The `deploy:` section: the places `pressroom deploy` can publish to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployConfig {
+    /// The targets, in the order written; the first is the default.
+    #[serde(default)]
+    pub targets: Vec<DeployTarget>,
+}
+
+/// One deploy target: a bucket (and prefix) or a folder.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployTarget {
+    /// The name `--target` picks it by.
+    pub name: String,
+    /// `s3://bucket/prefix` or `file:///path`.
+    pub url: String,
+    /// The S3 API endpoint for services other than AWS (MinIO, R2, B2, …).
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// The bucket's region (default: `AWS_REGION`, the profile's, then
+    /// `us-east-1`).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// `Cache-Control` rules tried before the defaults; the first match wins.
+    #[serde(default)]
+    pub cache_control: Vec<CacheControlRule>,
+    /// How many uploads run at once.
+    #[serde(default)]
+    pub workers: Option<usize>,
+}
+
+/// A `Cache-Control` value for the files whose path matches a glob.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheControlRule {
+    /// A glob over the path in the output folder, e.g. `**/*.pdf`.
+    pub pattern: String,
+    /// The header value, e.g. `public, max-age=86400`.
+    pub value: String,
+}
+
+/// A deploy target's URL, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeployUrl {
+    /// An S3 bucket and the key prefix the site goes under (no leading or
+    /// trailing slash; empty for the bucket's root).
+    S3 {
+        /// The bucket name.
+        bucket: String,
+        /// The key prefix.
+        prefix: String,
+    },
+    /// A local or mounted folder.
+    Folder(PathBuf),
+}
+
+impl DeployUrl {
+    /// Parses `s3://bucket/prefix` or `file:///absolute/path`; the error says
+    /// what is wrong in words a maintainer can act on.
+    pub fn parse(url: &str) -> Result<DeployUrl, String> {
+        if let Some(rest) = url.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            let valid = (3..=63).contains(&bucket.len())
+                && bucket
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.".contains(&b));
+            if !valid {
+                return Err(format!(
+                    "`{bucket}` in `{url}` is not an S3 bucket name (3–63 lower-case letters, digits, `-` and `.`)"
+                ));
+            }
+            let prefix = prefix.trim_matches('/');
+            if prefix.split('/').any(|s| s == "." || s == "..") || prefix.contains("//") {
+                return Err(format!(
+                    "the prefix `{prefix}` in `{url}` has an empty, `.` or `..` segment"
+                ));
+            }
+            return Ok(DeployUrl::S3 {
+                bucket: bucket.to_owned(),
+                prefix: prefix.to_owned(),
+            });
+        }
+        if let Some(path) = url.strip_prefix("file://") {
+            if !path.starts_with('/') {
+                return Err(format!(
+                    "`{url}` is not a file URL with an absolute path (three slashes: `file:///srv/www`)"
+                ));
+            }
+            return Ok(DeployUrl::Folder(PathBuf::from(path)));
+        }
+        Err(format!(
+            "`{url}` is neither an `s3://bucket/prefix` nor a `file:///path` URL"
+        ))
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -147,6 +246,8 @@ struct RawConfig {
     list_untranslated: Option<bool>,
     #[serde(default)]
     limits: Limits,
+    #[serde(default)]
+    deploy: DeployConfig,
 }
 
 /// A language entry is either a bare code (`- en`) or a mapping with details.
@@ -402,6 +503,7 @@ impl SiteConfig {
                 .with_help("name a folder under `themes/`, e.g. `theme: osce`"),
             );
         }
+        check_deploy(&raw.deploy, text, &mut problems);
         if problems.has_errors() {
             return Err(problems);
         }
@@ -419,6 +521,7 @@ impl SiteConfig {
             default_language_at_root: raw.default_language_at_root,
             list_untranslated: raw.list_untranslated.unwrap_or(true),
             limits: raw.limits,
+            deploy: raw.deploy,
         })
     }
 
@@ -499,6 +602,127 @@ pub fn check_base_url(url: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Checks the values of the `deploy:` section that serde cannot: URLs,
+/// endpoints, names, globs and counts, each error at its value.
+fn check_deploy(deploy: &DeployConfig, text: &str, problems: &mut Diagnostics) {
+    let display = Path::new(CONFIG_FILE);
+    let items = list_items(text, "deploy", "targets");
+    for (i, target) in deploy.targets.iter().enumerate() {
+        // Two targets may share a value; each error points into its own.
+        let mut error = |needle: &str, message: String, help: &str| {
+            let (line, column) = locate_in_item(text, &items, i, needle);
+            problems.push(Diagnostic::error(display, line, column, message).with_help(help));
+        };
+        let valid_name = !target.name.is_empty()
+            && target
+                .name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        if !valid_name {
+            error(
+                &target.name,
+                format!("`{}` is not a deploy target name", target.name),
+                "use letters, digits, `-` and `_`, e.g. `name: production`",
+            );
+        } else if deploy.targets[..i].iter().any(|t| t.name == target.name) {
+            error(
+                &target.name,
+                format!("the deploy target `{}` is defined twice", target.name),
+                "give each target its own name",
+            );
+        }
+        if let Err(message) = DeployUrl::parse(&target.url) {
+            error(
+                &target.url,
+                message,
+                "write e.g. `url: s3://my-bucket/archive` or `url: file:///srv/www`",
+            );
+        }
+        if let Some(endpoint) = &target.endpoint
+            && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+        {
+            error(
+                endpoint,
+                format!("endpoint `{endpoint}` is not an http(s) URL"),
+                "write the S3 API address, e.g. `endpoint: https://s3.eu-central-1.example.com`",
+            );
+        }
+        if target.workers.is_some_and(|n| !(1..=256).contains(&n)) {
+            error(
+                "workers:",
+                "`workers` must be between 1 and 256".to_owned(),
+                "set how many uploads run at once, e.g. `workers: 16`",
+            );
+        }
+        for rule in &target.cache_control {
+            if let Err(e) = globset::Glob::new(&rule.pattern) {
+                error(
+                    &rule.pattern,
+                    format!("`{}` is not a glob pattern: {}", rule.pattern, e.kind()),
+                    "write a pattern over output paths, e.g. `pattern: \"**/*.pdf\"`",
+                );
+            }
+            if rule.value.trim().is_empty() || rule.value.chars().any(char::is_control) {
+                error(
+                    &format!("value: {}", rule.value),
+                    format!("`{}` is not a Cache-Control value", rule.value),
+                    "write one line such as `value: \"public, max-age=86400\"`",
+                );
+            }
+        }
+    }
+}
+
+/// The 0-based lines on which the items of the block list `key.list:`
+/// start (`- …` at the list's indentation); empty for a flow list.
+fn list_items(text: &str, key: &str, list: &str) -> Vec<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let Some(section) = yaml::find_key(text, key) else {
+        return Vec::new();
+    };
+    let Some(list_line) = (section..lines.len()).find(|&i| {
+        lines[i]
+            .trim_start()
+            .strip_prefix(list)
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+    }) else {
+        return Vec::new();
+    };
+    let mut items = Vec::new();
+    let mut item_indent = None;
+    for (i, line) in lines.iter().enumerate().skip(list_line + 1) {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        if indent(line) <= indent(lines[list_line]) && !line.trim_start().starts_with('-') {
+            break;
+        }
+        if line.trim_start().starts_with('-')
+            && *item_indent.get_or_insert(indent(line)) == indent(line)
+        {
+            items.push(i);
+        }
+    }
+    items
+}
+
+/// The 1-based line and column of `needle` within item `n` of a block list
+/// (from [`list_items`]), or in the section at all for a flow list.
+fn locate_in_item(text: &str, items: &[usize], n: usize, needle: &str) -> (usize, usize) {
+    let lines: Vec<&str> = text.lines().collect();
+    let (from, to) = match items.get(n) {
+        Some(&from) => (from, items.get(n + 1).copied().unwrap_or(lines.len())),
+        None => return yaml::find_value(text, "deploy", Some(needle)).unwrap_or((1, 1)),
+    };
+    (from..to.min(lines.len()))
+        .find_map(|i| {
+            let byte = lines[i].find(needle)?;
+            Some((i + 1, lines[i][..byte].chars().count() + 1))
+        })
+        .unwrap_or((from + 1, 1))
+}
+
 /// A light check of BCP 47 syntax: alphanumeric subtags of 1–8 characters
 /// joined by hyphens, the first one 2–3 letters (ISO 639) or 4–8 (registered).
 pub fn is_language_tag(code: &str) -> bool {
@@ -569,6 +793,90 @@ mod tests {
         let messages: Vec<String> = e.sorted().iter().map(|d| d.to_string()).collect();
         assert_eq!(e.error_count(), 4, "{messages:#?}");
         assert!(messages[0].starts_with("site.yaml:2:11: error: base_url"));
+    }
+
+    #[test]
+    fn deploy_targets_are_parsed() {
+        let c = parse(
+            "title: P\nbase_url: https://e.org\nlanguages: [en]\ndeploy:\n  targets:\n    - name: production\n      url: s3://press-archive/site/\n      endpoint: http://127.0.0.1:9000\n      cache_control:\n        - pattern: \"**/*.pdf\"\n          value: no-cache\n    - name: mirror\n      url: file:///srv/www\n",
+        )
+        .unwrap();
+        let t = &c.deploy.targets;
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        assert_eq!(t[0].cache_control[0].value, "no-cache");
+        assert_eq!(
+            DeployUrl::parse(&t[0].url),
+            Ok(DeployUrl::S3 {
+                bucket: "press-archive".to_owned(),
+                prefix: "site".to_owned()
+            })
+        );
+        assert_eq!(
+            DeployUrl::parse(&t[1].url),
+            Ok(DeployUrl::Folder(PathBuf::from("/srv/www")))
+        );
+        let none = parse("title: P\nbase_url: https://e.org\nlanguages: [en]\n").unwrap();
+        assert!(none.deploy.targets.is_empty());
+    }
+
+    #[test]
+    fn deploy_mistakes_are_located() {
+        let e = parse(
+            "title: P\nbase_url: https://e.org\nlanguages: [en]\ndeploy:\n  targets:\n    - name: prod\n      url: ftp://press\n    - name: prod\n      url: s3://Bad_Bucket\n      endpoint: localhost:9000\n      workers: 0\n      cache_control:\n        - pattern: \"a[\"\n          value: \"\"\n",
+        )
+        .unwrap_err();
+        let messages: Vec<String> = e.sorted().iter().map(|d| d.to_string()).collect();
+        assert_eq!(e.error_count(), 7, "{messages:#?}");
+        assert!(
+            messages[0].starts_with("site.yaml:7:12: error: `ftp://press` is neither"),
+            "{messages:#?}"
+        );
+        assert!(
+            messages[1]
+                .starts_with("site.yaml:8:7: error: the deploy target `prod` is defined twice")
+                || messages.iter().any(|m| m.contains("defined twice")),
+            "{messages:#?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("site.yaml:9:12: error: `Bad_Bucket`")),
+            "{messages:#?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("site.yaml:10:17: error: endpoint")),
+            "{messages:#?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("`workers` must be")),
+            "{messages:#?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("`a[` is not a glob")),
+            "{messages:#?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("is not a Cache-Control value")),
+            "{messages:#?}"
+        );
+        let e = parse("title: P\nbase_url: https://e.org\nlanguages: [en]\ndeploy:\n  targets:\n    - name: p\n      url: s3://b-1\n      bucket: x\n").unwrap_err();
+        let d = e.sorted()[0].clone();
+        assert_eq!(d.line, 8);
+        assert!(d.message.contains("unknown field `bucket`"), "{d}");
+        for bad in [
+            "s3://",
+            "s3://ab",
+            "s3://b-1/a/../c",
+            "file://relative",
+            "https://x",
+        ] {
+            assert!(DeployUrl::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

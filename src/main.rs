@@ -95,6 +95,8 @@ enum Command {
     Serve(ServeArgs),
     /// Write JSON Schemas for site.yaml and front matter, for editors.
     Schema(SchemaArgs),
+    /// Upload the built site to an S3 bucket or a folder, changed files only.
+    Deploy(DeployArgs),
 }
 
 #[derive(Debug, Args)]
@@ -120,6 +122,109 @@ struct SchemaArgs {
     /// Where to write the schemas (default: schemas/ under the site root).
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct DeployArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The target in site.yaml's `deploy.targets` (default: the first).
+    #[arg(long, value_name = "NAME")]
+    target: Option<String>,
+    /// Deploy here instead: s3://bucket/prefix or file:///path.
+    #[arg(long, value_name = "URL")]
+    to: Option<String>,
+    /// The S3 API endpoint, for services other than AWS (MinIO, R2, B2, …).
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<String>,
+    /// The built site to upload (default: public/ under the site root).
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Build the site into the output folder first.
+    #[arg(long)]
+    build: bool,
+    /// Print what would be uploaded and deleted, and change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Ignore the manifest: check every remote object and its headers.
+    #[arg(long)]
+    force: bool,
+    /// Refuse a deploy that would delete more objects than this…
+    #[arg(long, value_name = "N", default_value_t = pressroom::commands::deploy::DEFAULT_MAX_DELETES)]
+    max_deletes: usize,
+    /// …unless this is given.
+    #[arg(long)]
+    yes: bool,
+    /// Uploads at once (default: the target's `workers`, else 16; 8 for a folder).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    workers: Option<u16>,
+    /// Print the result as JSON (for CI) instead of a progress bar and a summary.
+    #[arg(long)]
+    json: bool,
+}
+
+impl DeployArgs {
+    fn run(self, quiet: bool) -> ExitCode {
+        use pressroom::commands::deploy::{self as deploy, report, target};
+        let output = self.output.unwrap_or_else(|| self.site.root.join("public"));
+        // `--to` works without a site.yaml; a target name needs one.
+        let config = if self.to.is_none() || pressroom::is_site_root(&self.site.root) {
+            match pressroom::config::SiteConfig::load(&self.site.root) {
+                Ok(c) => c.deploy,
+                Err(problems) => return fail(&problems, "deploy", "nothing was uploaded"),
+            }
+        } else {
+            Default::default()
+        };
+        if self.build {
+            let mut opts = BuildOptions::new(self.site.root.clone(), Some(output.clone()));
+            // As `pressroom build` does: the build cache makes a build with
+            // nothing changed cheap.
+            opts.cache = true;
+            match pressroom::build(&opts) {
+                Ok(r) => print_diagnostics(&r.warnings, quiet),
+                Err(problems) => return fail(&problems, "build", "nothing was uploaded"),
+            }
+        }
+        let choice = target::TargetChoice {
+            name: self.target,
+            to: self.to,
+            endpoint: self.endpoint,
+        };
+        let result = target::Target::choose(&config, &choice).and_then(|target| {
+            let mut opts = deploy::DeployOptions::new(output, target);
+            opts.dry_run = self.dry_run;
+            opts.force = self.force;
+            opts.max_deletes = self.max_deletes;
+            opts.yes = self.yes;
+            opts.workers = self.workers.map(usize::from);
+            if self.json || quiet {
+                deploy::deploy(&opts, &report::Silent)
+            } else {
+                deploy::deploy(&opts, &report::Bar::new())
+            }
+        });
+        if self.json {
+            println!("{}", report::json(&result));
+        }
+        match result {
+            Ok(report) => {
+                if !self.json && !quiet {
+                    println!("{report}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                if !self.json {
+                    if let Some(report) = e.report() {
+                        eprintln!("{report}");
+                    }
+                    eprintln!("error: {e}\n  help: {}", e.help());
+                }
+                ExitCode::from(if e.is_usage() { 2 } else { 1 })
+            }
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -311,6 +416,7 @@ fn main() -> ExitCode {
         Command::Watch(args) => watch(args, quiet),
         Command::Serve(args) => serve(args, quiet),
         Command::Schema(args) => schema(args),
+        Command::Deploy(args) => args.run(quiet),
     }
 }
 

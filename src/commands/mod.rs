@@ -2,6 +2,7 @@
 //! sources, or check a built output, but are not stages of a build.
 
 pub mod coverage;
+pub mod deploy;
 pub mod import;
 pub mod init;
 pub mod linkcheck;

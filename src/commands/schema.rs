@@ -88,6 +88,48 @@ pub fn site_schema() -> Value {
                     "location_chars": count("Characters of `location`."),
                     "file_name_bytes": {"type": "integer", "minimum": 1, "maximum": 255, "description": "Bytes of a slug or of one part of an alias."}
                 }
+            },
+            "deploy": deploy_schema()
+        }
+    })
+}
+
+/// The schema of `deploy:` (kept apart: one `json!` of the whole file would
+/// nest deeper than the macro may).
+fn deploy_schema() -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "description": "Where `pressroom deploy` publishes the built site.",
+        "properties": {
+            "targets": {
+                "type": "array",
+                "description": "The targets; the first one is the default.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["name", "url"],
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1, "description": "The name `--target` picks it by."},
+                        "url": {"type": "string", "pattern": "^(s3|file)://", "description": "s3://bucket/prefix or file:///path."},
+                        "endpoint": {"type": "string", "pattern": "^https?://", "description": "The S3 API endpoint for services other than AWS."},
+                        "region": {"type": "string", "description": "The bucket's region."},
+                        "workers": {"type": "integer", "minimum": 1, "maximum": 256, "description": "How many uploads run at once."},
+                        "cache_control": {
+                            "type": "array",
+                            "description": "Cache-Control rules tried before the defaults; the first match wins.",
+                            "items": {
+                                "type": "object",
+                                "additionalProperties": false,
+                                "required": ["pattern", "value"],
+                                "properties": {
+                                    "pattern": {"type": "string", "description": "A glob over output paths, e.g. **/*.pdf."},
+                                    "value": {"type": "string", "description": "The header value, e.g. public, max-age=86400."}
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     })

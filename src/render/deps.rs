@@ -547,6 +547,8 @@ fn config_hash(config: &SiteConfig, urls: &Urls) -> u64 {
         list_untranslated,
         // Checked when documents are parsed; no page shows them.
         limits: _,
+        // Read by `pressroom deploy` only; no page shows it.
+        deploy: _,
     } = config;
     let mut h = StableHasher::new();
     h.add(title)

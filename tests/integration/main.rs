@@ -7,6 +7,8 @@
 //! - `errors`: each kind of bad input, through the CLI, with its exact message.
 //! - `cli`: the other commands and options.
 //! - `cache`: the build cache across processes (`.pressroom-cache/`).
+//! - `deploy`: `pressroom deploy` to a real S3 server on loopback (`s3`) and
+//!   to a folder.
 //! - `faults`: builds killed during their commit, and two builds at once.
 //! - `incremental`: watch mode's rebuilds against clean builds, over edit
 //!   sequences made by `edits` (random and scripted).
@@ -18,6 +20,7 @@ mod build;
 mod cache;
 mod catalog;
 mod cli;
+mod deploy;
 mod edits;
 mod errors;
 mod example;
@@ -28,5 +31,6 @@ mod live;
 mod navigation;
 mod output;
 mod properties;
+mod s3;
 mod start;
 mod util;

@@ -30,6 +30,11 @@ use deps::{Dep, ListKey, Lookup, Reader, Reads};
 pub use templates::TemplateSet;
 use views::*;
 
+/// Tag chips a line of a list shows; the release page shows them all. Every
+/// tag page lists its releases, so with every chip shown a release with N
+/// tags would add N chips to each of N tag pages: output growing with N².
+pub const LIST_TAGS: usize = 5;
+
 /// One file of the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Job {
@@ -419,6 +424,9 @@ impl<'s> Renderer<'s> {
         let urls = self.read.urls();
         let date = entry.doc.front.date.map(|d| d.date);
         let location = self.read.location(item.entry, lang);
+        let mut tags = self.tags(entry, lang);
+        let more_tags = tags.len().saturating_sub(LIST_TAGS);
+        tags.truncate(LIST_TAGS);
         SummaryView {
             title: &entry.doc.front.title,
             url: urls.url(&entry.path),
@@ -429,7 +437,8 @@ impl<'s> Renderer<'s> {
             location: location.map(|(text, _)| text),
             location_lang: location.map_or(self.code(lang), |(_, code)| code),
             summary: &entry.doc.summary,
-            tags: self.tags(entry, lang),
+            tags,
+            more_tags,
             lang: entry.lang(),
             draft: entry.doc.front.draft,
             translated: item.translated,

@@ -131,8 +131,11 @@ pub struct SummaryView<'a> {
     pub location_lang: &'a str,
     /// Plain-text summary.
     pub summary: &'a str,
-    /// Tag chips, labelled in the list's language.
+    /// Tag chips, labelled in the list's language: the first
+    /// [`super::LIST_TAGS`] of the release's tags.
     pub tags: Vec<TagView<'a>>,
+    /// How many more tags the release has than `tags` shows.
+    pub more_tags: usize,
     /// Language of the version shown.
     pub lang: &'a str,
     /// Whether it is a draft (only in `--drafts` builds).

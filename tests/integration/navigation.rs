@@ -198,3 +198,36 @@ fn an_alias_colliding_with_a_page_is_an_error() {
         "{first}"
     );
 }
+
+/// A release with many tags is on every one of their pages; lists show its
+/// first few tags and say how many more there are, so the output grows with
+/// the number of tags, not with its square (issue 14).
+#[test]
+fn lists_show_a_few_tags_of_a_release_and_count_the_rest() {
+    let site = Site::fixture("basic");
+    let keys: Vec<String> = (1..=8).map(|i| format!("topic-{i}")).collect();
+    let mut registry = std::fs::read_to_string(site.root().join("content/tags.yaml")).unwrap();
+    for key in &keys {
+        registry.push_str(&format!(
+            "{key}:\n  label:\n    en: Topic {key}\n    ru: Тема {key}\n    kk: Тақырып {key}\n"
+        ));
+    }
+    site.write("content/tags.yaml", registry);
+    site.write(
+        "content/releases/2011/conference.en.md",
+        format!(
+            "---\ntitle: Many topics\ndate: 2011-11-23\ntags: [{}]\n---\n\nText.\n",
+            keys.join(", ")
+        ),
+    );
+    site.build();
+    let tag_page = main_of(&site.read("en/tags/topic-8/index.html")).to_owned();
+    assert_eq!(tag_page.matches("class=\"chip\"").count(), 5, "{tag_page}");
+    assert!(tag_page.contains("and 3 more topics"), "{tag_page}");
+    // The release page itself shows them all.
+    let release = main_of(&site.read("en/releases/2011/conference/index.html")).to_owned();
+    assert_eq!(release.matches("class=\"chip\"").count(), 8, "{release}");
+    // Russian counts with its own plural forms.
+    let ru = main_of(&site.read("ru/tags/topic-8/index.html")).to_owned();
+    assert!(ru.contains("и ещё 3 темы"), "{ru}");
+}

@@ -43,6 +43,12 @@ pagination-page = Page { $number }
 not-translated = Not translated. Shown in:
 available-in = Available in:
 tags-label = Topics:
+# $count: tags of a release that a list leaves out (it shows the first five)
+more-tags =
+    { $count ->
+        [one] and { $count } more topic
+       *[other] and { $count } more topics
+    }
 location-label = Location:
 published-on = Published:
 draft-badge = Draft

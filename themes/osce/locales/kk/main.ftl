@@ -43,6 +43,8 @@ pagination-page = { $number }-бет
 not-translated = Аудармасы жоқ. Көрсетілген нұсқа:
 available-in = Қолжетімді тілдер:
 tags-label = Тақырыптар:
+# $count: тізім көрсетпейтін тақырыптар саны (ол алғашқы бесеуін көрсетеді)
+more-tags = тағы { $count } тақырып
 location-label = Орны:
 published-on = Жарияланған күні:
 draft-badge = Жоба нұсқасы

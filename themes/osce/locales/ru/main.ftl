@@ -44,6 +44,14 @@ pagination-page = Страница { $number }
 not-translated = Перевода нет. Показана версия:
 available-in = Доступно на языках:
 tags-label = Темы:
+# $count: темы выпуска, которые список не показывает (он показывает первые пять)
+more-tags =
+    { $count ->
+        [one] и ещё { $count } тема
+        [few] и ещё { $count } темы
+        [many] и ещё { $count } тем
+       *[other] и ещё { $count } темы
+    }
 location-label = Место:
 published-on = Опубликовано:
 draft-badge = Черновик

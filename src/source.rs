@@ -137,13 +137,16 @@ pub fn list_files(config: &SiteConfig) -> Result<Vec<PathBuf>, Diagnostics> {
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
     while let Some(entry) = walker.next() {
-        match entry {
-            Ok(entry) if let Some(escape) = confinement.check(&entry) => {
-                problems.push(escape);
-                if entry.file_type().is_dir() {
-                    walker.skip_current_dir();
-                }
+        if let Ok(e) = &entry
+            && let Some(escape) = confinement.check(e)
+        {
+            problems.push(escape);
+            if e.file_type().is_dir() {
+                walker.skip_current_dir();
             }
+            continue;
+        }
+        match entry {
             Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
             Ok(_) => {}
             Err(err) => {

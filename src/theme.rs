@@ -231,13 +231,17 @@ fn folder_files(
         .sort_by_file_name()
         .into_iter();
     while let Some(entry) = walker.next() {
-        match entry {
-            Ok(e) if let Some(escape) = confinement.check(&e) => {
-                problems.push(escape);
-                if e.file_type().is_dir() {
-                    walker.skip_current_dir();
-                }
+        // A link out of the allowed folders is reported, and never read.
+        if let Ok(e) = &entry
+            && let Some(escape) = confinement.check(e)
+        {
+            problems.push(escape);
+            if e.file_type().is_dir() {
+                walker.skip_current_dir();
             }
+            continue;
+        }
+        match entry {
             Ok(e) if e.file_type().is_file() => {
                 if crate::source::is_ignored_name(&e.file_name().to_string_lossy()) {
                     continue;

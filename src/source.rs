@@ -137,13 +137,10 @@ pub fn list_files(config: &SiteConfig) -> Result<Vec<PathBuf>, Diagnostics> {
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
     while let Some(entry) = walker.next() {
+        // A link out of the allowed folders is reported, and never read.
         if let Ok(e) = &entry
-            && let Some(escape) = confinement.check(e)
+            && !confinement.admit(e, &mut problems, || walker.skip_current_dir())
         {
-            problems.push(escape);
-            if e.file_type().is_dir() {
-                walker.skip_current_dir();
-            }
             continue;
         }
         match entry {

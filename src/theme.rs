@@ -233,12 +233,8 @@ fn folder_files(
     while let Some(entry) = walker.next() {
         // A link out of the allowed folders is reported, and never read.
         if let Ok(e) = &entry
-            && let Some(escape) = confinement.check(e)
+            && !confinement.admit(e, problems, || walker.skip_current_dir())
         {
-            problems.push(escape);
-            if e.file_type().is_dir() {
-                walker.skip_current_dir();
-            }
             continue;
         }
         match entry {

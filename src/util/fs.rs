@@ -112,6 +112,26 @@ impl Confinement {
         }
     }
 
+    /// Whether a walk may take `entry`. A link that leads out of the allowed
+    /// folders is reported in `problems` and refused, and when it is a folder
+    /// the walk steps over it (`skip_folder`, the walker's
+    /// `skip_current_dir`), so nothing under it is read either.
+    pub fn admit(
+        &self,
+        entry: &walkdir::DirEntry,
+        problems: &mut crate::diagnostics::Diagnostics,
+        skip_folder: impl FnOnce(),
+    ) -> bool {
+        let Some(escape) = self.check(entry) else {
+            return true;
+        };
+        problems.push(escape);
+        if entry.file_type().is_dir() {
+            skip_folder();
+        }
+        false
+    }
+
     /// The error for a walk entry that is a link resolving outside the
     /// allowed folders; `None` for everything else. Only links are resolved,
     /// so a walk pays for this only where there are links: what lies under a

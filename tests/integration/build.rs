@@ -277,3 +277,33 @@ fn the_default_language_may_live_at_the_root() {
     assert!(ru.contains("hreflang=\"en\" href=\"https://press.example.org/releases/2015/forum/\""));
     assert!(main_of(&site.read("index.html")).contains("Forum on re-socialization"));
 }
+
+/// The JSON-LD of a release whose front matter tries to end the script
+/// element, open a comment or smuggle markup: the text stays inside the
+/// script, and a JSON reader gets the headline back unchanged.
+#[test]
+fn structured_data_survives_a_hostile_title() {
+    let site = Site::fixture("basic");
+    let hostile = "</script><script>alert(1)</script><!-- & </SCRIPT >";
+    site.write(
+        "content/releases/2015/hostile.en.md",
+        format!(
+            "---\ntitle: {}\ndate: 2015-12-12\nupdated: 2015-12-14T09:30:00+06:00\ntags: [probation]\n---\n\nBody.\n",
+            serde_json::to_string(hostile).unwrap()
+        ),
+    );
+    site.build();
+    let html = site.read("en/releases/2015/hostile/index.html");
+    let open = "<script type=\"application/ld+json\">";
+    let start = html.find(open).expect("a JSON-LD script") + open.len();
+    let json = &html[start..start + html[start..].find("</script>").unwrap()];
+    assert!(!json.contains('<') && !json.contains('>'), "{json}");
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    let article = &value["@graph"][0];
+    assert_eq!(article["@type"], "NewsArticle");
+    assert_eq!(article["headline"], hostile);
+    assert_eq!(article["dateModified"], "2015-12-14T09:30:00+06:00");
+    assert_eq!(article["inLanguage"], "en");
+    // The page runs exactly the scripts the theme wrote.
+    assert_eq!(html.matches("<script").count(), 2, "{html}");
+}

@@ -36,7 +36,7 @@ use crate::util::hash::{StableHasher, hash_bytes};
 pub const CACHE_DIR: &str = ".pressroom-cache";
 
 /// Bumped whenever the encoding or the meaning of a hash changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What the manifest knows about one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -608,6 +608,14 @@ impl Writer {
                 self.str(&p.to_string_lossy());
                 self.str(lang);
             }
+            Dep::Reading(p) => {
+                self.u8(20);
+                self.str(&p.to_string_lossy());
+            }
+            Dep::Heading(p) => {
+                self.u8(21);
+                self.str(&p.to_string_lossy());
+            }
         }
     }
 }
@@ -639,6 +647,16 @@ impl Writer {
             None => self.u8(0),
         }
     }
+    fn pub_date(&mut self, date: &Option<PubDate>) {
+        match date {
+            Some(date) => {
+                self.u8(1);
+                self.u32(date.date.num_days_from_ce() as u32);
+                self.datetime(&date.datetime);
+            }
+            None => self.u8(0),
+        }
+    }
     fn derived(&mut self, d: &Derived) {
         // Named one by one, so that a new field cannot be forgotten here.
         let FrontMatter {
@@ -655,16 +673,10 @@ impl Writer {
             image_alt,
             translation_key,
             weight,
+            updated,
         } = &d.front;
         self.str(title);
-        match date {
-            Some(date) => {
-                self.u8(1);
-                self.u32(date.date.num_days_from_ce() as u32);
-                self.datetime(&date.datetime);
-            }
-            None => self.u8(0),
-        }
+        self.pub_date(date);
         self.opt_str(summary);
         self.opt_str(location);
         self.strs(tags);
@@ -676,6 +688,7 @@ impl Writer {
         self.opt_str(image_alt);
         self.opt_str(translation_key);
         self.u64(*weight as u64);
+        self.pub_date(updated);
         self.str(&d.summary);
         self.link_refs(&d.links);
         self.link_refs(&d.files);
@@ -752,15 +765,18 @@ impl<'a> Reader<'a> {
         let utc = DateTime::from_timestamp(secs, nanos).ok_or(())?;
         Ok(Some(utc.with_timezone(&offset)))
     }
-    fn derived(&mut self) -> Result<Derived, ()> {
-        let title = self.string()?;
-        let date = match self.u8()? {
+    fn pub_date(&mut self) -> Result<Option<PubDate>, ()> {
+        Ok(match self.u8()? {
             0 => None,
             _ => Some(PubDate {
                 date: NaiveDate::from_num_days_from_ce_opt(self.u32()? as i32).ok_or(())?,
                 datetime: self.datetime()?,
             }),
-        };
+        })
+    }
+    fn derived(&mut self) -> Result<Derived, ()> {
+        let title = self.string()?;
+        let date = self.pub_date()?;
         let front = FrontMatter {
             title,
             date,
@@ -775,6 +791,7 @@ impl<'a> Reader<'a> {
             image_alt: self.opt_str()?,
             translation_key: self.opt_str()?,
             weight: self.u64()? as i64,
+            updated: self.pub_date()?,
         };
         let summary = self.string()?;
         let links = self.link_refs()?;
@@ -837,6 +854,8 @@ impl<'a> Reader<'a> {
             17 => Dep::TagCounts(self.string()?),
             18 => Dep::TagListed(self.string()?, self.string()?),
             19 => Dep::Location(PathBuf::from(self.string()?), self.string()?),
+            20 => Dep::Reading(PathBuf::from(self.string()?)),
+            21 => Dep::Heading(PathBuf::from(self.string()?)),
             _ => return Err(()),
         })
     }

@@ -15,8 +15,18 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::yaml;
 use crate::util::fs;
 
+mod organization;
+pub use organization::{Localized, MediaContact, Organization};
+
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.yaml";
+
+/// Related releases a release page shows unless `related_releases` says.
+pub const DEFAULT_RELATED: usize = 3;
+
+/// The most related releases a page may show: each is a line on every
+/// release page, and finding them costs time per release.
+pub const MAX_RELATED: usize = 20;
 
 /// The whole site configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +60,10 @@ pub struct SiteConfig {
     pub limits: Limits,
     /// Where `pressroom deploy` publishes the built site.
     pub deploy: DeployConfig,
+    /// The press office that publishes the site, when site.yaml names it.
+    pub organization: Option<Organization>,
+    /// Related releases a release page shows (0 for none).
+    pub related_releases: usize,
 }
 
 /// Bounds that keep one runaway document from making the build slow, huge
@@ -248,6 +262,10 @@ struct RawConfig {
     limits: Limits,
     #[serde(default)]
     deploy: DeployConfig,
+    #[serde(default)]
+    organization: Option<Organization>,
+    #[serde(default)]
+    related_releases: Option<usize>,
 }
 
 /// A language entry is either a bare code (`- en`) or a mapping with details.
@@ -504,6 +522,21 @@ impl SiteConfig {
             );
         }
         check_deploy(&raw.deploy, text, &mut problems);
+        if let Some(org) = &raw.organization {
+            organization::check(org, &languages, text, &mut problems);
+        }
+        if raw.related_releases.is_some_and(|n| n > MAX_RELATED) {
+            let (line, column) = at("related_releases", None);
+            problems.push(
+                Diagnostic::error(
+                    display,
+                    line,
+                    column,
+                    format!("`related_releases` must be at most {MAX_RELATED}"),
+                )
+                .with_help("set how many related releases a release shows, e.g. `related_releases: 3` (0 for none)"),
+            );
+        }
         if problems.has_errors() {
             return Err(problems);
         }
@@ -522,6 +555,8 @@ impl SiteConfig {
             list_untranslated: raw.list_untranslated.unwrap_or(true),
             limits: raw.limits,
             deploy: raw.deploy,
+            organization: raw.organization,
+            related_releases: raw.related_releases.unwrap_or(DEFAULT_RELATED),
         })
     }
 
@@ -877,6 +912,66 @@ mod tests {
         ] {
             assert!(DeployUrl::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn organization_is_read_per_language() {
+        let c = parse(
+            "title: P\nbase_url: https://e.org\nlanguages: [en, ru]\norganization:\n  name:\n    en: Press office\n    ru: Пресс-служба\n  logo: img/logo.svg\n  media_contact:\n    email: press@e.org\n  footer: ©\n",
+        )
+        .unwrap();
+        let org = c.organization.clone().unwrap();
+        assert_eq!(
+            org.name.in_chain(&c.fallback_chain("ru")),
+            Some("Пресс-служба")
+        );
+        assert_eq!(org.logo.as_deref(), Some("img/logo.svg"));
+        assert_eq!(c.related_releases, DEFAULT_RELATED);
+    }
+
+    #[test]
+    fn organization_mistakes_are_located() {
+        let text = "title: P\nbase_url: https://e.org\nlanguages: [en, ru]\nrelated_releases: 50\norganization:\n  name:\n    en: Press office\n    de: Pressestelle\n  logo: img/logo.gif\n  url: example.org\n  media_contact:\n    name: Desk\n    phone: call us\n    email: press-at-e.org\n  social:\n    - https://ok.example/p\n    - ftp://bad.example\n";
+        let e = parse(text).unwrap_err();
+        let messages: Vec<String> = e.sorted().iter().map(|d| d.to_string()).collect();
+        let expect = [
+            "site.yaml:4:19: error: `related_releases` must be at most 20",
+            "site.yaml:8:5: error: `organization.name` has a text for `de`",
+            "site.yaml:9:9: error: the logo `img/logo.gif` is not an SVG, PNG, JPEG or WebP file",
+            "site.yaml:10:8: error: `organization.url` `example.org` is not an absolute http(s) URL",
+            "site.yaml:13:12: error: `call us` is not a telephone number",
+            "site.yaml:14:12: error: `press-at-e.org` is not an e-mail address",
+            "site.yaml:17:7: error: `organization.social` `ftp://bad.example`",
+        ];
+        assert_eq!(e.error_count(), expect.len(), "{messages:#?}");
+        for (message, expected) in messages.iter().zip(expect) {
+            assert!(
+                message.starts_with(expected),
+                "{message}\n  expected: {expected}"
+            );
+        }
+        // Every message says how to fix it.
+        assert!(e.sorted().iter().all(|d| d.help.is_some()));
+        let e = parse(
+            "title: P\nbase_url: https://e.org\nlanguages: [en]\norganization:\n  name: X\n  media_contact:\n    name: Desk\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.sorted()[0]
+                .to_string()
+                .starts_with("site.yaml:6:3: error: `organization.media_contact` gives neither"),
+            "{:?}",
+            e.sorted()
+        );
+        let e = parse(
+            "title: P\nbase_url: https://e.org\nlanguages: [en]\norganization:\n  logo: a.svg\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.sorted()[0].message.contains("missing field `name`"),
+            "{:?}",
+            e.sorted()
+        );
     }
 
     #[test]

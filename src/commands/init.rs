@@ -267,8 +267,33 @@ fn site_yaml(opts: &InitOptions) -> String {
          # its files one by one.\n\
          theme: osce\n\
          # Releases per list page.\n\
-         pagination: 10\n",
+         pagination: 10\n\
+         # Related releases under each release (0 for none).\n\
+         related_releases: 3\n",
     );
+    out.push_str(&format!(
+        "# The press office: author and publisher in the structured data search\n\
+         # engines read, named in the footer. Each text may be one for every\n\
+         # language, or one per language code (`name: {{en: …, ru: …}}`).\n\
+         organization:\n\
+         \x20 name: {}\n\
+         \x20 # Its logo, a file in static/ (SVG, PNG, JPEG or WebP):\n\
+         \x20 # logo: img/logo.svg\n\
+         \x20 # Its own website:\n\
+         \x20 # url: https://example.org\n\
+         \x20 # Shown under every release as \"For media enquiries\":\n\
+         \x20 # media_contact:\n\
+         \x20 #   name: Press office\n\
+         \x20 #   phone: \"+1 555 0100\"\n\
+         \x20 #   email: press@example.org\n\
+         \x20 # Its profiles elsewhere:\n\
+         \x20 # social:\n\
+         \x20 #   - https://social.example/@press\n\
+         \x20 # The footer's credit line (none without it):\n\
+         \x20 footer: {}\n",
+        yaml_string(title),
+        yaml_string(&format!("© {title}")),
+    ));
     out
 }
 

@@ -89,7 +89,45 @@ pub fn site_schema() -> Value {
                     "file_name_bytes": {"type": "integer", "minimum": 1, "maximum": 255, "description": "Bytes of a slug or of one part of an alias."}
                 }
             },
-            "deploy": deploy_schema()
+            "deploy": deploy_schema(),
+            "related_releases": {"type": "integer", "minimum": 0, "maximum": crate::config::MAX_RELATED, "description": "Related releases shown under each release (0 for none; default 3)."},
+            "organization": organization_schema()
+        }
+    })
+}
+
+/// The schema of `organization:`.
+fn organization_schema() -> Value {
+    let localized = |description: &str| {
+        json!({
+            "description": description,
+            "oneOf": [
+                {"type": "string", "description": "The same text in every language."},
+                {"type": "object", "additionalProperties": {"type": "string"}, "description": "A text per language code."}
+            ]
+        })
+    };
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["name"],
+        "description": "The press office: author and publisher in structured data, footer, media contact.",
+        "properties": {
+            "name": localized("Its name, once or per language."),
+            "logo": {"type": "string", "pattern": "\\.(svg|png|jpe?g|webp)$", "description": "A file in the site's or the theme's static/ folder, e.g. img/logo.svg."},
+            "url": {"type": "string", "pattern": "^https?://", "description": "Its website."},
+            "media_contact": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "Shown on every release under \"For media enquiries\".",
+                "properties": {
+                    "name": localized("The person's or desk's name."),
+                    "phone": localized("A telephone number."),
+                    "email": localized("An e-mail address.")
+                }
+            },
+            "social": {"type": "array", "items": {"type": "string", "pattern": "^https?://"}, "description": "Its profiles elsewhere, as URLs."},
+            "footer": localized("The footer's credit line; empty for none.")
         }
     })
 }
@@ -162,7 +200,8 @@ pub fn front_matter_schema<'a>(tag_keys: impl IntoIterator<Item = &'a str>) -> V
             "image": {"type": "string", "description": "An image for the page, relative to the page, or a URL."},
             "image_alt": {"type": "string", "description": "The image's alternative text."},
             "translation_key": {"type": "string", "description": "Links translations whose file names differ."},
-            "weight": {"type": "integer", "description": "Order of static pages in the menu, lowest first."}
+            "weight": {"type": "integer", "description": "Order of static pages in the menu, lowest first."},
+            "updated": {"type": "string", "pattern": date, "description": "When the text was last changed after publication: YYYY-MM-DD, or a datetime with offset."}
         }
     })
 }

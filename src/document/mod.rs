@@ -44,6 +44,7 @@ struct RawFrontMatter {
     image_alt: Option<String>,
     translation_key: Option<String>,
     weight: Option<i64>,
+    updated: Option<String>,
 }
 
 /// A publication date: a calendar date, with the exact moment when the editor
@@ -95,6 +96,8 @@ pub struct FrontMatter {
     pub translation_key: Option<String>,
     /// Ordering of static pages in menus, lowest first.
     pub weight: i64,
+    /// When the text was last changed after publication, if it was.
+    pub updated: Option<PubDate>,
 }
 
 /// A parsed source file.
@@ -323,6 +326,27 @@ pub fn parse_with(
         },
     };
 
+    let updated = match raw.updated.as_deref() {
+        None => None,
+        Some(text) => match parse_date(text) {
+            Ok(d) if date.is_some_and(|p| d.instant() < p.instant()) => {
+                problems.push(error(
+                    "updated",
+                    None,
+                    format!("`updated: {text}` is before the release's `date`"),
+                    "give the date of the last change, on or after the publication date",
+                ));
+                None
+            }
+            Ok(d) => Some(d),
+            Err(why) => {
+                problems.push(error("updated", None, format!("`{text}` is not a valid date: {why}"),
+                    "write the date of the last change as YYYY-MM-DD (e.g. 2015-12-14) or as a datetime with offset (e.g. 2015-12-14T10:00:00+06:00)"));
+                None
+            }
+        },
+    };
+
     let embargo = match raw.embargo.as_deref() {
         None => None,
         Some(text) => match DateTime::parse_from_rfc3339(text.trim()) {
@@ -474,6 +498,7 @@ pub fn parse_with(
             image_alt: raw.image_alt,
             translation_key: raw.translation_key,
             weight: raw.weight.unwrap_or(0),
+            updated,
         },
         front_text: front_text.to_owned(),
         body: body.to_owned(),

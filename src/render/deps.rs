@@ -68,6 +68,11 @@ pub enum Dep {
     /// The location a release shows on a page in a language (its own, or a
     /// translation's along the language's fallback chain), by source path.
     Location(PathBuf, String),
+    /// A release's previous, next and related releases, by source path.
+    Reading(PathBuf),
+    /// A document's title and date, by source path: what a link to it
+    /// from another release's page shows.
+    Heading(PathBuf),
 }
 
 /// A list of releases, by a key stable across builds.
@@ -373,6 +378,39 @@ impl<'s> Reader<'s> {
         shown
     }
 
+    /// What release `index` offers to read on: previous, next and related
+    /// releases, by entry index.
+    pub fn reading(&self, index: usize) -> &'s crate::site::Reading {
+        let site = self.site;
+        let reading = site.reading(index);
+        let rel = |i: usize| &site.releases()[i].doc.source.rel;
+        let value = (
+            reading.previous.map(rel),
+            reading.next.map(rel),
+            reading.related.iter().map(|&i| rel(i)).collect::<Vec<_>>(),
+        );
+        record(
+            Dep::Reading(site.releases()[index].doc.source.rel.clone()),
+            stable_hash(&value),
+        );
+        reading
+    }
+
+    /// The title, date and site path of release `index`, without its text:
+    /// what a link to it shows, so that editing its body leaves the pages
+    /// linking to it alone.
+    pub fn release_heading(&self, index: usize) -> &'s Entry {
+        let entry = &self.site.releases()[index];
+        let front = &entry.doc.front;
+        let date = front.date.map(|d| d.date.to_string());
+        record(
+            Dep::Heading(entry.doc.source.rel.clone()),
+            stable_hash(&(&front.title, date)),
+        );
+        self.entry_path(Section::Releases, index);
+        entry
+    }
+
     /// Redirect `index`.
     pub fn alias(&self, index: usize) -> &'s Alias {
         let alias = &self.site.aliases()[index];
@@ -458,6 +496,18 @@ impl<'s> Reader<'s> {
             Dep::Location(rel, lang) => match entry(rel) {
                 Some((Section::Releases, i)) => read(&|| {
                     self.location(i, lang);
+                }),
+                _ => ABSENT,
+            },
+            Dep::Reading(rel) => match entry(rel) {
+                Some((Section::Releases, i)) => read(&|| {
+                    self.reading(i);
+                }),
+                _ => ABSENT,
+            },
+            Dep::Heading(rel) => match entry(rel) {
+                Some((Section::Releases, i)) => read(&|| {
+                    self.release_heading(i);
                 }),
                 _ => ABSENT,
             },
@@ -549,6 +599,8 @@ fn config_hash(config: &SiteConfig, urls: &Urls) -> u64 {
         limits: _,
         // Read by `pressroom deploy` only; no page shows it.
         deploy: _,
+        organization,
+        related_releases,
     } = config;
     let mut h = StableHasher::new();
     h.add(title)
@@ -561,6 +613,9 @@ fn config_hash(config: &SiteConfig, urls: &Urls) -> u64 {
         .add(&(markdown.allow_html, markdown.smart_punctuation))
         .add(default_language_at_root)
         .add(list_untranslated)
+        .add(related_releases)
+        // Its JSON is canonical (maps are sorted), so it hashes stably.
+        .add(&serde_json::to_string(organization).unwrap_or_default())
         .add(&urls.permalink(""));
     for l in languages {
         let crate::config::Language {

@@ -11,6 +11,7 @@
 pub mod deps;
 mod feeds;
 pub mod i18n;
+pub mod jsonld;
 mod sitemap;
 mod templates;
 pub mod views;
@@ -21,12 +22,14 @@ use std::sync::Arc;
 
 use tera::{Context, Value};
 
+use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::markdown::{self, RenderOptions};
 use crate::render::i18n::I18n;
 use crate::site::{Entry, ListItem, Site, output_path, paginated};
 use crate::source::Section;
 use deps::{Dep, ListKey, Lookup, Reader, Reads};
+use jsonld::{Publisher, SocialImage};
 pub use templates::TemplateSet;
 use views::*;
 
@@ -333,6 +336,21 @@ impl<'s> Renderer<'s> {
         ctx.insert_value("site", shared.site.clone());
         ctx.insert("page_url", &urls.url(site_path));
         ctx.insert("permalink", &urls.permalink(site_path));
+        let config = self.read.config();
+        let og = |code: &str| {
+            let locale = config.language(code).and_then(|l| l.locale.as_deref());
+            jsonld::og_locale(code, locale)
+        };
+        ctx.insert("og_locale", &og(lang));
+        // Pages that have them replace these.
+        ctx.insert("social_image", &None::<SocialImage>);
+        ctx.insert("jsonld", "");
+        let alternates: Vec<String> = translations
+            .iter()
+            .filter(|t| !t.current)
+            .map(|t| og(t.code))
+            .collect();
+        ctx.insert("og_locale_alternates", &alternates);
         ctx.insert("translations", &translations);
         ctx.insert_value("urls", shared.urls.clone());
         if self
@@ -393,6 +411,96 @@ impl<'s> Renderer<'s> {
             .as_str()
     }
 
+    /// The interface string `key` in `lang`, as plain text, its bundle
+    /// recorded (for texts that Rust puts into a page, such as breadcrumbs).
+    fn text(&self, lang: &str, key: &str) -> String {
+        deps::record(Dep::Bundle(lang.to_owned()), self.i18n.fingerprint(lang));
+        self.i18n
+            .message(lang, key, &[])
+            .unwrap_or_else(|_| key.to_owned())
+    }
+
+    /// The organisation as author and publisher in structured data: the
+    /// press office of site.yaml, or the site itself when it names none.
+    fn publisher(&self, lang: &str) -> Publisher {
+        let config = self.read.config();
+        let urls = self.read.urls();
+        let home = urls.permalink(&urls.home(lang));
+        match organization_view(config, lang) {
+            Some(org) => Publisher {
+                name: org.name.to_owned(),
+                url: org.url.map_or(home, str::to_owned),
+                logo: org.logo.map(|path| {
+                    // The logo's content is not in the JSON-LD, but whether
+                    // it is published is: record it like `asset()` does.
+                    deps::record(
+                        Dep::Static(path.to_owned()),
+                        self.templates.static_hash(path),
+                    );
+                    urls.permalink(&format!("/{path}"))
+                }),
+                same_as: org.social.iter().map(|s| s.url.to_owned()).collect(),
+            },
+            None => Publisher {
+                name: config.title_in(lang).to_owned(),
+                url: home,
+                logo: None,
+                same_as: Vec::new(),
+            },
+        }
+    }
+
+    /// The breadcrumb trail from `lang`'s home: (interface string key or
+    /// plain name, site path) pairs after the home.
+    fn trail(&self, lang: &str, steps: &[(String, String)]) -> serde_json::Value {
+        let urls = self.read.urls();
+        let mut trail = vec![(
+            self.text(lang, "nav-home"),
+            urls.permalink(&urls.home(lang)),
+        )];
+        trail.extend(
+            steps
+                .iter()
+                .map(|(name, path)| (name.clone(), urls.permalink(path))),
+        );
+        jsonld::breadcrumbs(&trail)
+    }
+
+    /// The JSON-LD of a list page: a `CollectionPage` named `name` and its
+    /// breadcrumbs (`steps` after the home, the list itself last).
+    fn list_jsonld(&self, lang: &str, name: &str, steps: &[(String, String)]) -> String {
+        let urls = self.read.urls();
+        let url = steps.last().map_or_else(
+            || urls.permalink(&urls.home(lang)),
+            |(_, p)| urls.permalink(p),
+        );
+        jsonld::script(vec![
+            jsonld::collection_page(name, &url, lang, &urls.permalink(&urls.home(lang))),
+            self.trail(lang, steps),
+        ])
+    }
+
+    /// A release linked from another one's page.
+    fn linked(&self, index: usize, lang: &str) -> LinkedRelease<'s> {
+        let urls = self.read.urls();
+        let entry = self.read.release_heading(index);
+        let (date, date_display) = self.dates(entry, lang);
+        LinkedRelease {
+            title: &entry.doc.front.title,
+            url: urls.url(&entry.path),
+            date,
+            date_display,
+        }
+    }
+
+    /// A release's date in ISO form and written out in `lang` (empty when
+    /// it has none).
+    fn dates(&self, entry: &Entry, lang: &str) -> (String, String) {
+        entry.doc.front.date.map_or_else(Default::default, |d| {
+            (d.date.to_string(), self.i18n.format_date(lang, d.date))
+        })
+    }
+
     fn tags(&self, entry: &'s Entry, lang: &str) -> Vec<TagView<'s>> {
         let urls = self.read.urls();
         let registry = self.read.tags();
@@ -422,7 +530,7 @@ impl<'s> Renderer<'s> {
     fn summary(&self, item: &ListItem, lang: &str) -> SummaryView<'s> {
         let entry = self.read.entry(Section::Releases, item.entry);
         let urls = self.read.urls();
-        let date = entry.doc.front.date.map(|d| d.date);
+        let (date, date_display) = self.dates(entry, lang);
         let location = self.read.location(item.entry, lang);
         let mut tags = self.tags(entry, lang);
         let more_tags = tags.len().saturating_sub(LIST_TAGS);
@@ -430,10 +538,8 @@ impl<'s> Renderer<'s> {
         SummaryView {
             title: &entry.doc.front.title,
             url: urls.url(&entry.path),
-            date: date.map(|d| d.to_string()).unwrap_or_default(),
-            date_display: date
-                .map(|d| self.i18n.format_date(lang, d))
-                .unwrap_or_default(),
+            date,
+            date_display,
             location: location.map(|(text, _)| text),
             location_lang: location.map_or(self.code(lang), |(_, code)| code),
             summary: &entry.doc.summary,
@@ -499,6 +605,17 @@ impl<'s> Renderer<'s> {
         ctx.insert("releases", &releases);
         ctx.insert("total_releases", &total);
         ctx.insert("years", &self.years(lang, None));
+        let config = self.read.config();
+        ctx.insert(
+            "jsonld",
+            &jsonld::script(vec![jsonld::website(
+                config.title_in(lang),
+                &urls.permalink(&path),
+                lang,
+                config.description_in(lang),
+                &self.publisher(lang),
+            )]),
+        );
         self.page("home.html", &ctx, &path)
     }
 
@@ -515,6 +632,9 @@ impl<'s> Renderer<'s> {
         let key = ListKey::Releases(lang.to_owned());
         let mut ctx = self.listing(lang, &first, n, &key, translations);
         ctx.insert("years", &self.years(lang, None));
+        let name = self.text(lang, "releases-heading");
+        let steps = [(name.clone(), paginated(&first, n))];
+        ctx.insert("jsonld", &self.list_jsonld(lang, &name, &steps));
         self.page("releases.html", &ctx, &paginated(&first, n))
     }
 
@@ -589,6 +709,9 @@ impl<'s> Renderer<'s> {
                 .then_with(|| a.key.cmp(b.key))
         });
         ctx.insert("tags", &tags);
+        let name = self.text(lang, "tags-heading");
+        let steps = [(name.clone(), path.clone())];
+        ctx.insert("jsonld", &self.list_jsonld(lang, &name, &steps));
         self.page("tags.html", &ctx, &path)
     }
 
@@ -663,6 +786,11 @@ impl<'s> Renderer<'s> {
                 },
             ],
         );
+        let steps = [
+            (self.text(lang, "tags-heading"), urls.tags(lang)),
+            (label.to_owned(), paginated(&first, n)),
+        ];
+        ctx.insert("jsonld", &self.list_jsonld(lang, label, &steps));
         self.page("tag.html", &ctx, &paginated(&first, n))
     }
 
@@ -679,6 +807,14 @@ impl<'s> Renderer<'s> {
         let mut ctx = self.listing(lang, &first, n, &list, translations);
         ctx.insert("year", &year);
         ctx.insert("years", &self.years(lang, Some(year)));
+        let steps = [
+            (
+                self.text(lang, "releases-heading"),
+                urls.releases_list(lang, 1),
+            ),
+            (year.to_string(), paginated(&first, n)),
+        ];
+        ctx.insert("jsonld", &self.list_jsonld(lang, &year.to_string(), &steps));
         self.page("year.html", &ctx, &paginated(&first, n))
     }
 
@@ -687,7 +823,7 @@ impl<'s> Renderer<'s> {
         let entry = self.read.entry(Section::Releases, index);
         let lang = entry.lang();
         let front = &entry.doc.front;
-        let date = front.date.map(|d| d.date);
+        let (date, date_display) = self.dates(entry, lang);
         let location = self.read.location(index, lang);
         let mut ctx = self.common(
             lang,
@@ -700,10 +836,8 @@ impl<'s> Renderer<'s> {
                 title: &front.title,
                 url: urls.url(&entry.path),
                 permalink: urls.permalink(&entry.path),
-                date: date.map(|d| d.to_string()).unwrap_or_default(),
-                date_display: date
-                    .map(|d| self.i18n.format_date(lang, d))
-                    .unwrap_or_default(),
+                date,
+                date_display,
                 location: location.map(|(text, _)| text),
                 location_lang: location.map_or(lang, |(_, code)| code),
                 summary: &entry.doc.summary,
@@ -715,7 +849,90 @@ impl<'s> Renderer<'s> {
                 draft: front.draft,
             },
         );
+        let permalink = urls.permalink(&entry.path);
+        let image = social_image(
+            front.image.as_deref(),
+            front.image_alt.as_deref(),
+            &permalink,
+            urls.origin(),
+        );
+        ctx.insert("social_image", &image);
+        ctx.insert(
+            "jsonld",
+            &self.release_jsonld(index, &permalink, image.as_ref()),
+        );
+        let reading = self.read.reading(index);
+        ctx.insert(
+            "reading",
+            &ReadingView {
+                previous: reading.previous.map(|i| self.linked(i, lang)),
+                next: reading.next.map(|i| self.linked(i, lang)),
+                related: reading
+                    .related
+                    .iter()
+                    .map(|&i| self.linked(i, lang))
+                    .collect(),
+            },
+        );
         self.page("release.html", &ctx, &entry.path)
+    }
+
+    /// The `NewsArticle` and breadcrumbs of release `index`.
+    fn release_jsonld(&self, index: usize, permalink: &str, image: Option<&SocialImage>) -> String {
+        let urls = self.read.urls();
+        let registry = self.read.tags();
+        let entry = self.read.entry(Section::Releases, index);
+        let lang = entry.lang();
+        let front = &entry.doc.front;
+        let stamp = |d: &crate::document::PubDate| match d.datetime {
+            Some(t) => t.to_rfc3339(),
+            None => d.date.to_string(),
+        };
+        // The first version in the site's language order is the original
+        // (the default language's, when there is one); the others
+        // translate it.
+        let versions = self.read.translations(Section::Releases, index);
+        let version = |v: &deps::Version<'_>| jsonld::Version {
+            url: urls.permalink(v.path),
+            lang: v.code.to_owned(),
+        };
+        let is_original = versions.first().is_none_or(|v| v.index == index);
+        let article = jsonld::Article {
+            headline: &front.title,
+            description: &entry.doc.summary,
+            url: permalink,
+            lang,
+            published: front.date.as_ref().map(stamp).unwrap_or_default(),
+            modified: front.updated.as_ref().map(stamp),
+            keywords: front
+                .tags
+                .iter()
+                .map(|key| registry.label_in(key, self.code(lang)).0)
+                .collect(),
+            location: front.location.as_deref(),
+            image,
+            original: if is_original {
+                None
+            } else {
+                versions.first().map(version)
+            },
+            translations: if is_original {
+                versions.iter().skip(1).map(version).collect()
+            } else {
+                Vec::new()
+            },
+        };
+        let steps = [
+            (
+                self.text(lang, "releases-heading"),
+                urls.releases_list(lang, 1),
+            ),
+            (front.title.clone(), entry.path.clone()),
+        ];
+        jsonld::script(vec![
+            jsonld::news_article(&article, &self.publisher(lang)),
+            self.trail(lang, &steps),
+        ])
     }
 
     fn render_page(&self, index: usize) -> Result<Rendered, Diagnostic> {
@@ -805,6 +1022,68 @@ fn all_languages<'a>(
         .collect()
 }
 
+/// The press office of site.yaml with its texts in `lang`.
+fn organization_view<'a>(config: &'a SiteConfig, lang: &str) -> Option<OrganizationView<'a>> {
+    let org = config.organization.as_ref()?;
+    let chain = config.fallback_chain(lang);
+    let text =
+        |l: &'a Option<crate::config::Localized>| l.as_ref().and_then(|l| l.in_chain(&chain));
+    Some(OrganizationView {
+        name: org.name.in_chain(&chain).unwrap_or(config.title_in(lang)),
+        logo: org.logo.as_deref().map(|l| l.trim_start_matches('/')),
+        url: org.url.as_deref(),
+        social: org
+            .social
+            .iter()
+            .map(|url| SocialLinkView {
+                url,
+                label: url
+                    .split_once("://")
+                    .map_or(url.as_str(), |(_, rest)| rest)
+                    .trim_end_matches('/'),
+            })
+            .collect(),
+        contact: org.media_contact.as_ref().map(|c| {
+            let phone = text(&c.phone);
+            ContactView {
+                name: text(&c.name),
+                phone,
+                phone_href: phone.map(|p| {
+                    p.chars()
+                        .filter(|c| c.is_ascii_digit() || *c == '+')
+                        .collect()
+                }),
+                email: text(&c.email),
+            }
+        }),
+        footer: text(&org.footer).filter(|f| !f.trim().is_empty()),
+    })
+}
+
+/// The picture a release shares: its `image` made absolute (against the
+/// origin when root-relative, the page when relative).
+fn social_image(
+    image: Option<&str>,
+    alt: Option<&str>,
+    permalink: &str,
+    origin: &str,
+) -> Option<SocialImage> {
+    let image = image?;
+    let url = if image.starts_with("http://") || image.starts_with("https://") {
+        image.to_owned()
+    } else if image.starts_with('/') {
+        format!("{origin}{image}")
+    } else {
+        format!("{permalink}{image}")
+    };
+    Some(SocialImage {
+        url,
+        width: None,
+        height: None,
+        alt: alt.map(str::to_owned),
+    })
+}
+
 /// The context values shared by every page of `lang`.
 fn shared(read: Reader<'_>, lang: &str) -> Shared {
     let urls = read.urls();
@@ -817,6 +1096,7 @@ fn shared(read: Reader<'_>, lang: &str) -> Shared {
         default_language: &config.default_language().code,
         languages: all_languages(read, lang, |l| urls.home(l)),
         chooser: (!config.default_language_at_root).then(|| urls.permalink("/")),
+        organization: organization_view(config, lang),
     };
     let urls_view = UrlsView {
         home: urls.url(&urls.home(lang)),

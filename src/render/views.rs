@@ -39,6 +39,71 @@ pub struct SiteView<'a> {
     /// The absolute URL of the root language chooser, when the site has one
     /// (not with `default_language_at_root`): the homes' `x-default`.
     pub chooser: Option<String>,
+    /// The press office, when site.yaml names one.
+    pub organization: Option<OrganizationView<'a>>,
+}
+
+/// `site.organization`: the press office, its texts in the page's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganizationView<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// Its logo's path in the static folder, for `asset()`.
+    pub logo: Option<&'a str>,
+    /// Its website.
+    pub url: Option<&'a str>,
+    /// Its profiles elsewhere.
+    pub social: Vec<SocialLinkView<'a>>,
+    /// Whom journalists contact.
+    pub contact: Option<ContactView<'a>>,
+    /// The footer credit; `None` for none.
+    pub footer: Option<&'a str>,
+}
+
+/// A profile of the press office elsewhere.
+#[derive(Debug, Clone, Serialize)]
+pub struct SocialLinkView<'a> {
+    /// Its URL.
+    pub url: &'a str,
+    /// The URL without its scheme and trailing slash, as link text.
+    pub label: &'a str,
+}
+
+/// `site.organization.contact`: the media contact.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactView<'a> {
+    /// Name of the person or desk.
+    pub name: Option<&'a str>,
+    /// Telephone number as written.
+    pub phone: Option<&'a str>,
+    /// The number as a `tel:` link (digits and a leading `+`).
+    pub phone_href: Option<String>,
+    /// E-mail address.
+    pub email: Option<&'a str>,
+}
+
+/// A release linked from another one's page (related, previous, next).
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkedRelease<'a> {
+    /// Headline.
+    pub title: &'a str,
+    /// URL.
+    pub url: String,
+    /// ISO date.
+    pub date: String,
+    /// Date written out in the page's language.
+    pub date_display: String,
+}
+
+/// A release page's `reading` variable: what to read on.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadingView<'a> {
+    /// The release before it in its language.
+    pub previous: Option<LinkedRelease<'a>>,
+    /// The release after it in its language.
+    pub next: Option<LinkedRelease<'a>>,
+    /// Related releases, most related first.
+    pub related: Vec<LinkedRelease<'a>>,
 }
 
 /// The `urls` variable: navigation targets in the page's language.

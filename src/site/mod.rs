@@ -10,6 +10,7 @@
 
 mod fallbacks;
 mod files;
+mod reading;
 pub mod tags;
 pub mod urls;
 
@@ -24,6 +25,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, closest};
 use crate::document::Document;
 use crate::source::{Section, SourceAsset};
 use crate::util::slug::is_valid_slug;
+pub use reading::Reading;
 pub use tags::TagRegistry;
 pub use urls::{Urls, output_path, paginated};
 
@@ -148,12 +150,19 @@ pub struct Site {
     aliases: Vec<Alias>,
     /// `releases/2015/forum` or `pages/about` → (section, group), for `@/` links.
     sources: HashMap<String, (Section, usize)>,
+    /// Per release: previous, next and related releases.
+    reading: Vec<Reading>,
 }
 
 impl Site {
     /// The configuration it was built with.
     pub fn config(&self) -> &SiteConfig {
         &self.config
+    }
+
+    /// What release `index` offers to read on.
+    pub fn reading(&self, index: usize) -> &Reading {
+        &self.reading[index]
     }
 
     /// The URL scheme.
@@ -343,7 +352,9 @@ impl Site {
             );
         }
 
+        let reading = reading::compute(&releases, config.related_releases);
         let mut site = Site {
+            reading,
             tag_lists,
             year_lists,
             urls,
@@ -361,17 +372,46 @@ impl Site {
         site.check_tags(&mut problems);
         site.check_links(docs, &mut problems);
         site.collect_assets(assets);
-        files::check(
-            &site,
-            &crate::theme::static_paths(&site.config),
-            &mut problems,
-        );
+        let statics = crate::theme::static_paths(&site.config);
+        files::check(&site, &statics, &mut problems);
+        site.check_logo(&statics, &mut problems);
         site.collect_aliases();
         site.check_outputs(&mut problems);
         if problems.has_errors() {
             return Err(problems);
         }
         Ok(site)
+    }
+
+    /// The organisation's logo must be a static file that gets published.
+    fn check_logo(&self, statics: &std::collections::BTreeSet<String>, problems: &mut Diagnostics) {
+        let Some(logo) = self
+            .config
+            .organization
+            .as_ref()
+            .and_then(|o| o.logo.as_deref())
+        else {
+            return;
+        };
+        if statics.contains(logo.trim_start_matches('/')) {
+            return;
+        }
+        let text = std::fs::read_to_string(self.config.root.join(crate::config::CONFIG_FILE))
+            .unwrap_or_default();
+        let (line, column) =
+            crate::document::yaml::find_value(&text, "organization", Some(logo)).unwrap_or((1, 1));
+        problems.push(
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                line,
+                column,
+                format!("the logo `{logo}` is not in the site's or the theme's static/ folder"),
+            )
+            .with_help(format!(
+                "put the file at static/{} under the site root, or correct the path",
+                logo.trim_start_matches('/')
+            )),
+        );
     }
 
     /// Resolves an internal link target (`releases/2015/forum.md`, optionally

@@ -277,3 +277,75 @@ fn the_default_language_may_live_at_the_root() {
     assert!(ru.contains("hreflang=\"en\" href=\"https://press.example.org/releases/2015/forum/\""));
     assert!(main_of(&site.read("index.html")).contains("Forum on re-socialization"));
 }
+
+/// The JSON-LD of a release whose front matter tries to end the script
+/// element, open a comment or smuggle markup: the text stays inside the
+/// script, and a JSON reader gets the headline back unchanged.
+#[test]
+fn structured_data_survives_a_hostile_title() {
+    let site = Site::fixture("basic");
+    let hostile = "</script><script>alert(1)</script><!-- & </SCRIPT >";
+    site.write(
+        "content/releases/2015/hostile.en.md",
+        format!(
+            "---\ntitle: {}\ndate: 2015-12-12\nupdated: 2015-12-14T09:30:00+06:00\ntags: [probation]\n---\n\nBody.\n",
+            serde_json::to_string(hostile).unwrap()
+        ),
+    );
+    site.build();
+    let html = site.read("en/releases/2015/hostile/index.html");
+    let open = "<script type=\"application/ld+json\">";
+    let start = html.find(open).expect("a JSON-LD script") + open.len();
+    let json = &html[start..start + html[start..].find("</script>").unwrap()];
+    assert!(!json.contains('<') && !json.contains('>'), "{json}");
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    let article = &value["@graph"][0];
+    assert_eq!(article["@type"], "NewsArticle");
+    assert_eq!(article["headline"], hostile);
+    assert_eq!(article["dateModified"], "2015-12-14T09:30:00+06:00");
+    assert_eq!(article["inLanguage"], "en");
+    // The page runs exactly the scripts the theme wrote.
+    assert_eq!(html.matches("<script").count(), 2, "{html}");
+}
+
+/// The press office of site.yaml reaches every page: its logo (a static
+/// file, checked to exist), its media contact under releases, its footer
+/// credit, and its name as the JSON-LD publisher.
+#[test]
+fn the_press_office_comes_from_site_yaml() {
+    let site = Site::fixture("basic");
+    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    let office = "organization:\n  name:\n    en: Test office\n    ru: Тестовая служба\n  logo: img/office.svg\n  media_contact:\n    phone: \"+7 (7172) 00-00-00\"\n    email: press@press.example.org\n  footer: Credit line\n";
+    site.write("site.yaml", format!("{config}{office}"));
+    let e = site.try_build(|_| {}).unwrap_err();
+    let messages: Vec<String> = e.sorted().iter().map(ToString::to_string).collect();
+    // The `logo:` line, the fifth of the block.
+    let line = config.lines().count() + 5;
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    assert!(
+        messages[0].starts_with(&format!(
+            "site.yaml:{line}:9: error: the logo `img/office.svg` is not in the site's or the theme's static/ folder"
+        )),
+        "{messages:#?}"
+    );
+    site.write(
+        "static/img/office.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.build();
+    let en = site.read("en/releases/2015/forum/index.html");
+    assert!(
+        en.contains("<a href=\"tel:+77172000000\">+7 (7172) 00-00-00</a>"),
+        "{en}"
+    );
+    assert!(
+        en.contains("<p class=\"site-footer__credit\">Credit line</p>"),
+        "{en}"
+    );
+    assert!(en.contains("\"publisher\":{\"@type\":\"Organization\",\"logo\":{\"@type\":\"ImageObject\",\"url\":\"https://press.example.org/img/office.svg\"},\"name\":\"Test office\""), "{en}");
+    assert!(
+        site.read("ru/releases/2015/forum/index.html")
+            .contains("Тестовая служба")
+    );
+    assert!(site.exists("img/office.svg"));
+}

@@ -668,3 +668,69 @@ fn fallback_text_follows_its_source() {
     assert!(site.read("404.html").contains("Мұндай бет жоқ"));
     assert_eq!(against_clean_build(&site), Vec::<String>::new());
 }
+
+/// The related releases a release page shows, as HTML (empty without).
+fn related_section(html: &str) -> String {
+    html.split_once("<section class=\"related\"")
+        .and_then(|(_, rest)| rest.split_once("</section>"))
+        .map(|(section, _)| section.to_owned())
+        .unwrap_or_default()
+}
+
+/// Editing a release's tags renders that release and exactly the other
+/// release pages whose related list changes; every other release page is
+/// left alone (its recorded reading is the same).
+#[test]
+fn a_tag_edit_renders_exactly_the_release_pages_whose_related_list_changes() {
+    let (site, mut session) = started();
+    // One related release each, so that a tag edit moves some lists and
+    // not others.
+    replace_in(
+        &site,
+        &mut session,
+        "site.yaml",
+        "pagination: 2",
+        "pagination: 2\nrelated_releases: 1",
+    );
+    session.rebuild().unwrap();
+    let pages: Vec<String> = site
+        .tree()
+        .into_keys()
+        // `en/releases/2015/forum/index.html`, not the year lists.
+        .filter(|p| p.contains("/releases/20") && p.split('/').count() == 5)
+        .collect();
+    let sections = |site: &Site| -> Vec<String> {
+        pages
+            .iter()
+            .map(|p| related_section(&site.read(p)))
+            .collect()
+    };
+    let before = sections(&site);
+    // The conference shares only `prison-reform`, and only with the forum:
+    // taking the tag from the forum empties the conference's list; the
+    // visit's one related release stays the forum.
+    replace_in(
+        &site,
+        &mut session,
+        "content/releases/2015/forum.en.md",
+        "tags: [probation, prison-reform]",
+        "tags: [probation]",
+    );
+    let rebuild = session.rebuild().unwrap();
+    let after = sections(&site);
+    let edited = "en/releases/2015/forum/index.html";
+    let changed: Vec<&String> = pages
+        .iter()
+        .zip(before.iter().zip(&after))
+        .filter(|(p, (b, a))| b != a && p.as_str() != edited)
+        .map(|(p, _)| p)
+        .collect();
+    let rendered: Vec<&String> = rebuild
+        .rendered
+        .iter()
+        .filter(|p| pages.contains(p) && p.as_str() != edited)
+        .collect();
+    assert!(!changed.is_empty(), "the edit changes no related list");
+    assert_eq!(rendered, changed);
+    assert_eq!(against_clean_build(&site), Vec::<String>::new());
+}

@@ -1,0 +1,189 @@
+//! What a release page offers to read next: the previous and next release in
+//! its language, and the releases most related to it.
+//!
+//! Related releases share tags with it, each shared tag weighted by how rare
+//! it is among the language's releases (its inverse document frequency, so
+//! that two releases sharing a rare topic rank above two sharing the topic
+//! of half the archive), then the newer first, then by source path: the
+//! order never depends on anything but the releases. Computed once per
+//! model, so that rendering only looks the lists up.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use super::Entry;
+
+/// What release `i` of the model offers to read on, by entry index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reading {
+    /// The release before it in its language, by date.
+    pub previous: Option<usize>,
+    /// The release after it in its language, by date.
+    pub next: Option<usize>,
+    /// Its related releases in its language, most related first.
+    pub related: Vec<usize>,
+}
+
+/// The reading of every release in `releases` (newest first), showing up to
+/// `related` related releases each.
+pub(super) fn compute(releases: &[Entry], related: usize) -> Vec<Reading> {
+    let mut reading = vec![Reading::default(); releases.len()];
+    let mut by_lang: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, entry) in releases.iter().enumerate() {
+        by_lang.entry(entry.lang()).or_default().push(i);
+    }
+    for members in by_lang.values() {
+        // Newest first, as the model orders releases: the next one in time
+        // comes before in the list.
+        for (k, &i) in members.iter().enumerate() {
+            reading[i].next = k.checked_sub(1).map(|p| members[p]);
+            reading[i].previous = members.get(k + 1).copied();
+        }
+        if related > 0 {
+            rank_related(releases, members, related, &mut reading);
+        }
+    }
+    reading
+}
+
+/// Fills in the related releases of `members` (one language's releases,
+/// newest first).
+fn rank_related(releases: &[Entry], members: &[usize], keep: usize, reading: &mut [Reading]) {
+    // Postings: tag → positions in `members` (newest first).
+    let mut postings: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (k, &i) in members.iter().enumerate() {
+        for tag in &releases[i].doc.front.tags {
+            let list = postings.entry(tag.as_str()).or_default();
+            // A tag written twice counts once.
+            if list.last() != Some(&k) {
+                list.push(k);
+            }
+        }
+    }
+    let n = members.len() as f64;
+    let weight: BTreeMap<&str, f64> = postings
+        .iter()
+        .map(|(tag, list)| (*tag, (n / list.len() as f64).ln() + 1.0))
+        .collect();
+    let mut score = vec![0.0f64; members.len()];
+    let mut touched: Vec<usize> = Vec::new();
+    for (k, &i) in members.iter().enumerate() {
+        let mut tags: Vec<&str> = releases[i]
+            .doc
+            .front
+            .tags
+            .iter()
+            .map(String::as_str)
+            .collect();
+        // Summed in one order, so equal sets give equal floating-point sums.
+        tags.sort_unstable();
+        tags.dedup();
+        for tag in tags {
+            for &other in &postings[tag] {
+                if other != k {
+                    if score[other] == 0.0 {
+                        touched.push(other);
+                    }
+                    score[other] += weight[tag];
+                }
+            }
+        }
+        // Higher score first; then newer (smaller position); positions are
+        // unique, so the order is total.
+        touched.sort_unstable_by(|&a, &b| {
+            score[b]
+                .partial_cmp(&score[a])
+                .unwrap_or(Ordering::Equal)
+                .then(a.cmp(&b))
+        });
+        reading[i].related = touched.iter().take(keep).map(|&p| members[p]).collect();
+        for &p in &touched {
+            score[p] = 0.0;
+        }
+        touched.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{Section, SourceDoc};
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn release(key: &str, lang: &str, tags: &[&str]) -> Entry {
+        let source = SourceDoc {
+            path: PathBuf::from(format!("/site/content/releases/{key}.{lang}.md")),
+            rel: PathBuf::from(format!("content/releases/{key}.{lang}.md")),
+            section: Section::Releases,
+            key: key.to_owned(),
+            stem: key.to_owned(),
+            lang: lang.to_owned(),
+            bundle: false,
+        };
+        let text = format!("---\ntitle: {key}\ndate: 2020-01-01\n---\n\nBody.\n");
+        let mut doc = crate::document::parse(source, &text).unwrap().0;
+        doc.front.tags = tags.iter().map(|t| (*t).to_owned()).collect();
+        Entry {
+            doc: Arc::new(doc),
+            slug: key.to_owned(),
+            path: format!("/{lang}/{key}/"),
+            group: 0,
+        }
+    }
+
+    #[test]
+    fn previous_and_next_stay_in_the_language() {
+        // Newest first.
+        let releases = [
+            release("c", "en", &[]),
+            release("c", "ru", &[]),
+            release("b", "en", &[]),
+            release("a", "en", &[]),
+        ];
+        let r = compute(&releases, 3);
+        assert_eq!((r[0].previous, r[0].next), (Some(2), None));
+        assert_eq!((r[2].previous, r[2].next), (Some(3), Some(0)));
+        assert_eq!((r[3].previous, r[3].next), (None, Some(2)));
+        assert_eq!((r[1].previous, r[1].next), (None, None));
+    }
+
+    #[test]
+    fn rare_shared_tags_rank_first_then_newer() {
+        let releases = [
+            release("new-common", "en", &["common"]),
+            release("rare", "en", &["rare"]),
+            release("subject", "en", &["common", "rare"]),
+            release("old-common", "en", &["common"]),
+            release("other", "en", &["unrelated"]),
+            release("ru", "ru", &["common", "rare"]),
+        ];
+        let r = compute(&releases, 3);
+        // "rare" is shared with one release, "common" with three: the rare
+        // one first, then the two common ones newest first; the unrelated
+        // release and the other language never.
+        assert_eq!(r[2].related, [1, 0, 3]);
+        assert_eq!(compute(&releases, 1)[2].related, [1]);
+        assert!(compute(&releases, 0).iter().all(|x| x.related.is_empty()));
+        assert_eq!(r[4].related, Vec::<usize>::new());
+        assert_eq!(r[5].related, Vec::<usize>::new());
+    }
+
+    #[test]
+    fn ranking_does_not_depend_on_tag_order() {
+        let a = [
+            release("x", "en", &["b", "a", "c"]),
+            release("y", "en", &["a", "c"]),
+            release("z", "en", &["b", "c"]),
+            release("w", "en", &["c", "a", "b", "b"]),
+        ];
+        let b = [
+            release("x", "en", &["c", "a", "b"]),
+            release("y", "en", &["c", "a"]),
+            release("z", "en", &["c", "b"]),
+            release("w", "en", &["b", "a", "c"]),
+        ];
+        assert_eq!(compute(&a, 3), compute(&b, 3));
+        assert_eq!(compute(&a, 3)[0].related, [3, 1, 2]);
+    }
+}

@@ -608,6 +608,10 @@ impl Writer {
                 self.str(&p.to_string_lossy());
                 self.str(lang);
             }
+            Dep::Search(lang) => {
+                self.u8(20);
+                self.str(lang);
+            }
         }
     }
 }
@@ -837,6 +841,7 @@ impl<'a> Reader<'a> {
             17 => Dep::TagCounts(self.string()?),
             18 => Dep::TagListed(self.string()?, self.string()?),
             19 => Dep::Location(PathBuf::from(self.string()?), self.string()?),
+            20 => Dep::Search(self.string()?),
             _ => return Err(()),
         })
     }

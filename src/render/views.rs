@@ -54,6 +54,8 @@ pub struct UrlsView {
     pub tags: String,
     /// The language's Atom feed.
     pub feed: String,
+    /// The language's search page.
+    pub search: String,
 }
 
 /// A static page in the menu.

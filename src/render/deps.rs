@@ -617,6 +617,7 @@ fn config_hash(config: &SiteConfig, urls: &Urls) -> u64 {
         markdown,
         default_language_at_root,
         list_untranslated,
+        search,
         // Checked when documents are parsed; no page shows them.
         limits: _,
         // Read by `pressroom deploy` only; no page shows it.
@@ -633,6 +634,7 @@ fn config_hash(config: &SiteConfig, urls: &Urls) -> u64 {
         .add(&(markdown.allow_html, markdown.smart_punctuation))
         .add(default_language_at_root)
         .add(list_untranslated)
+        .add(search)
         .add(&urls.permalink(""));
     for l in languages {
         let crate::config::Language {

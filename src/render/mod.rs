@@ -881,7 +881,7 @@ fn shared(read: Reader<'_>, lang: &str) -> Shared {
         root: urls.url("/"),
         tags: urls.url(&urls.tags(lang)),
         feed: urls.url(&urls.feed(lang)),
-        search: urls.url(&urls.search(lang)),
+        search: config.search.then(|| urls.url(&urls.search(lang))),
     };
     let feeds = [FeedLink {
         title: config.title_in(lang).to_owned(),

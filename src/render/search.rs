@@ -106,6 +106,9 @@ fn location<'s>(site: &'s crate::site::Site, doc: &SearchDoc<'s>, lang: &str) ->
 
 /// The search jobs of language `l`.
 pub(super) fn jobs(renderer: &Renderer<'_>, l: usize) -> Vec<Job> {
+    if !renderer.read.unlogged().config().search {
+        return Vec::new();
+    }
     let built = built(renderer, l);
     let mut jobs = Vec::new();
     if renderer.templates.has(super::templates::SEARCH_TEMPLATE) {

@@ -128,16 +128,18 @@ impl TemplateSet {
         let mut static_hashes = BTreeMap::new();
         let mut statics = Vec::new();
         let mut static_files = static_files;
-        // The search page's word analysis, made from the Rust tables (see
+        // With `search: true` (the default), the search page's word analysis, made from the Rust tables (see
         // `search::search_js`): a static file like the theme's, so it is
         // hashed for `asset()` and recorded as pages read it. A site's own
         // file of that name wins, as for any theme file.
-        static_files
-            .entry(SEARCH_JS.to_owned())
-            .or_insert_with(|| ThemeFile {
-                display: Path::new(BUILTIN_PREFIX).join("search.js"),
-                origin: Origin::Builtin(crate::search::search_js_static().as_bytes()),
-            });
+        if config.search {
+            static_files
+                .entry(SEARCH_JS.to_owned())
+                .or_insert_with(|| ThemeFile {
+                    display: Path::new(BUILTIN_PREFIX).join("search.js"),
+                    origin: Origin::Builtin(crate::search::search_js_static().as_bytes()),
+                });
+        }
         for (rel, file) in static_files {
             match file.read_bytes() {
                 Ok(bytes) => {

@@ -305,3 +305,22 @@ fn the_index_after_edits_in_watch_mode_is_a_clean_builds() {
         );
     });
 }
+
+#[test]
+fn search_false_writes_no_index_page_or_box() {
+    let site = Site::fixture("basic");
+    site.build();
+    assert!(site.exists("en/search/meta.json"));
+    assert!(site.read("en/index.html").contains("role=\"search\""));
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write("site.yaml", format!("{yaml}search: false\n"));
+    site.build();
+    let files = site.tree();
+    // The theme's own js/search.js is a static file like any other.
+    let left: Vec<&String> = files
+        .keys()
+        .filter(|p| p.contains("/search/") || p.ends_with("search-core.js"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert!(!site.read("en/index.html").contains("role=\"search\""));
+}

@@ -13,7 +13,7 @@ const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8")
 
 const root = process.argv[2] ?? "public";
 const shots = process.argv[3];
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".svg": "image/svg+xml", ".xml": "application/xml" };
+const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml" };
 
 const server = createServer(async (req, res) => {
   let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
@@ -90,6 +90,20 @@ for (const lang of languages) {
     }
     await page.goto(base + url);
     await check(url);
+  }
+  // The search page showing results for the first word of that release's
+  // title (the header box is on every page checked above).
+  if (release) {
+    await page.goto(base + release);
+    const word = await page.evaluate(() => ((document.querySelector("h1")?.textContent ?? "").match(/\p{L}{3,}/u) ?? [""])[0]);
+    await page.goto(`${base}/${lang}/search/?q=${encodeURIComponent(word)}`);
+    await page.waitForFunction(() => document.getElementById("search")?.dataset.done !== undefined, null, { timeout: 10000 }).catch(() => {});
+    const shown = await page.$$eval("#search-results > li", (items) => items.length);
+    if (shown === 0) {
+      console.log(`/${lang}/search/?q=${word}: no result shown`);
+      violations++;
+    }
+    await check(`/${lang}/search/`);
   }
 }
 await browser.close();

@@ -36,7 +36,7 @@ use crate::util::hash::{StableHasher, hash_bytes};
 pub const CACHE_DIR: &str = ".pressroom-cache";
 
 /// Bumped whenever the encoding or the meaning of a hash changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// What the manifest knows about one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -616,6 +616,10 @@ impl Writer {
                 self.u8(21);
                 self.str(&p.to_string_lossy());
             }
+            Dep::Search(lang) => {
+                self.u8(22);
+                self.str(lang);
+            }
         }
     }
 }
@@ -856,6 +860,7 @@ impl<'a> Reader<'a> {
             19 => Dep::Location(PathBuf::from(self.string()?), self.string()?),
             20 => Dep::Reading(PathBuf::from(self.string()?)),
             21 => Dep::Heading(PathBuf::from(self.string()?)),
+            22 => Dep::Search(self.string()?),
             _ => return Err(()),
         })
     }

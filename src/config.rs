@@ -56,6 +56,8 @@ pub struct SiteConfig {
     /// List releases that lack a translation in a language's lists, under an
     /// available language, marked as not translated.
     pub list_untranslated: bool,
+    /// Write the search index and page of each language (issue 16).
+    pub search: bool,
     /// Bounds on what one document may hold.
     pub limits: Limits,
     /// Where `pressroom deploy` publishes the built site.
@@ -258,6 +260,8 @@ struct RawConfig {
     default_language_at_root: bool,
     #[serde(default)]
     list_untranslated: Option<bool>,
+    #[serde(default)]
+    search: Option<bool>,
     #[serde(default)]
     limits: Limits,
     #[serde(default)]
@@ -553,6 +557,7 @@ impl SiteConfig {
             markdown: raw.markdown,
             default_language_at_root: raw.default_language_at_root,
             list_untranslated: raw.list_untranslated.unwrap_or(true),
+            search: raw.search.unwrap_or(true),
             limits: raw.limits,
             deploy: raw.deploy,
             organization: raw.organization,
@@ -788,6 +793,7 @@ mod tests {
         assert!(c.markdown.smart_punctuation);
         assert!(!c.markdown.allow_html);
         assert!(c.list_untranslated);
+        assert!(c.search);
     }
 
     #[test]

@@ -77,6 +77,7 @@ pub fn site_schema() -> Value {
             },
             "default_language_at_root": {"type": "boolean", "description": "Serve the default language at / instead of /{lang}/."},
             "list_untranslated": {"type": "boolean", "description": "List releases lacking a translation, marked as such."},
+            "search": {"type": "boolean", "description": "Write each language's search index and page, and the search box (default true)."},
             "limits": {
                 "type": "object",
                 "additionalProperties": false,

@@ -73,6 +73,9 @@ pub enum Dep {
     /// A document's title and date, by source path: what a link to it
     /// from another release's page shows.
     Heading(PathBuf),
+    /// What a language's search index is made of: which documents, in which
+    /// order, with their text, place, location, versions and tag labels.
+    Search(String),
 }
 
 /// A list of releases, by a key stable across builds.
@@ -411,6 +414,59 @@ impl<'s> Reader<'s> {
         entry
     }
 
+    /// The documents the search index of `lang` holds, oldest first: its
+    /// static pages, then the releases its list shows (a release with no
+    /// version in `lang` in another language, as the list shows it). One
+    /// dependency stands for all they are made of, so that a search file
+    /// records one read, not one per document; the hash costs no more than
+    /// the list of documents (no word is read to make it).
+    pub fn search_docs(&self, lang: &str) -> Vec<SearchDoc<'s>> {
+        let site = self.site;
+        let mut docs: Vec<SearchDoc<'s>> = site
+            .pages()
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.lang() == lang)
+            .map(|(index, entry)| SearchDoc {
+                section: Section::Pages,
+                index,
+                entry,
+                translated: true,
+            })
+            .collect();
+        if let Some(list) = site.lists().get(lang) {
+            docs.extend(list.iter().rev().map(|item| SearchDoc {
+                section: Section::Releases,
+                index: item.entry,
+                entry: &site.releases()[item.entry],
+                translated: item.translated,
+            }));
+        }
+        let mut h = StableHasher::new();
+        h.add(&self.tags_hash);
+        for doc in &docs {
+            let versions: Vec<(&str, &str)> = match doc.section {
+                Section::Releases => site
+                    .translations(site.release_groups(), doc.entry)
+                    .map(|(code, i)| (code, site.releases()[i].path.as_str()))
+                    .collect(),
+                Section::Pages => Vec::new(),
+            };
+            let location = match doc.section {
+                Section::Releases => site.location_in(doc.entry, lang),
+                Section::Pages => None,
+            };
+            h.add(&doc.entry.doc.source.rel)
+                .add(&doc.entry.doc.hash)
+                .add(&doc.entry.path)
+                .add(&doc.translated)
+                .add(&location)
+                .add(&versions);
+        }
+        record(Dep::Search(lang.to_owned()), h.finish());
+        docs
+    }
+
     /// Redirect `index`.
     pub fn alias(&self, index: usize) -> &'s Alias {
         let alias = &self.site.aliases()[index];
@@ -511,6 +567,9 @@ impl<'s> Reader<'s> {
                 }),
                 _ => ABSENT,
             },
+            Dep::Search(lang) => read(&|| {
+                self.search_docs(lang);
+            }),
             Dep::Alias(output) => match index.aliases.get(output) {
                 Some(&i) => read(&|| {
                     self.alias(i);
@@ -526,6 +585,19 @@ impl<'s> Reader<'s> {
             Dep::Bundle(_) | Dep::Template(_) | Dep::Static(_) => return None,
         })
     }
+}
+
+/// One document of a language's search index.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchDoc<'s> {
+    /// Its section.
+    pub section: Section,
+    /// Its index in the section's entries.
+    pub index: usize,
+    /// The entry.
+    pub entry: &'s Entry,
+    /// False for a release with no version in the index's language.
+    pub translated: bool,
 }
 
 /// Stable keys → positions in the current model, for [`Reader::current`].
@@ -595,6 +667,7 @@ fn config_hash(config: &SiteConfig, urls: &Urls) -> u64 {
         markdown,
         default_language_at_root,
         list_untranslated,
+        search,
         // Checked when documents are parsed; no page shows them.
         limits: _,
         // Read by `pressroom deploy` only; no page shows it.
@@ -616,6 +689,7 @@ fn config_hash(config: &SiteConfig, urls: &Urls) -> u64 {
         .add(related_releases)
         // Its JSON is canonical (maps are sorted), so it hashes stably.
         .add(&serde_json::to_string(organization).unwrap_or_default())
+        .add(search)
         .add(&urls.permalink(""));
     for l in languages {
         let crate::config::Language {

@@ -12,6 +12,7 @@ pub mod deps;
 mod feeds;
 pub mod i18n;
 pub mod jsonld;
+mod search;
 mod sitemap;
 mod templates;
 pub mod views;
@@ -73,6 +74,16 @@ pub enum Job {
     Sitemap(usize),
     /// `robots.txt`.
     Robots,
+    /// A language's search page.
+    SearchPage(usize),
+    /// A language's search index summary: chunk names, year ranges.
+    SearchMeta(usize),
+    /// A language's search documents by tag.
+    SearchTags(usize),
+    /// Chunk `c` of a language's search index: (language, c).
+    SearchChunk(usize, usize),
+    /// Documents `n * SHARD..` of a language's search index: (language, n).
+    SearchShard(usize, usize),
 }
 
 /// A rendered output file.
@@ -105,6 +116,11 @@ impl Job {
             Job::TagFeed(..) => 13,
             Job::Sitemap(_) => 14,
             Job::Robots => 15,
+            Job::SearchPage(_) => 16,
+            Job::SearchMeta(_) => 17,
+            Job::SearchTags(_) => 18,
+            Job::SearchChunk(..) => 19,
+            Job::SearchShard(..) => 20,
         }
     }
 
@@ -120,7 +136,12 @@ impl Job {
             | Job::Tag(l, _, _)
             | Job::Year(l, _, _)
             | Job::Feed(l)
-            | Job::TagFeed(l, _) => code(l),
+            | Job::TagFeed(l, _)
+            | Job::SearchPage(l)
+            | Job::SearchMeta(l)
+            | Job::SearchTags(l)
+            | Job::SearchChunk(l, _)
+            | Job::SearchShard(l, _) => code(l),
             Job::Release(i) => Some(site.releases()[i].lang()),
             Job::Page(i) => Some(site.pages()[i].lang()),
             Job::Root
@@ -142,6 +163,8 @@ pub struct Renderer<'s> {
     /// every page of the language, converted to template values once, with
     /// the reads that made them (replayed on every page that uses them).
     shared: Vec<(Shared, Reads)>,
+    /// Per language, its search index once made (see [`search`]).
+    search: search::Cache<'s>,
 }
 
 /// The `site`, `urls`, `feeds` and `menu` (with no item current) of one language.
@@ -179,6 +202,7 @@ impl<'s> Renderer<'s> {
             i18n,
             templates,
             shared,
+            search: search::cache(site.config().languages.len()),
         }
     }
 
@@ -212,6 +236,9 @@ impl<'s> Renderer<'s> {
             for (y, listing) in site.year_lists()[&language.code].iter().enumerate() {
                 jobs.extend((1..=listing.pages(per_page)).map(|n| Job::Year(l, y, n)));
             }
+        }
+        for l in 0..site.config().languages.len() {
+            jobs.extend(search::jobs(self, l));
         }
         jobs.extend((0..sitemap::parts(site)).map(Job::Sitemap));
         jobs.push(Job::Robots);
@@ -251,6 +278,11 @@ impl<'s> Renderer<'s> {
             Job::Sitemap(0) => "sitemap.xml".to_owned(),
             Job::Sitemap(k) => format!("sitemap-{k}.xml"),
             Job::Robots => "robots.txt".to_owned(),
+            Job::SearchPage(_)
+            | Job::SearchMeta(_)
+            | Job::SearchTags(_)
+            | Job::SearchChunk(..)
+            | Job::SearchShard(..) => search::path(self, job),
         }
     }
 
@@ -308,6 +340,11 @@ impl<'s> Renderer<'s> {
                 )
                 .into_bytes(),
             }),
+            Job::SearchPage(l) => self.render_search_page(l),
+            Job::SearchMeta(_)
+            | Job::SearchTags(_)
+            | Job::SearchChunk(..)
+            | Job::SearchShard(..) => search::render(self, job),
         }
     }
 
@@ -678,11 +715,11 @@ impl<'s> Renderer<'s> {
             .collect()
     }
 
-    fn render_tag_index(&self, lang: &str) -> Result<Rendered, Diagnostic> {
+    /// The tags `lang` has lists for, with labels, descriptions and counts,
+    /// sorted as a reader of the language expects.
+    fn tag_items(&self, lang: &str) -> Vec<TagIndexItem<'s>> {
         let urls = self.read.urls();
         let registry = self.read.tags();
-        let path = urls.tags(lang);
-        let mut ctx = self.common(lang, &path, self.all_languages(lang, |l| urls.tags(l)));
         let code = self.code(lang);
         let mut tags: Vec<TagIndexItem<'_>> = self
             .read
@@ -708,6 +745,14 @@ impl<'s> Renderer<'s> {
                 .compare(lang, a.label, b.label)
                 .then_with(|| a.key.cmp(b.key))
         });
+        tags
+    }
+
+    fn render_tag_index(&self, lang: &str) -> Result<Rendered, Diagnostic> {
+        let urls = self.read.urls();
+        let path = urls.tags(lang);
+        let mut ctx = self.common(lang, &path, self.all_languages(lang, |l| urls.tags(l)));
+        let tags = self.tag_items(lang);
         ctx.insert("tags", &tags);
         let name = self.text(lang, "tags-heading");
         let steps = [(name.clone(), path.clone())];
@@ -976,6 +1021,18 @@ impl<'s> Renderer<'s> {
         self.page("404.html", &ctx, &path)
     }
 
+    fn render_search_page(&self, l: usize) -> Result<Rendered, Diagnostic> {
+        let urls = self.read.urls();
+        let lang = self.read.config().languages[l].code.as_str();
+        let path = urls.search(lang);
+        let mut ctx = self.common(lang, &path, self.all_languages(lang, |l| urls.search(l)));
+        let topics = self.tag_items(lang);
+        ctx.insert("topics", &topics);
+        ctx.insert("years", &self.years(lang, None));
+        ctx.insert("search_index", &urls.url(&path));
+        self.page("search.html", &ctx, &path)
+    }
+
     fn render_alias(&self, index: usize) -> Rendered {
         let urls = self.read.urls();
         let alias = self.read.alias(index);
@@ -1104,6 +1161,7 @@ fn shared(read: Reader<'_>, lang: &str) -> Shared {
         root: urls.url("/"),
         tags: urls.url(&urls.tags(lang)),
         feed: urls.url(&urls.feed(lang)),
+        search: config.search.then(|| urls.url(&urls.search(lang))),
     };
     let feeds = [FeedLink {
         title: config.title_in(lang).to_owned(),

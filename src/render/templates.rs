@@ -20,7 +20,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, relative};
 use crate::document::yaml;
 use crate::render::i18n::{Arg, I18n};
 use crate::site::Urls;
-use crate::theme::{BUILTIN_PREFIX, BUILTIN_THEME, Theme, ThemeFile};
+use crate::theme::{BUILTIN_PREFIX, BUILTIN_THEME, Origin, Theme, ThemeFile};
 use crate::util::hash::{hash_bytes, stable_hash};
 
 /// A static file to copy to the output root.
@@ -58,9 +58,16 @@ pub struct TemplateSet {
     static_hashes: Arc<BTreeMap<String, u64>>,
 }
 
+/// The search page's template, the one page template a theme may lack.
+pub(crate) const SEARCH_TEMPLATE: &str = "search.html";
+
+/// The output path of the generated search script (`search::search_js`).
+pub(crate) const SEARCH_JS: &str = "js/search-core.js";
+
 /// The templates a page is rendered with; the others are partials.
-pub(crate) const PAGE_TEMPLATES: [&str; 9] = [
+pub(crate) const PAGE_TEMPLATES: [&str; 10] = [
     "home.html",
+    "search.html",
     "release.html",
     "releases.html",
     "page.html",
@@ -99,7 +106,8 @@ impl TemplateSet {
             }
         }
         for required in std::iter::once("base.html").chain(PAGE_TEMPLATES) {
-            if !files.contains_key(required) {
+            // A theme without a search page still gets the search index.
+            if !files.contains_key(required) && required != SEARCH_TEMPLATE {
                 let folder = match &theme {
                     Theme::Folder(dir) => relative(&dir.join("templates"), root),
                     Theme::Builtin => Path::new(BUILTIN_PREFIX).join("templates"),
@@ -119,6 +127,19 @@ impl TemplateSet {
         let mut hashes = BTreeMap::new();
         let mut static_hashes = BTreeMap::new();
         let mut statics = Vec::new();
+        let mut static_files = static_files;
+        // With `search: true` (the default), the search page's word analysis, made from the Rust tables (see
+        // `search::search_js`): a static file like the theme's, so it is
+        // hashed for `asset()` and recorded as pages read it. A site's own
+        // file of that name wins, as for any theme file.
+        if config.search {
+            static_files
+                .entry(SEARCH_JS.to_owned())
+                .or_insert_with(|| ThemeFile {
+                    display: Path::new(BUILTIN_PREFIX).join("search.js"),
+                    origin: Origin::Builtin(crate::search::search_js_static().as_bytes()),
+                });
+        }
         for (rel, file) in static_files {
             match file.read_bytes() {
                 Ok(bytes) => {
@@ -194,6 +215,11 @@ impl TemplateSet {
             let mut all = tera_diagnostics(&e, &self.files);
             all.swap_remove(0)
         })
+    }
+
+    /// Whether the templates have one named `name`.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
     }
 
     /// The hash of template `name`'s source ([`deps::ABSENT`] if there is none).

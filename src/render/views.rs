@@ -119,6 +119,8 @@ pub struct UrlsView {
     pub tags: String,
     /// The language's Atom feed.
     pub feed: String,
+    /// The language's search page, when the site has search.
+    pub search: Option<String>,
 }
 
 /// A static page in the menu.

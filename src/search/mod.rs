@@ -1,8 +1,8 @@
 //! Language analysis for the built-in search (issue 16): how the words of a
 //! release and of a reader's query become the keys that are matched.
 //!
-//! This module is the part the search index and the search page build on;
-//! neither is here yet. It has two steps, and both run identically when the
+//! This module is what the search index ([`index`], written by the
+//! renderer's search jobs) and the search page build on. It has two steps, and both run identically when the
 //! index is built and when a reader types a query:
 //!
 //! 1. [`normalize`]: the text is cut into words at Unicode word boundaries
@@ -43,6 +43,7 @@
 //! and its rich morphology makes unseen forms the rule, not the exception;
 //! the stemmer is small, so the browser runs the port.
 
+pub mod index;
 pub mod kazakh;
 pub mod normalize;
 
@@ -63,6 +64,12 @@ pub fn search_js() -> String {
         kazakh::tables_json()
     );
     SEARCH_JS_TEMPLATE.replace("/* TABLES */ null", &tables)
+}
+
+/// [`search_js`], made once: the build ships it as a static file.
+pub fn search_js_static() -> &'static str {
+    static JS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    JS.get_or_init(search_js)
 }
 
 /// How the words of one language are stemmed.

@@ -76,6 +76,11 @@ impl Urls {
         format!("{}/tags/", self.lang_prefix(lang))
     }
 
+    /// A language's search page, as a site path; its index files are under it.
+    pub fn search(&self, lang: &str) -> String {
+        format!("{}/search/", self.lang_prefix(lang))
+    }
+
     /// Page `n` of a year's list, as a site path.
     pub fn year(&self, lang: &str, year: i32, n: usize) -> String {
         paginated(&format!("{}/releases/{year}/", self.lang_prefix(lang)), n)

@@ -32,5 +32,6 @@ mod navigation;
 mod output;
 mod properties;
 mod s3;
+mod search;
 mod start;
 mod util;

@@ -1,0 +1,294 @@
+//! The search files of each language (issue 16): the search page and, under
+//! it, the index the page reads (see [`crate::search::index`]).
+//!
+//! | file (under `/{lang}/search/`) | what |
+//! | --- | --- |
+//! | `index.html` | the page (template `search.html`) |
+//! | `meta.json` | documents count, chunk names, year ranges of documents |
+//! | `t/{chunk}.json` | stems with postings and word forms with stems |
+//! | `d/{n}.json` | title, URL, date, place, summary of documents `n*SHARD..` |
+//! | `tags.json` | per tag key, the documents that have it |
+//!
+//! Each file is an ordinary output: it reads the model through the
+//! [`Reader`], so the build cache and watch mode re-render it exactly when
+//! what it was made from changed. The index of a language is computed once
+//! per renderer (the first search file of the language to need it), with
+//! the reads that made it, and every file made from it replays those reads:
+//! one [`Dep::Search`] for all the language's documents, so a file records a
+//! few reads whatever the archive's size. A changed document makes every
+//! index file of its language stale; rendering them again is one pass over
+//! the language's words, and the output keeps the bytes (and times) of the
+//! files that come out the same, so only the chunks that changed are
+//! written.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use super::deps::{self, Dep, Reader, Reads, SearchDoc};
+use super::{Job, Rendered, Renderer};
+use crate::diagnostics::Diagnostic;
+use crate::render::i18n::I18n;
+use crate::search::index::{DocText, Index, chunk_file};
+use crate::source::Section;
+
+/// Documents per `d/{n}.json` file: a result list of ten loads at most ten
+/// small files, usually two or three.
+pub(super) const SHARD: usize = 10;
+
+/// The index of one language with the documents it numbers.
+pub(super) struct Built<'s> {
+    index: Index,
+    docs: Vec<SearchDoc<'s>>,
+}
+
+/// Per language, the index once made, with the reads that made it.
+pub(super) type Cache<'s> = Vec<OnceLock<(Built<'s>, Reads)>>;
+
+/// A new, empty cache for `languages` languages.
+pub(super) fn cache<'s>(languages: usize) -> Cache<'s> {
+    (0..languages).map(|_| OnceLock::new()).collect()
+}
+
+/// The index of language `l`, made on first use; its reads are replayed in
+/// the caller's capture.
+pub(super) fn built<'r, 's>(renderer: &'r Renderer<'s>, l: usize) -> &'r Built<'s> {
+    let (built, reads) = renderer.search[l].get_or_init(|| {
+        let lang = renderer.read.config().languages[l].code.clone();
+        deps::capture(|| build(renderer.read, &lang))
+    });
+    deps::replay(reads);
+    built
+}
+
+fn build<'s>(read: Reader<'s>, lang: &str) -> Built<'s> {
+    let docs = read.search_docs(lang);
+    let registry = read.tags();
+    let site = read.unlogged();
+    // What the index reads of each document is covered by the one
+    // `Dep::Search` that `search_docs` recorded.
+    let tags: Vec<String> = docs
+        .iter()
+        .map(|d| {
+            let labels: Vec<&str> = d
+                .entry
+                .doc
+                .front
+                .tags
+                .iter()
+                .map(|key| registry.label(key, lang))
+                .collect();
+            labels.join(" ")
+        })
+        .collect();
+    let texts: Vec<DocText<'_>> = docs
+        .iter()
+        .zip(&tags)
+        .map(|(d, tags)| DocText {
+            title: &d.entry.doc.front.title,
+            summary: &d.entry.doc.summary,
+            tags,
+            location: location(site, d, lang),
+            body: &d.entry.doc.body,
+        })
+        .collect();
+    let index = Index::build(lang, &texts);
+    Built { index, docs }
+}
+
+fn location<'s>(site: &'s crate::site::Site, doc: &SearchDoc<'s>, lang: &str) -> Option<&'s str> {
+    match doc.section {
+        Section::Releases => site.location_in(doc.entry, lang).map(|(text, _)| text),
+        Section::Pages => None,
+    }
+}
+
+/// The search jobs of language `l`.
+pub(super) fn jobs(renderer: &Renderer<'_>, l: usize) -> Vec<Job> {
+    if !renderer.read.unlogged().config().search {
+        return Vec::new();
+    }
+    let built = built(renderer, l);
+    let mut jobs = Vec::new();
+    if renderer.templates.has(super::templates::SEARCH_TEMPLATE) {
+        jobs.push(Job::SearchPage(l));
+    }
+    jobs.extend([Job::SearchMeta(l), Job::SearchTags(l)]);
+    jobs.extend((0..built.index.chunks().len()).map(|c| Job::SearchChunk(l, c)));
+    jobs.extend((0..built.docs.len().div_ceil(SHARD)).map(|n| Job::SearchShard(l, n)));
+    jobs
+}
+
+/// The folder of language `l`'s search files, relative to the output.
+fn folder(renderer: &Renderer<'_>, l: usize) -> String {
+    let site = renderer.read.unlogged();
+    let code = &site.config().languages[l].code;
+    site.urls().search(code).trim_start_matches('/').to_owned()
+}
+
+/// Where a search job's file goes, relative to the output folder.
+pub(super) fn path(renderer: &Renderer<'_>, job: Job) -> String {
+    match job {
+        Job::SearchPage(l) => format!("{}index.html", folder(renderer, l)),
+        Job::SearchMeta(l) => format!("{}meta.json", folder(renderer, l)),
+        Job::SearchTags(l) => format!("{}tags.json", folder(renderer, l)),
+        Job::SearchChunk(l, c) => {
+            // Captured and dropped: which files exist, not what one reads.
+            let (built, _) = deps::capture(|| built(renderer, l));
+            let name = &built.index.chunks()[c];
+            format!("{}t/{}.json", folder(renderer, l), chunk_file(name))
+        }
+        Job::SearchShard(l, n) => format!("{}d/{n}.json", folder(renderer, l)),
+        _ => String::new(),
+    }
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    docs: usize,
+    shard: usize,
+    chunks: &'a [String],
+    /// (year, first document, last document): documents are numbered oldest
+    /// first, so a year's documents are one range.
+    years: Vec<(i32, usize, usize)>,
+}
+
+/// One document as a result shows it.
+#[derive(Serialize)]
+struct ShardDoc<'a> {
+    /// Title.
+    t: &'a str,
+    /// URL.
+    u: String,
+    /// Date, ISO.
+    d: String,
+    /// Date as the language writes it.
+    dd: String,
+    /// Place.
+    p: Option<&'a str>,
+    /// Summary, where the snippet comes from.
+    s: &'a str,
+    /// The language it is written in.
+    l: &'a str,
+    /// For a release not translated into the index's language: its versions
+    /// as (code, language name, URL).
+    a: Vec<(&'a str, &'a str, String)>,
+}
+
+/// Renders a search job other than the page.
+pub(super) fn render(renderer: &Renderer<'_>, job: Job) -> Result<Rendered, Diagnostic> {
+    let path = path(renderer, job);
+    let bytes = match job {
+        Job::SearchMeta(l) => meta(renderer, l),
+        Job::SearchTags(l) => tags(renderer, l),
+        Job::SearchChunk(l, c) => {
+            let built = built(renderer, l);
+            built.index.chunk_json(&built.index.chunks()[c])
+        }
+        Job::SearchShard(l, n) => shard(renderer, l, n),
+        _ => String::new(),
+    };
+    Ok(Rendered {
+        path,
+        bytes: bytes.into_bytes(),
+    })
+}
+
+fn meta(renderer: &Renderer<'_>, l: usize) -> String {
+    let built = built(renderer, l);
+    let mut years: Vec<(i32, usize, usize)> = Vec::new();
+    for (id, doc) in built.docs.iter().enumerate() {
+        let Some(date) = doc.entry.doc.front.date else {
+            continue;
+        };
+        let year = chrono::Datelike::year(&date.date);
+        match years.last_mut() {
+            Some((y, _, last)) if *y == year => *last = id,
+            _ => years.push((year, id, id)),
+        }
+    }
+    let meta = Meta {
+        docs: built.docs.len(),
+        shard: SHARD,
+        chunks: built.index.chunks(),
+        years,
+    };
+    json(&meta)
+}
+
+fn tags(renderer: &Renderer<'_>, l: usize) -> String {
+    let built = built(renderer, l);
+    let mut by_tag: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (id, doc) in built.docs.iter().enumerate() {
+        for key in &doc.entry.doc.front.tags {
+            let ids = by_tag.entry(key).or_default();
+            if ids.last() != Some(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    // Gaps rather than numbers: shorter, as in the chunks.
+    let deltas: BTreeMap<&str, Vec<usize>> = by_tag
+        .into_iter()
+        .map(|(key, ids)| {
+            let mut previous = 0;
+            let gaps = ids
+                .into_iter()
+                .map(|id| {
+                    let gap = id - previous;
+                    previous = id;
+                    gap
+                })
+                .collect();
+            (key, gaps)
+        })
+        .collect();
+    json(&deltas)
+}
+
+fn shard(renderer: &Renderer<'_>, l: usize, n: usize) -> String {
+    let built = built(renderer, l);
+    let read = renderer.read;
+    let site = read.unlogged();
+    let urls = read.urls();
+    let config = read.config();
+    let lang = config.languages[l].code.as_str();
+    let i18n: &I18n = &renderer.i18n;
+    deps::record(Dep::Bundle(lang.to_owned()), i18n.fingerprint(lang));
+    let end = ((n + 1) * SHARD).min(built.docs.len());
+    let docs: Vec<ShardDoc<'_>> = built.docs[n * SHARD..end]
+        .iter()
+        .map(|doc| {
+            let date = doc.entry.doc.front.date.map(|d| d.date);
+            let available = if doc.translated {
+                Vec::new()
+            } else {
+                site.translations(site.release_groups(), doc.entry)
+                    .map(|(code, i)| {
+                        let name = config.language(code).map_or(code, |c| c.name.as_str());
+                        (code, name, urls.url(&site.releases()[i].path))
+                    })
+                    .collect()
+            };
+            ShardDoc {
+                t: &doc.entry.doc.front.title,
+                u: urls.url(&doc.entry.path),
+                d: date.map(|d| d.to_string()).unwrap_or_default(),
+                dd: date.map(|d| i18n.format_date(lang, d)).unwrap_or_default(),
+                p: location(site, doc, lang),
+                s: &doc.entry.doc.summary,
+                l: doc.entry.lang(),
+                a: available,
+            }
+        })
+        .collect();
+    json(&docs)
+}
+
+fn json(value: &impl Serialize) -> String {
+    // Serialising plain strings, numbers and maps cannot fail.
+    let mut text = serde_json::to_string(value).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,400 @@
+//! The search index of one language: its documents' words, stemmed, as
+//! posting lists cut into chunks that the search page downloads on demand.
+//!
+//! # What a chunk holds
+//!
+//! Every key of the index is either a stem (with its posting list) or a
+//! normalised word form whose stem differs from it (with that stem), or both.
+//! Keys are sorted, and the key space is cut by prefix: a chunk is named by a
+//! prefix and holds the keys that start with it and with no longer chunk
+//! name. The search page takes, for a query word, the chunk whose name is the
+//! longest prefix of the word, reads the word's stem there (or finds it by
+//! [`super::stem_by_prefix`] among the chunk's stems, or by the Kazakh
+//! stemmer), then the stem's chunk (nearly always the same one).
+//!
+//! The cut follows the data: a prefix whose keys weigh more than
+//! [`CHUNK_BUDGET`] bytes is split by its next letter, and each next letter
+//! heavy enough gets its own chunk; the light ones stay with the prefix. So a
+//! query loads a few tens of kilobytes whatever the archive's size, except
+//! for a stem that alone is heavier (a word in nearly every release).
+//!
+//! # Postings
+//!
+//! Documents are numbered oldest first (static pages before releases), so a
+//! new release usually takes the next number and the chunks of words it does
+//! not have keep their bytes. A posting is the document number and a score
+//! from 1 to 31 ([`score`]: title over summary and tags over location over
+//! body); a list is written as one JSON number per posting, the first
+//! `id * 32 + score`, each next `(id - previous id) * 32 + score`, which keeps
+//! the common words' lists to two or three digits per document.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+
+use super::{normalize, stem};
+
+/// The bytes above which a prefix's keys are split into longer prefixes.
+pub const CHUNK_BUDGET: usize = 24_000;
+
+/// The longest chunk name, in characters: past it a prefix is not split.
+const MAX_PREFIX: usize = 8;
+
+/// Documents read in parallel at a time.
+const BATCH: usize = 256;
+
+/// Field bits of a word in a document.
+const IN_TITLE: u8 = 1;
+const IN_SUMMARY: u8 = 2;
+const IN_TAGS: u8 = 4;
+const IN_LOCATION: u8 = 8;
+
+/// The text of one document as the index reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct DocText<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Its summary (plain text).
+    pub summary: &'a str,
+    /// Its tags' labels in the index's language, joined.
+    pub tags: &'a str,
+    /// The place it was issued at, if any.
+    pub location: Option<&'a str>,
+    /// Its body (markdown; its punctuation never forms words).
+    pub body: &'a str,
+}
+
+/// What a document's words are: per normalised word, the fields it is in and
+/// how often it is in the body.
+type DocWords = HashMap<String, (u8, u32)>;
+
+/// The score of a stem in a document: 8 for the title, 4 for the summary or
+/// the tags, 2 for the location, and one for each time in the body up to 3.
+pub fn score(fields: u8, body: u32) -> u32 {
+    let mut score = body.min(3);
+    if fields & IN_TITLE != 0 {
+        score += 8;
+    }
+    if fields & (IN_SUMMARY | IN_TAGS) != 0 {
+        score += 4;
+    }
+    if fields & IN_LOCATION != 0 {
+        score += 2;
+    }
+    score.clamp(1, 31)
+}
+
+fn words_of(lang: &str, doc: &DocText<'_>) -> DocWords {
+    let mut words = DocWords::new();
+    let fields = [
+        (doc.title, IN_TITLE),
+        (doc.summary, IN_SUMMARY),
+        (doc.tags, IN_TAGS),
+        (doc.location.unwrap_or(""), IN_LOCATION),
+    ];
+    for (text, bit) in fields {
+        for word in normalize::tokens(lang, text) {
+            words.entry(word).or_default().0 |= bit;
+        }
+    }
+    for word in normalize::tokens(lang, doc.body) {
+        words.entry(word).or_default().1 += 1;
+    }
+    words
+}
+
+/// One key of the index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Key {
+    /// Packed postings (`id << 5 | score`), ascending, when the key is a stem.
+    postings: Vec<u32>,
+    /// The stem, when the key is a word form whose stem differs from it.
+    stem: Option<String>,
+}
+
+/// The index of one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    keys: BTreeMap<String, Key>,
+    /// Chunk names, sorted.
+    chunks: Vec<String>,
+    docs: usize,
+}
+
+impl Index {
+    /// Indexes `docs` (numbered in this order) for the language `lang`.
+    pub fn build(lang: &str, docs: &[DocText<'_>]) -> Index {
+        // Documents are read in parallel; stems are found once per distinct
+        // word, in document order, so the result does not depend on threads.
+        // In batches, so that memory holds the words of a batch, not of
+        // every document.
+        let mut stems: HashMap<String, String> = HashMap::new();
+        let mut keys: BTreeMap<String, Key> = BTreeMap::new();
+        let batches = docs.chunks(BATCH).enumerate().flat_map(|(b, batch)| {
+            let words: Vec<DocWords> = batch.par_iter().map(|d| words_of(lang, d)).collect();
+            words
+                .into_iter()
+                .enumerate()
+                .map(move |(i, w)| (b * BATCH + i, w))
+        });
+        for (id, words) in batches {
+            let mut by_stem: HashMap<String, (u8, u32)> = HashMap::new();
+            for (word, (fields, body)) in words {
+                let stem = stems
+                    .entry(word.clone())
+                    .or_insert_with(|| stem(lang, &word))
+                    .clone();
+                // A word's stem is always the same: setting it again is harmless.
+                if stem != word {
+                    keys.entry(word).or_default().stem = Some(stem.clone());
+                }
+                let seen = by_stem.entry(stem).or_default();
+                seen.0 |= fields;
+                seen.1 += body;
+            }
+            for (stem, (fields, body)) in by_stem {
+                let packed = ((id as u32) << 5) | score(fields, body);
+                keys.entry(stem).or_default().postings.push(packed);
+            }
+        }
+        let sizes: Vec<(&str, usize)> = keys
+            .iter()
+            .map(|(name, key)| (name.as_str(), key_size(name, key)))
+            .collect();
+        let mut chunks = Vec::new();
+        split(&sizes, String::new(), &mut chunks);
+        chunks.sort();
+        Index {
+            keys,
+            chunks,
+            docs: docs.len(),
+        }
+    }
+
+    /// How many documents it has.
+    pub fn docs(&self) -> usize {
+        self.docs
+    }
+
+    /// The chunk names, sorted.
+    pub fn chunks(&self) -> &[String] {
+        &self.chunks
+    }
+
+    /// The name of the chunk that holds `key`: the longest chunk name that
+    /// is a prefix of it.
+    pub fn chunk_of<'a>(chunks: &'a [String], key: &str) -> &'a str {
+        chunks
+            .iter()
+            .filter(|c| key.starts_with(c.as_str()))
+            .max_by_key(|c| c.len())
+            .map_or("", String::as_str)
+    }
+
+    /// Chunk `name` as JSON: `{"s":{stem:[postings]},"f":{form:stem}}`.
+    pub fn chunk_json(&self, name: &str) -> String {
+        let mut stems = String::new();
+        let mut forms = String::new();
+        for (key, entry) in self.keys.range(name.to_owned()..) {
+            if !key.starts_with(name) {
+                break;
+            }
+            if Index::chunk_of(&self.chunks, key) != name {
+                continue;
+            }
+            if !entry.postings.is_empty() {
+                if !stems.is_empty() {
+                    stems.push(',');
+                }
+                push_json_string(&mut stems, key);
+                stems.push_str(":[");
+                let mut previous = 0;
+                for (i, &p) in entry.postings.iter().enumerate() {
+                    let id = p >> 5;
+                    if i > 0 {
+                        stems.push(',');
+                    }
+                    let _ = write!(stems, "{}", ((id - previous) << 5) | (p & 31));
+                    previous = id;
+                }
+                stems.push(']');
+            }
+            if let Some(stem) = &entry.stem {
+                if !forms.is_empty() {
+                    forms.push(',');
+                }
+                push_json_string(&mut forms, key);
+                forms.push(':');
+                push_json_string(&mut forms, stem);
+            }
+        }
+        format!("{{\"s\":{{{stems}}},\"f\":{{{forms}}}}}\n")
+    }
+
+    /// The postings of `stem` as (document, score), for tests and the
+    /// benchmark.
+    pub fn postings(&self, stem: &str) -> Vec<(usize, u32)> {
+        self.keys.get(stem).map_or_else(Vec::new, |k| {
+            k.postings
+                .iter()
+                .map(|p| ((p >> 5) as usize, p & 31))
+                .collect()
+        })
+    }
+
+    /// The stem the index knows for the normalised word `word`.
+    pub fn stem_of<'a>(&'a self, word: &'a str) -> Option<&'a str> {
+        let key = self.keys.get(word)?;
+        match &key.stem {
+            Some(stem) => Some(stem),
+            None if !key.postings.is_empty() => Some(word),
+            None => None,
+        }
+    }
+
+    /// The stems of chunk `name`.
+    pub fn chunk_stems(&self, name: &str) -> BTreeSet<String> {
+        self.keys
+            .iter()
+            .filter(|(k, v)| !v.postings.is_empty() && Index::chunk_of(&self.chunks, k) == name)
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+}
+
+/// A chunk's file name (without `.json`): `_` for the empty prefix, else the
+/// prefix's UTF-8 bytes in hex, so that any script gives a plain ASCII name.
+pub fn chunk_file(name: &str) -> String {
+    if name.is_empty() {
+        return "_".to_owned();
+    }
+    name.bytes().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+/// The bytes a key adds to its chunk, about.
+fn key_size(name: &str, key: &Key) -> usize {
+    let mut size = 0;
+    if !key.postings.is_empty() {
+        size += name.len() + 5 + key.postings.len() * 4;
+    }
+    if let Some(stem) = &key.stem {
+        size += name.len() + stem.len() + 6;
+    }
+    size
+}
+
+/// Adds `prefix` and, when its keys (sorted, all starting with it) are
+/// heavier than the budget, the chunks of its heavy next letters.
+fn split(keys: &[(&str, usize)], prefix: String, out: &mut Vec<String>) {
+    let total: usize = keys.iter().map(|(_, s)| s).sum();
+    let depth = prefix.chars().count();
+    out.push(prefix.clone());
+    if total <= CHUNK_BUDGET || depth >= MAX_PREFIX {
+        return;
+    }
+    let mut start = 0;
+    while start < keys.len() {
+        let next = keys[start].0[prefix.len()..].chars().next();
+        let Some(next) = next else {
+            start += 1;
+            continue;
+        };
+        let mut child = prefix.clone();
+        child.push(next);
+        let end = start
+            + keys[start..]
+                .iter()
+                .take_while(|(k, _)| k.starts_with(child.as_str()))
+                .count();
+        let weight: usize = keys[start..end].iter().map(|(_, s)| s).sum();
+        // A light letter stays with its prefix: a file per letter would
+        // cost a request for a handful of bytes.
+        if weight > CHUNK_BUDGET / 8 {
+            split(&keys[start..end], child, out);
+        }
+        start = end;
+    }
+}
+
+/// Appends `s` as a JSON string.
+pub fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc<'a>(title: &'a str, body: &'a str) -> DocText<'a> {
+        DocText {
+            title,
+            summary: "",
+            tags: "",
+            location: None,
+            body,
+        }
+    }
+
+    #[test]
+    fn stems_forms_and_scores() {
+        let docs = [
+            doc("Conference on probation", "The conferences met."),
+            doc(
+                "Elections",
+                "A conference; a conference; a conference; more.",
+            ),
+        ];
+        let index = Index::build("en", &docs);
+        assert_eq!(index.stem_of("conferences"), Some("confer"));
+        assert_eq!(index.stem_of("confer"), Some("confer"));
+        // Title and body (once) beat body alone (three times).
+        assert_eq!(index.postings("confer"), vec![(0, 9), (1, 3)]);
+        assert_eq!(index.postings("elect"), vec![(1, 8)]);
+        assert!(index.postings("nothing").is_empty());
+    }
+
+    #[test]
+    fn every_key_is_in_exactly_its_chunk_and_heavy_prefixes_split() {
+        let body: String = (0..4000).map(|i| format!("word{i} ")).collect();
+        let docs: Vec<DocText<'_>> = (0..3).map(|_| doc("t", &body)).collect();
+        let index = Index::build("xx", &docs);
+        assert!(index.chunks().len() > 1, "{:?}", index.chunks());
+        let mut seen = 0;
+        for name in index.chunks() {
+            let json = index.chunk_json(name);
+            let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+            let stems = value["s"].as_object().unwrap();
+            assert!(json.len() < CHUNK_BUDGET * 2, "{name}: {}", json.len());
+            for stem in stems.keys() {
+                assert_eq!(Index::chunk_of(index.chunks(), stem), name);
+            }
+            seen += stems.len();
+        }
+        assert_eq!(seen, 4001);
+    }
+
+    #[test]
+    fn postings_are_delta_coded() {
+        let docs = [doc("a", ""), doc("b", ""), doc("a", "")];
+        let index = Index::build("xx", &docs);
+        let json = index.chunk_json("");
+        assert!(json.contains("\"a\":[8,72]"), "{json}");
+        assert_eq!(chunk_file(""), "_");
+        assert_eq!(chunk_file("ка"), "d0bad0b0");
+    }
+}

@@ -27,10 +27,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 
 use crate::document::markdown::LinkRef;
-use crate::document::{Derived, FrontMatter, PubDate};
+use crate::document::{Derived, Document, FrontMatter, PubDate};
 use crate::render::deps::{Dep, ListKey, Reads};
 use crate::source::Section;
 use crate::util::hash::{StableHasher, hash_bytes};
+use xxhash_rust::xxh3::Xxh3;
 
 /// The cache folder, under the site root.
 pub const CACHE_DIR: &str = ".pressroom-cache";
@@ -63,8 +64,10 @@ pub struct Manifest {
     /// 47k-file build's heap from fragmenting.
     deps: Vec<(u32, u64)>,
     keys: Vec<Dep>,
-    index: HashMap<Dep, u32>,
-    files: HashMap<String, FileRecord>,
+    // FNV rather than the standard SipHash: these maps hold 100k keys and
+    // nothing in them comes from an adversary.
+    index: fnv::FnvHashMap<Dep, u32>,
+    files: fnv::FnvHashMap<String, FileRecord>,
     /// The input files and their stamps as of the build that wrote it, with
     /// the options that build ran with; empty when not known.
     pub inputs: Inputs,
@@ -240,8 +243,16 @@ impl Manifest {
 
     /// The manifest as bytes: header, body, checksum.
     pub fn encode(&mut self) -> Vec<u8> {
+        let mut w = Writer::new(None);
+        self.write(&mut w);
+        // Nothing is written to a sink here, so nothing can fail.
+        w.finish().unwrap_or_default()
+    }
+
+    /// Writes header, body and checksum to `w`.
+    fn write(&mut self, w: &mut Writer<'_>) {
         self.compact();
-        let mut w = header();
+        w.header();
         w.u64(self.inputs.options);
         match self.inputs.valid_until {
             Some(t) => {
@@ -284,9 +295,6 @@ impl Manifest {
                 w.u64(h);
             }
         }
-        let sum = hash_bytes(&w.0);
-        w.u64(sum);
-        w.0
     }
 
     /// Reads a manifest written by [`Manifest::encode`]; why not, when it is
@@ -377,8 +385,7 @@ impl Manifest {
     /// Saves the manifest of output folder `out` in the cache of `root`,
     /// replacing the old one in one step.
     pub fn save(&mut self, root: &Path, out: &Path) -> std::io::Result<()> {
-        let bytes = self.encode();
-        write_file(root, &cache_file(out), &bytes)
+        write_file(root, &cache_file(out), |w| self.write(w))
     }
 }
 
@@ -407,33 +414,24 @@ pub fn load_documents(root: &Path) -> Result<HashMap<u64, Derived>, String> {
     read(&mut r).map_err(|()| "the cache is damaged".to_owned())
 }
 
-/// Saves the parsed documents (see [`load_documents`]).
+/// Saves the parsed documents (see [`load_documents`]): what parsing
+/// derived from each, by the key it is looked up with.
 pub fn save_documents<'a>(
     root: &Path,
-    docs: impl ExactSizeIterator<Item = (u64, &'a Derived)>,
+    docs: impl ExactSizeIterator<Item = (u64, &'a Document)>,
 ) -> std::io::Result<()> {
-    let mut w = header();
-    w.u64(docs.len() as u64);
-    for (hash, derived) in docs {
-        w.u64(hash);
-        w.derived(derived);
-    }
-    let sum = hash_bytes(&w.0);
-    w.u64(sum);
-    write_file(root, DOCUMENTS, &w.0)
+    write_file(root, DOCUMENTS, |w| {
+        w.header();
+        w.u64(docs.len() as u64);
+        for (key, doc) in docs {
+            w.u64(key);
+            w.derived(&doc.front, &doc.summary, &doc.links, &doc.files);
+        }
+    })
 }
 
 /// Where [`save_documents`] keeps the parsed documents.
 const DOCUMENTS: &str = "documents.bin";
-
-/// The start of every cache file: what it is and which version wrote it.
-fn header() -> Writer {
-    let mut w = Writer::default();
-    w.bytes(b"pressroom-cache\n");
-    w.str(env!("CARGO_PKG_VERSION"));
-    w.u32(FORMAT);
-    w
-}
 
 /// Checks a cache file's header and checksum; a reader of its body.
 fn open(bytes: &[u8]) -> Result<Reader<'_>, String> {
@@ -462,13 +460,17 @@ fn open(bytes: &[u8]) -> Result<Reader<'_>, String> {
     Ok(r)
 }
 
-/// Writes `bytes` to `name` in the cache folder, replacing the old file in
-/// one step.
-fn write_file(root: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `name` in the cache folder with what `fill` gives a [`Writer`],
+/// replacing the old file in one step. The bytes go to the file as they come
+/// (the checksum is computed on the way), so that a 40 MB manifest is never
+/// held in memory beside the manifest itself.
+fn write_file(root: &Path, name: &str, fill: impl FnOnce(&mut Writer<'_>)) -> std::io::Result<()> {
     let dir = root.join(CACHE_DIR);
     std::fs::create_dir_all(&dir)?;
     let mut file = tempfile::NamedTempFile::new_in(&dir)?;
-    std::io::Write::write_all(&mut file, bytes)?;
+    let mut w = Writer::new(Some(file.as_file_mut()));
+    fill(&mut w);
+    w.finish()?;
     file.persist(dir.join(name)).map_err(|e| e.error)?;
     Ok(())
 }
@@ -482,15 +484,70 @@ fn cache_file(out: &Path) -> String {
     format!("manifest-{:016x}.bin", h.finish())
 }
 
-#[derive(Default)]
-struct Writer(Vec<u8>);
+/// Bytes kept before they are passed on to the file.
+const WRITE_CHUNK: usize = 1 << 20;
 
-impl Writer {
+/// The encoder of cache files: into memory, or through a buffer into a file.
+struct Writer<'a> {
+    buf: Vec<u8>,
+    /// The checksum of everything passed on so far.
+    sum: Xxh3,
+    sink: Option<&'a mut dyn std::io::Write>,
+    /// The first write error; later writes are skipped.
+    failed: Option<std::io::Error>,
+}
+
+impl<'a> Writer<'a> {
+    fn new(sink: Option<&'a mut dyn std::io::Write>) -> Writer<'a> {
+        Writer {
+            buf: Vec::with_capacity(if sink.is_some() { WRITE_CHUNK } else { 0 }),
+            sum: Xxh3::new(),
+            sink,
+            failed: None,
+        }
+    }
+
+    /// The start of every cache file: what it is and which version wrote it.
+    fn header(&mut self) {
+        self.bytes(b"pressroom-cache\n");
+        self.str(env!("CARGO_PKG_VERSION"));
+        self.u32(FORMAT);
+    }
+
+    /// Passes the buffer on to the sink, if there is one.
+    fn flush(&mut self) {
+        let Some(sink) = &mut self.sink else { return };
+        self.sum.update(&self.buf);
+        if self.failed.is_none()
+            && let Err(e) = sink.write_all(&self.buf)
+        {
+            self.failed = Some(e);
+        }
+        self.buf.clear();
+    }
+
+    /// Ends the file with the checksum of everything before it; the bytes
+    /// when there is no sink.
+    fn finish(mut self) -> std::io::Result<Vec<u8>> {
+        self.flush();
+        self.sum.update(&self.buf);
+        let sum = self.sum.digest();
+        self.buf.extend_from_slice(&sum.to_le_bytes());
+        self.flush();
+        match self.failed {
+            Some(e) => Err(e),
+            None => Ok(self.buf),
+        }
+    }
+
     fn bytes(&mut self, b: &[u8]) {
-        self.0.extend_from_slice(b);
+        self.buf.extend_from_slice(b);
+        if self.buf.len() >= WRITE_CHUNK {
+            self.flush();
+        }
     }
     fn u8(&mut self, v: u8) {
-        self.0.push(v);
+        self.bytes(&[v]);
     }
     fn u32(&mut self, v: u32) {
         self.bytes(&v.to_le_bytes());
@@ -624,7 +681,7 @@ impl Writer {
     }
 }
 
-impl Writer {
+impl Writer<'_> {
     fn opt_str(&mut self, s: &Option<String>) {
         match s {
             Some(s) => {
@@ -661,7 +718,7 @@ impl Writer {
             None => self.u8(0),
         }
     }
-    fn derived(&mut self, d: &Derived) {
+    fn derived(&mut self, front: &FrontMatter, shown: &str, links: &[LinkRef], files: &[LinkRef]) {
         // Named one by one, so that a new field cannot be forgotten here.
         let FrontMatter {
             title,
@@ -678,7 +735,7 @@ impl Writer {
             translation_key,
             weight,
             updated,
-        } = &d.front;
+        } = front;
         self.str(title);
         self.pub_date(date);
         self.opt_str(summary);
@@ -693,9 +750,10 @@ impl Writer {
         self.opt_str(translation_key);
         self.u64(*weight as u64);
         self.pub_date(updated);
-        self.str(&d.summary);
-        self.link_refs(&d.links);
-        self.link_refs(&d.files);
+        // The summary pages show (the front matter's, or the first paragraph).
+        self.str(shown);
+        self.link_refs(links);
+        self.link_refs(files);
     }
 
     fn link_refs(&mut self, refs: &[LinkRef]) {
@@ -918,7 +976,7 @@ mod tests {
         let text = "---\ntitle: A\ndate: 2015-01-02T10:00:00+06:00\ntags: [x, y]\nembargo: 2030-01-01T00:00:00Z\naliases: [/old/]\nweight: -3\n---\n\nSee [b](@/releases/2015/b.md#top).\n";
         let (doc, _) = crate::document::parse(source.clone(), text).unwrap();
         let derived = doc.derived();
-        save_documents(dir.path(), std::iter::once((doc.hash, &derived))).unwrap();
+        save_documents(dir.path(), std::iter::once((doc.hash, &doc))).unwrap();
         let back = load_documents(dir.path()).unwrap();
         assert_eq!(back[&doc.hash], derived);
         let rebuilt = crate::document::Document::from_derived(source, text, derived).unwrap();

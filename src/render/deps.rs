@@ -107,6 +107,11 @@ thread_local! {
 pub fn record(dep: Dep, hash: u64) {
     LOG.with(|log| {
         if let Some(reads) = log.borrow_mut().last_mut() {
+            // A page reads the configuration dozens of times in a row; the
+            // log would hold every copy until [`capture`] deduplicates it.
+            if reads.last().is_some_and(|(d, h)| *h == hash && *d == dep) {
+                return;
+            }
             reads.push((dep, hash));
         }
     });
@@ -199,20 +204,41 @@ impl<'s> Reader<'s> {
         }
     }
 
-    /// How many documents `section` publishes.
-    pub fn entries(&self, section: Section) -> usize {
+    // Each read below is a `*_hashed` function, which works out the value and
+    // the hash of what it read, and a public method, which records that hash
+    // under the read's key. [`Reader::current`] calls the same `*_hashed`
+    // function: the hash a file recorded and the one it is compared with in
+    // the next build come from one piece of code.
+
+    fn entries_hashed(&self, section: Section) -> (usize, u64) {
         let entries = self.entries_of(section);
         let rels: Vec<&PathBuf> = entries.iter().map(|e| &e.doc.source.rel).collect();
-        record(Dep::Entries(section), stable_hash(&rels));
-        entries.len()
+        (entries.len(), stable_hash(&rels))
+    }
+
+    /// How many documents `section` publishes.
+    pub fn entries(&self, section: Section) -> usize {
+        let (len, hash) = self.entries_hashed(section);
+        record(Dep::Entries(section), hash);
+        len
+    }
+
+    /// A document's text (front matter and body).
+    fn text_hash(entry: &Entry) -> u64 {
+        entry.doc.hash
+    }
+
+    /// Where a document lives.
+    fn place_hash(entry: &Entry) -> u64 {
+        stable_hash(&entry.path)
     }
 
     /// Entry `index` of `section`: its text and place.
     pub fn entry(&self, section: Section, index: usize) -> &'s Entry {
         let entry = &self.entries_of(section)[index];
         let rel = &entry.doc.source.rel;
-        record(Dep::Text(rel.clone()), entry.doc.hash);
-        record(Dep::Place(rel.clone()), stable_hash(&entry.path));
+        record(Dep::Text(rel.clone()), Self::text_hash(entry));
+        record(Dep::Place(rel.clone()), Self::place_hash(entry));
         entry
     }
 
@@ -221,19 +247,17 @@ impl<'s> Reader<'s> {
         let entry = &self.entries_of(section)[index];
         record(
             Dep::Place(entry.doc.source.rel.clone()),
-            stable_hash(&entry.path),
+            Self::place_hash(entry),
         );
         &entry.path
     }
 
-    /// The versions of entry `index` of `section`, in site language order.
-    pub fn translations(&self, section: Section, index: usize) -> Vec<Version<'s>> {
+    fn translations_hashed(&self, section: Section, index: usize) -> (Vec<Version<'s>>, u64) {
         let site = self.site;
         let (entries, groups) = match section {
             Section::Releases => (site.releases(), site.release_groups()),
             Section::Pages => (site.pages(), site.page_groups()),
         };
-        let group = &groups[entries[index].group];
         let versions: Vec<Version<'s>> = site
             .translations(groups, &entries[index])
             .map(|(code, i)| Version {
@@ -243,12 +267,22 @@ impl<'s> Reader<'s> {
             })
             .collect();
         let value: Vec<(&str, &str)> = versions.iter().map(|v| (v.code, v.path)).collect();
-        record(Dep::Group(section, group.key.clone()), stable_hash(&value));
+        (versions, stable_hash(&value))
+    }
+
+    /// The versions of entry `index` of `section`, in site language order.
+    pub fn translations(&self, section: Section, index: usize) -> Vec<Version<'s>> {
+        let groups = match section {
+            Section::Releases => self.site.release_groups(),
+            Section::Pages => self.site.page_groups(),
+        };
+        let key = &groups[self.entries_of(section)[index].group].key;
+        let (versions, hash) = self.translations_hashed(section, index);
+        record(Dep::Group(section, key.clone()), hash);
         versions
     }
 
-    /// The static pages of `lang` as (title, site path), in menu order.
-    pub fn menu(&self, lang: &str) -> Vec<(&'s str, &'s str)> {
+    fn menu_hashed(&self, lang: &str) -> (Vec<(&'s str, &'s str)>, u64) {
         let items: Vec<(&'s str, &'s str)> = self
             .site
             .pages()
@@ -256,17 +290,27 @@ impl<'s> Reader<'s> {
             .filter(|p| p.lang() == lang)
             .map(|p| (p.doc.front.title.as_str(), p.path.as_str()))
             .collect();
-        record(Dep::Menu(lang.to_owned()), stable_hash(&items));
+        let hash = stable_hash(&items);
+        (items, hash)
+    }
+
+    /// The static pages of `lang` as (title, site path), in menu order.
+    pub fn menu(&self, lang: &str) -> Vec<(&'s str, &'s str)> {
+        let (items, hash) = self.menu_hashed(lang);
+        record(Dep::Menu(lang.to_owned()), hash);
         items
+    }
+
+    fn link_hashed(&self, target: &str, lang: &str) -> (Option<String>, u64) {
+        let url = self.site.resolve_link(target, lang);
+        let hash = stable_hash(&url);
+        (url, hash)
     }
 
     /// Where the internal link `target` leads from a page in `lang`.
     pub fn resolve_link(&self, target: &str, lang: &str) -> Option<String> {
-        let url = self.site.resolve_link(target, lang);
-        record(
-            Dep::Link(target.to_owned(), lang.to_owned()),
-            stable_hash(&url),
-        );
+        let (url, hash) = self.link_hashed(target, lang);
+        record(Dep::Link(target.to_owned(), lang.to_owned()), hash);
         url
     }
 
@@ -289,9 +333,12 @@ impl<'s> Reader<'s> {
         }
     }
 
-    /// Lines `start..start + len` of list `key` (fewer at its end) and its
-    /// length.
-    pub fn list_slice(&self, key: &ListKey, start: usize, len: usize) -> (&'s [ListItem], usize) {
+    fn list_slice_hashed(
+        &self,
+        key: &ListKey,
+        start: usize,
+        len: usize,
+    ) -> ((&'s [ListItem], usize), u64) {
         let items = self.list(key).unwrap_or(&[]);
         let slice = items
             .get(start..(start + len).min(items.len()))
@@ -300,26 +347,33 @@ impl<'s> Reader<'s> {
             .iter()
             .map(|i| (&self.site.releases()[i.entry].doc.source.rel, i.translated))
             .collect();
-        record(
-            Dep::List(key.clone(), start, len),
-            stable_hash(&(items.len(), lines)),
-        );
-        (slice, items.len())
+        ((slice, items.len()), stable_hash(&(items.len(), lines)))
     }
 
-    /// The number of pages of list `key`, `None` when there is no such list.
-    pub fn list_pages(&self, key: &ListKey) -> Option<usize> {
+    /// Lines `start..start + len` of list `key` (fewer at its end) and its
+    /// length.
+    pub fn list_slice(&self, key: &ListKey, start: usize, len: usize) -> (&'s [ListItem], usize) {
+        let (value, hash) = self.list_slice_hashed(key, start, len);
+        record(Dep::List(key.clone(), start, len), hash);
+        value
+    }
+
+    fn list_pages_hashed(&self, key: &ListKey) -> (Option<usize>, u64) {
         let per_page = self.site.config().pagination;
         let pages = self
             .list(key)
             .map(|items| items.len().div_ceil(per_page).max(1));
-        record(Dep::ListPages(key.clone()), stable_hash(&pages));
+        (pages, stable_hash(&pages))
+    }
+
+    /// The number of pages of list `key`, `None` when there is no such list.
+    pub fn list_pages(&self, key: &ListKey) -> Option<usize> {
+        let (pages, hash) = self.list_pages_hashed(key);
+        record(Dep::ListPages(key.clone()), hash);
         pages
     }
 
-    /// The releases (entry indices) the feed of list `key` carries: those
-    /// written in the list's language, newest first, as many as a feed holds.
-    pub fn feed_items(&self, key: &ListKey) -> Vec<usize> {
+    fn feed_items_hashed(&self, key: &ListKey) -> (Vec<usize>, u64) {
         let items: Vec<usize> = self
             .list(key)
             .unwrap_or(&[])
@@ -332,58 +386,83 @@ impl<'s> Reader<'s> {
             .iter()
             .map(|&i| &self.site.releases()[i].doc.source.rel)
             .collect();
-        record(Dep::Feed(key.clone()), stable_hash(&rels));
+        let hash = stable_hash(&rels);
+        (items, hash)
+    }
+
+    /// The releases (entry indices) the feed of list `key` carries: those
+    /// written in the list's language, newest first, as many as a feed holds.
+    pub fn feed_items(&self, key: &ListKey) -> Vec<usize> {
+        let (items, hash) = self.feed_items_hashed(key);
+        record(Dep::Feed(key.clone()), hash);
         items
     }
 
-    /// The years of `lang` with their release counts, newest first.
-    pub fn years(&self, lang: &str) -> Vec<(i32, usize)> {
+    fn years_hashed(&self, lang: &str) -> (Vec<(i32, usize)>, u64) {
         let years: Vec<(i32, usize)> = self.site.year_lists()[lang]
             .iter()
             .map(|l| (l.key, l.items.len()))
             .collect();
-        record(Dep::Years(lang.to_owned()), stable_hash(&years));
+        let hash = stable_hash(&years);
+        (years, hash)
+    }
+
+    /// The years of `lang` with their release counts, newest first.
+    pub fn years(&self, lang: &str) -> Vec<(i32, usize)> {
+        let (years, hash) = self.years_hashed(lang);
+        record(Dep::Years(lang.to_owned()), hash);
         years
     }
 
-    /// The tags `lang` has lists for, by key, with their release counts.
-    pub fn tag_counts(&self, lang: &str) -> Vec<(&'s str, usize)> {
+    fn tag_counts_hashed(&self, lang: &str) -> (Vec<(&'s str, usize)>, u64) {
         let tags: Vec<(&'s str, usize)> = self.site.tag_lists()[lang]
             .iter()
             .map(|l| (l.key.as_str(), l.items.len()))
             .collect();
-        record(Dep::TagCounts(lang.to_owned()), stable_hash(&tags));
+        let hash = stable_hash(&tags);
+        (tags, hash)
+    }
+
+    /// The tags `lang` has lists for, by key, with their release counts.
+    pub fn tag_counts(&self, lang: &str) -> Vec<(&'s str, usize)> {
+        let (tags, hash) = self.tag_counts_hashed(lang);
+        record(Dep::TagCounts(lang.to_owned()), hash);
         tags
+    }
+
+    fn tag_listed_hashed(&self, lang: &str, key: &str) -> (bool, u64) {
+        let listed = self.site.tag_lists()[lang]
+            .binary_search_by(|l| l.key.as_str().cmp(key))
+            .is_ok();
+        (listed, stable_hash(&listed))
     }
 
     /// Whether `lang` has a list for the tag `key`.
     pub fn tag_listed(&self, lang: &str, key: &str) -> bool {
-        let listed = self.site.tag_lists()[lang]
-            .binary_search_by(|l| l.key.as_str().cmp(key))
-            .is_ok();
-        record(
-            Dep::TagListed(lang.to_owned(), key.to_owned()),
-            stable_hash(&listed),
-        );
+        let (listed, hash) = self.tag_listed_hashed(lang, key);
+        record(Dep::TagListed(lang.to_owned(), key.to_owned()), hash);
         listed
+    }
+
+    fn location_hashed(&self, index: usize, lang: &str) -> (Option<(&'s str, &'s str)>, u64) {
+        let entry = &self.site.releases()[index];
+        let shown = self.site.location_in(entry, lang);
+        (shown, stable_hash(&shown))
     }
 
     /// The location release `index` shows on a page in `lang`, with the
     /// language it is written in: its own, or a translation's along `lang`'s
     /// fallback chain.
     pub fn location(&self, index: usize, lang: &str) -> Option<(&'s str, &'s str)> {
-        let entry = &self.site.releases()[index];
-        let shown = self.site.location_in(entry, lang);
-        record(
-            Dep::Location(entry.doc.source.rel.clone(), lang.to_owned()),
-            stable_hash(&shown),
-        );
+        let (shown, hash) = self.location_hashed(index, lang);
+        let rel = &self.site.releases()[index].doc.source.rel;
+        record(Dep::Location(rel.clone(), lang.to_owned()), hash);
         shown
     }
 
-    /// What release `index` offers to read on: previous, next and related
-    /// releases, by entry index.
-    pub fn reading(&self, index: usize) -> &'s crate::site::Reading {
+    /// Release `index`'s previous, next and related releases, with a hash
+    /// of which releases they are (by source path).
+    fn reading_hashed(&self, index: usize) -> (&'s crate::site::Reading, u64) {
         let site = self.site;
         let reading = site.reading(index);
         let rel = |i: usize| &site.releases()[i].doc.source.rel;
@@ -392,24 +471,34 @@ impl<'s> Reader<'s> {
             reading.next.map(rel),
             reading.related.iter().map(|&i| rel(i)).collect::<Vec<_>>(),
         );
+        (reading, stable_hash(&value))
+    }
+
+    /// What release `index` offers to read on: previous, next and related
+    /// releases, by entry index.
+    pub fn reading(&self, index: usize) -> &'s crate::site::Reading {
+        let (reading, hash) = self.reading_hashed(index);
         record(
-            Dep::Reading(site.releases()[index].doc.source.rel.clone()),
-            stable_hash(&value),
+            Dep::Reading(self.site.releases()[index].doc.source.rel.clone()),
+            hash,
         );
         reading
+    }
+
+    /// Release `index` with a hash of its title and date.
+    fn heading_hashed(&self, index: usize) -> (&'s Entry, u64) {
+        let entry = &self.site.releases()[index];
+        let front = &entry.doc.front;
+        let date = front.date.map(|d| d.date.to_string());
+        (entry, stable_hash(&(&front.title, date)))
     }
 
     /// The title, date and site path of release `index`, without its text:
     /// what a link to it shows, so that editing its body leaves the pages
     /// linking to it alone.
     pub fn release_heading(&self, index: usize) -> &'s Entry {
-        let entry = &self.site.releases()[index];
-        let front = &entry.doc.front;
-        let date = front.date.map(|d| d.date.to_string());
-        record(
-            Dep::Heading(entry.doc.source.rel.clone()),
-            stable_hash(&(&front.title, date)),
-        );
+        let (entry, hash) = self.heading_hashed(index);
+        record(Dep::Heading(entry.doc.source.rel.clone()), hash);
         self.entry_path(Section::Releases, index);
         entry
     }
@@ -420,7 +509,7 @@ impl<'s> Reader<'s> {
     /// dependency stands for all they are made of, so that a search file
     /// records one read, not one per document; the hash costs no more than
     /// the list of documents (no word is read to make it).
-    pub fn search_docs(&self, lang: &str) -> Vec<SearchDoc<'s>> {
+    fn search_docs_hashed(&self, lang: &str) -> (Vec<SearchDoc<'s>>, u64) {
         let site = self.site;
         let mut docs: Vec<SearchDoc<'s>> = site
             .pages()
@@ -463,125 +552,98 @@ impl<'s> Reader<'s> {
                 .add(&location)
                 .add(&versions);
         }
-        record(Dep::Search(lang.to_owned()), h.finish());
+        (docs, h.finish())
+    }
+
+    /// The documents the search index of `lang` holds, recorded as one
+    /// [`Dep::Search`] read.
+    pub fn search_docs(&self, lang: &str) -> Vec<SearchDoc<'s>> {
+        let (docs, hash) = self.search_docs_hashed(lang);
+        record(Dep::Search(lang.to_owned()), hash);
         docs
+    }
+
+    fn alias_hashed(&self, index: usize) -> (&'s Alias, u64) {
+        let alias = &self.site.aliases()[index];
+        (alias, stable_hash(&(&alias.target, &alias.lang)))
     }
 
     /// Redirect `index`.
     pub fn alias(&self, index: usize) -> &'s Alias {
-        let alias = &self.site.aliases()[index];
-        record(
-            Dep::Alias(alias.output.clone()),
-            stable_hash(&(&alias.target, &alias.lang)),
-        );
+        let (alias, hash) = self.alias_hashed(index);
+        record(Dep::Alias(alias.output.clone()), hash);
         alias
+    }
+
+    fn asset_hashed(&self, index: usize) -> (&'s AssetCopy, u64) {
+        let asset = &self.site.assets()[index];
+        (
+            asset,
+            stable_hash(&(&asset.source, file_stamp(&asset.source))),
+        )
     }
 
     /// Bundle file `index`; its hash is the source file's size and
     /// modification time, so an unchanged file is not read again.
     pub fn asset(&self, index: usize) -> &'s AssetCopy {
-        let asset = &self.site.assets()[index];
-        record(
-            Dep::Asset(asset.output.clone()),
-            stable_hash(&(&asset.source, file_stamp(&asset.source))),
-        );
+        let (asset, hash) = self.asset_hashed(index);
+        record(Dep::Asset(asset.output.clone()), hash);
         asset
     }
 
-    /// The current hash of `dep` in this model: the same read again, its
-    /// log kept. `None` for dependencies that are not the model's (templates,
-    /// bundles, static files).
+    /// The current hash of `dep` in this model: what the read that records
+    /// `dep` would record now (the same `*_hashed` function). `None` for
+    /// dependencies that are not the model's (templates, bundles, static
+    /// files).
     pub(super) fn current(&self, dep: &Dep, index: &Lookup) -> Option<u64> {
-        let read = |f: &dyn Fn()| -> u64 {
-            let ((), reads) = capture(f);
-            reads
-                .into_iter()
-                .find(|(d, _)| d == dep)
-                .map_or(ABSENT, |(_, h)| h)
-        };
         let entry = |rel: &PathBuf| index.entries.get(rel).copied();
+        let lists = |lang: &str| self.site.tag_lists().contains_key(lang);
         Some(match dep {
             Dep::Config => self.config_hash,
             Dep::Tags => self.tags_hash,
-            Dep::Entries(section) => read(&|| {
-                self.entries(*section);
+            Dep::Entries(section) => self.entries_hashed(*section).1,
+            Dep::Text(rel) => entry(rel).map_or(ABSENT, |(section, i)| {
+                Self::text_hash(&self.entries_of(section)[i])
             }),
-            Dep::Text(rel) => match entry(rel) {
-                Some((section, i)) => read(&|| {
-                    self.entry(section, i);
-                }),
-                None => ABSENT,
-            },
-            Dep::Place(rel) => match entry(rel) {
-                Some((section, i)) => read(&|| {
-                    self.entry_path(section, i);
-                }),
-                None => ABSENT,
-            },
-            Dep::Group(section, key) => match index.groups.get(&(*section, key.clone())) {
-                Some(&i) => read(&|| {
-                    self.translations(*section, i);
-                }),
-                None => ABSENT,
-            },
-            Dep::Menu(lang) => read(&|| {
-                self.menu(lang);
+            Dep::Place(rel) => entry(rel).map_or(ABSENT, |(section, i)| {
+                Self::place_hash(&self.entries_of(section)[i])
             }),
-            Dep::Link(target, lang) => read(&|| {
-                self.resolve_link(target, lang);
-            }),
-            Dep::List(key, start, len) => read(&|| {
-                self.list_slice(key, *start, *len);
-            }),
-            Dep::ListPages(key) => read(&|| {
-                self.list_pages(key);
-            }),
-            Dep::Feed(key) => read(&|| {
-                self.feed_items(key);
-            }),
-            Dep::Years(lang) if self.site.year_lists().contains_key(lang) => read(&|| {
-                self.years(lang);
-            }),
-            Dep::TagCounts(lang) if self.site.tag_lists().contains_key(lang) => read(&|| {
-                self.tag_counts(lang);
-            }),
-            Dep::TagListed(lang, key) if self.site.tag_lists().contains_key(lang) => read(&|| {
-                self.tag_listed(lang, key);
-            }),
+            Dep::Group(section, key) => index
+                .groups
+                .get(&(*section, key.clone()))
+                .map_or(ABSENT, |&i| self.translations_hashed(*section, i).1),
+            Dep::Menu(lang) => self.menu_hashed(lang).1,
+            Dep::Link(target, lang) => self.link_hashed(target, lang).1,
+            Dep::List(key, start, len) => self.list_slice_hashed(key, *start, *len).1,
+            Dep::ListPages(key) => self.list_pages_hashed(key).1,
+            Dep::Feed(key) => self.feed_items_hashed(key).1,
+            Dep::Years(lang) if self.site.year_lists().contains_key(lang) => {
+                self.years_hashed(lang).1
+            }
+            Dep::TagCounts(lang) if lists(lang) => self.tag_counts_hashed(lang).1,
+            Dep::TagListed(lang, key) if lists(lang) => self.tag_listed_hashed(lang, key).1,
             Dep::Years(_) | Dep::TagCounts(_) | Dep::TagListed(..) => ABSENT,
             Dep::Location(rel, lang) => match entry(rel) {
-                Some((Section::Releases, i)) => read(&|| {
-                    self.location(i, lang);
-                }),
+                Some((Section::Releases, i)) => self.location_hashed(i, lang).1,
                 _ => ABSENT,
             },
             Dep::Reading(rel) => match entry(rel) {
-                Some((Section::Releases, i)) => read(&|| {
-                    self.reading(i);
-                }),
+                Some((Section::Releases, i)) => self.reading_hashed(i).1,
                 _ => ABSENT,
             },
             Dep::Heading(rel) => match entry(rel) {
-                Some((Section::Releases, i)) => read(&|| {
-                    self.release_heading(i);
-                }),
+                Some((Section::Releases, i)) => self.heading_hashed(i).1,
                 _ => ABSENT,
             },
-            Dep::Search(lang) => read(&|| {
-                self.search_docs(lang);
-            }),
-            Dep::Alias(output) => match index.aliases.get(output) {
-                Some(&i) => read(&|| {
-                    self.alias(i);
-                }),
-                None => ABSENT,
-            },
-            Dep::Asset(output) => match index.assets.get(output) {
-                Some(&i) => read(&|| {
-                    self.asset(i);
-                }),
-                None => ABSENT,
-            },
+            Dep::Search(lang) => self.search_docs_hashed(lang).1,
+            Dep::Alias(output) => index
+                .aliases
+                .get(output)
+                .map_or(ABSENT, |&i| self.alias_hashed(i).1),
+            Dep::Asset(output) => index
+                .assets
+                .get(output)
+                .map_or(ABSENT, |&i| self.asset_hashed(i).1),
             Dep::Bundle(_) | Dep::Template(_) | Dep::Static(_) => return None,
         })
     }
@@ -602,16 +664,16 @@ pub struct SearchDoc<'s> {
 
 /// Stable keys → positions in the current model, for [`Reader::current`].
 pub struct Lookup {
-    entries: std::collections::HashMap<PathBuf, (Section, usize)>,
-    groups: std::collections::HashMap<(Section, String), usize>,
-    aliases: std::collections::HashMap<String, usize>,
-    assets: std::collections::HashMap<String, usize>,
+    entries: fnv::FnvHashMap<PathBuf, (Section, usize)>,
+    groups: fnv::FnvHashMap<(Section, String), usize>,
+    aliases: fnv::FnvHashMap<String, usize>,
+    assets: fnv::FnvHashMap<String, usize>,
 }
 
 impl Lookup {
     pub(crate) fn new(site: &Site) -> Lookup {
-        let mut entries = std::collections::HashMap::new();
-        let mut groups = std::collections::HashMap::new();
+        let mut entries = fnv::FnvHashMap::default();
+        let mut groups = fnv::FnvHashMap::default();
         for (section, list) in [
             (Section::Releases, site.releases()),
             (Section::Pages, site.pages()),

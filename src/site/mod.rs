@@ -15,7 +15,7 @@ pub mod tags;
 pub mod urls;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Utc};
@@ -244,20 +244,28 @@ impl Site {
                 && (opts.drafts || !d.front.draft)
                 && (opts.embargoed || d.front.embargo.is_none_or(|e| e <= opts.now))
         };
-        let mut release_docs: Vec<&Arc<Document>> = docs
+        let release_docs: Vec<&Arc<Document>> = docs
             .iter()
             .filter(|d| d.source.section == Section::Releases)
             .filter(published)
             .collect();
         // Newest first; ties broken by key and language so the order never
-        // depends on the file system.
-        release_docs.sort_by(|a, b| {
-            let instant = |d: &Document| d.front.date.map(|p| p.instant());
-            instant(b)
-                .cmp(&instant(a))
+        // depends on the file system. The keys are worked out once per
+        // document, not once per comparison.
+        let mut keyed: Vec<_> = release_docs
+            .into_iter()
+            .map(|d| {
+                let instant = d.front.date.map(|p| p.instant());
+                ((std::cmp::Reverse(instant), lang_order(&d.source.lang)), d)
+            })
+            .collect();
+        keyed.sort_by(|((instant_a, lang_a), a), ((instant_b, lang_b), b)| {
+            instant_a
+                .cmp(instant_b)
                 .then_with(|| a.source.key.cmp(&b.source.key))
-                .then_with(|| lang_order(&a.source.lang).cmp(&lang_order(&b.source.lang)))
+                .then_with(|| lang_a.cmp(lang_b))
         });
+        let release_docs: Vec<&Arc<Document>> = keyed.into_iter().map(|(_, d)| d).collect();
         let mut page_docs: Vec<&Arc<Document>> = docs
             .iter()
             .filter(|d| d.source.section == Section::Pages)
@@ -325,12 +333,12 @@ impl Site {
         let mut tag_lists = BTreeMap::new();
         let mut year_lists = BTreeMap::new();
         for (lang, items) in &lists {
-            let mut by_tag: BTreeMap<String, Vec<ListItem>> = BTreeMap::new();
+            let mut by_tag: BTreeMap<&str, Vec<ListItem>> = BTreeMap::new();
             let mut by_year: BTreeMap<i32, Vec<ListItem>> = BTreeMap::new();
             for item in items {
                 let doc = &releases[item.entry].doc;
                 for tag in &doc.front.tags {
-                    by_tag.entry(tag.clone()).or_default().push(*item);
+                    by_tag.entry(tag).or_default().push(*item);
                 }
                 let year = doc.front.date.map_or(0, |d| d.date.year());
                 by_year.entry(year).or_default().push(*item);
@@ -339,7 +347,10 @@ impl Site {
                 lang.clone(),
                 by_tag
                     .into_iter()
-                    .map(|(key, items)| Listing { key, items })
+                    .map(|(key, items)| Listing {
+                        key: key.to_owned(),
+                        items,
+                    })
                     .collect(),
             );
             year_lists.insert(
@@ -614,9 +625,10 @@ impl Site {
     fn check_outputs(&self, problems: &mut Diagnostics) {
         // Generated pages claim their paths first, so that a document taking
         // one of them is the one reported.
-        let mut owners: BTreeMap<String, Claim> = BTreeMap::new();
-        let generated = |what: &str| Claim {
-            path: PathBuf::from(what),
+        let mut owners: HashMap<String, Claim<'_>> =
+            HashMap::with_capacity(self.releases.len() + self.pages.len() + self.aliases.len());
+        let generated = |what: &'static str| Claim {
+            path: Path::new(what),
             at: (1, 1),
             field: "slug",
             explicit: false,
@@ -691,7 +703,7 @@ impl Site {
             claims.push((
                 output_path(&entry.path),
                 Claim {
-                    path: doc.source.rel.clone(),
+                    path: &doc.source.rel,
                     at,
                     field,
                     explicit,
@@ -702,7 +714,7 @@ impl Site {
             claims.push((
                 alias.output.clone(),
                 Claim {
-                    path: alias.source.clone(),
+                    path: &alias.source,
                     at: alias.at,
                     field: "alias",
                     explicit: true,
@@ -729,7 +741,7 @@ impl Site {
             };
             problems.push(
                 Diagnostic::error(
-                    &culprit.path,
+                    culprit.path,
                     culprit.at.0,
                     culprit.at.1,
                     format!(
@@ -747,8 +759,8 @@ impl Site {
 }
 
 /// Who produces an output path, for duplicate reports.
-struct Claim {
-    path: PathBuf,
+struct Claim<'a> {
+    path: &'a Path,
     at: (usize, usize),
     field: &'static str,
     /// Whether the path was chosen in front matter (slug, alias).

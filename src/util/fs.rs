@@ -35,7 +35,7 @@ pub fn is_xml_forbidden(c: char) -> bool {
 /// can end up in a feed or the sitemap, which such a character would make
 /// unreadable to feed readers, so it is refused where it was typed.
 pub fn check_xml_chars(text: &str, display: &Path) -> Result<(), Diagnostic> {
-    let Some((at, c)) = text.char_indices().find(|&(_, c)| is_xml_forbidden(c)) else {
+    let Some((at, c)) = first_xml_forbidden(text) else {
         return Ok(());
     };
     let (line, column) = line_col(text, at);
@@ -49,6 +49,44 @@ pub fn check_xml_chars(text: &str, display: &Path) -> Result<(), Diagnostic> {
         ),
     )
     .with_help("delete it (it is usually a leftover of copying from a word processor or a terminal)"))
+}
+
+/// The first character of `text` that [`is_xml_forbidden`], with its byte
+/// offset. Scans bytes, not characters (every document passes through here
+/// on every build): the forbidden control characters are single bytes below
+/// 0x20, which never occur inside a longer UTF-8 sequence, and U+FFFE and
+/// U+FFFF are the only characters encoded as `EF BF BE` and `EF BF BF`.
+fn first_xml_forbidden(text: &str) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let bad = |i: usize, b: u8| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || (b == 0xef
+                && bytes
+                    .get(i + 1..i + 3)
+                    .is_some_and(|r| r[0] == 0xbf && r[1] >= 0xbe))
+    };
+    // Blocks without a control character or an 0xEF byte (nearly all) are
+    // passed over with a test the compiler can vectorise.
+    const BLOCK: usize = 64;
+    let mut start = 0;
+    for block in bytes.chunks(BLOCK) {
+        let suspect = block
+            .iter()
+            .fold(false, |any, &b| any | (b < 0x20) | (b == 0xef));
+        if suspect
+            && let Some(k) = block
+                .iter()
+                .enumerate()
+                .position(|(k, &b)| bad(start + k, b))
+        {
+            let at = start + k;
+            let c = text[at..].chars().next()?;
+            debug_assert!(is_xml_forbidden(c));
+            return Some((at, c));
+        }
+        start += block.len();
+    }
+    None
 }
 
 /// Decodes bytes read from `display` as UTF-8 text, normalised as in [`read_text`].
@@ -224,6 +262,27 @@ mod tests {
         assert!(d.message.contains("U+001B"), "{}", d.message);
         assert!(check_xml_chars("tab\tand\nline \u{85} é", Path::new("a.md")).is_ok());
         assert!(check_xml_chars("\u{ffff}", Path::new("a.md")).is_err());
+    }
+
+    #[test]
+    fn the_byte_scan_finds_what_the_character_rule_forbids() {
+        // Every character of the first two planes, and some beyond, each
+        // between a Cyrillic letter and U+FFFD (whose bytes start as U+FFFF's do).
+        let chars = ('\0'..='\u{1ffff}').chain(['\u{10fffe}', '\u{10ffff}']);
+        for c in chars {
+            let text = format!("я{c}\u{fffd}");
+            let by_char = text.char_indices().find(|&(_, c)| is_xml_forbidden(c));
+            assert_eq!(
+                first_xml_forbidden(&text),
+                by_char,
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+        assert_eq!(
+            first_xml_forbidden("\u{fffd}\u{fffe}"),
+            Some((3, '\u{fffe}'))
+        );
     }
 
     #[test]

@@ -36,7 +36,7 @@ use crate::util::hash::{StableHasher, hash_bytes};
 pub const CACHE_DIR: &str = ".pressroom-cache";
 
 /// Bumped whenever the encoding or the meaning of a hash changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What the manifest knows about one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -608,6 +608,14 @@ impl Writer {
                 self.str(&p.to_string_lossy());
                 self.str(lang);
             }
+            Dep::Photo(s) => {
+                self.u8(20);
+                self.str(s);
+            }
+            Dep::PhotoFile(s) => {
+                self.u8(21);
+                self.str(s);
+            }
         }
     }
 }
@@ -653,6 +661,8 @@ impl Writer {
             aliases,
             image,
             image_alt,
+            image_caption,
+            image_credit,
             translation_key,
             weight,
         } = &d.front;
@@ -674,6 +684,8 @@ impl Writer {
         self.strs(aliases);
         self.opt_str(image);
         self.opt_str(image_alt);
+        self.opt_str(image_caption);
+        self.opt_str(image_credit);
         self.opt_str(translation_key);
         self.u64(*weight as u64);
         self.str(&d.summary);
@@ -773,6 +785,8 @@ impl<'a> Reader<'a> {
             aliases: self.strs()?,
             image: self.opt_str()?,
             image_alt: self.opt_str()?,
+            image_caption: self.opt_str()?,
+            image_credit: self.opt_str()?,
             translation_key: self.opt_str()?,
             weight: self.u64()? as i64,
         };
@@ -837,6 +851,8 @@ impl<'a> Reader<'a> {
             17 => Dep::TagCounts(self.string()?),
             18 => Dep::TagListed(self.string()?, self.string()?),
             19 => Dep::Location(PathBuf::from(self.string()?), self.string()?),
+            20 => Dep::Photo(self.string()?),
+            21 => Dep::PhotoFile(self.string()?),
             _ => return Err(()),
         })
     }

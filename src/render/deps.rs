@@ -19,7 +19,8 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 
 use crate::config::SiteConfig;
-use crate::site::{Alias, AssetCopy, Entry, ListItem, Site, TagRegistry, Urls};
+use crate::images::Variant;
+use crate::site::{Alias, AssetCopy, Entry, ListItem, Photo, Site, TagRegistry, Urls};
 use crate::source::Section;
 use crate::util::hash::{StableHasher, stable_hash};
 
@@ -68,6 +69,11 @@ pub enum Dep {
     /// The location a release shows on a page in a language (its own, or a
     /// translation's along the language's fallback chain), by source path.
     Location(PathBuf, String),
+    /// The photo a file reference leads to (its sizes, files and settings),
+    /// by the output path the reference resolves to.
+    Photo(String),
+    /// A file made from a photo, by output path.
+    PhotoFile(String),
 }
 
 /// A list of releases, by a key stable across builds.
@@ -397,6 +403,49 @@ impl<'s> Reader<'s> {
     /// The current hash of `dep` in this model: the same read again, its
     /// log kept. `None` for dependencies that are not the model's (templates,
     /// bundles, static files).
+    /// The photo a file reference of `entry` names, if it is one.
+    pub fn photo_for(&self, entry: &Entry, target: &str) -> Option<&'s Photo> {
+        let output = crate::site::reference_output(entry, target)?;
+        self.photo_at(&output)
+    }
+
+    /// The photo a reference resolving to the output path `output` shows.
+    fn photo_at(&self, output: &str) -> Option<&'s Photo> {
+        let photos = self.site.photos();
+        let photo = photos.by_output.get(output).map(|&i| &photos.list[i]);
+        record(Dep::Photo(output.to_owned()), self.photo_hash(photo));
+        photo
+    }
+
+    /// What a page showing `photo` depends on: each file's name and what it
+    /// is made from, and the photo's size.
+    fn photo_hash(&self, photo: Option<&Photo>) -> u64 {
+        let mut h = StableHasher::new();
+        if let Some(photo) = photo {
+            let settings = &self.site.config().images;
+            h.add(&u64::from(photo.probe.width))
+                .add(&u64::from(photo.probe.height));
+            for (variant, output) in photo.variants.iter().zip(&photo.outputs) {
+                h.add(output).add(&variant.key(&photo.probe, settings));
+            }
+        }
+        h.finish()
+    }
+
+    /// File `index` of the photos' files: the photo, which of its variants,
+    /// and the output path.
+    pub fn photo_file(&self, index: usize) -> (usize, &'s Photo, Variant, &'s str) {
+        let photos = self.site.photos();
+        let (p, v) = photos.files[index];
+        let photo = &photos.list[p];
+        let output = photo.outputs[v].as_str();
+        record(
+            Dep::PhotoFile(output.to_owned()),
+            photo.variants[v].key(&photo.probe, &self.site.config().images),
+        );
+        (p, photo, photo.variants[v], output)
+    }
+
     pub(super) fn current(&self, dep: &Dep, index: &Lookup) -> Option<u64> {
         let read = |f: &dyn Fn()| -> u64 {
             let ((), reads) = capture(f);
@@ -473,6 +522,15 @@ impl<'s> Reader<'s> {
                 }),
                 None => ABSENT,
             },
+            Dep::Photo(output) => read(&|| {
+                self.photo_at(output);
+            }),
+            Dep::PhotoFile(output) => match index.photo_files.get(output) {
+                Some(&i) => read(&|| {
+                    self.photo_file(i);
+                }),
+                None => ABSENT,
+            },
             Dep::Bundle(_) | Dep::Template(_) | Dep::Static(_) => return None,
         })
     }
@@ -484,6 +542,7 @@ pub struct Lookup {
     groups: std::collections::HashMap<(Section, String), usize>,
     aliases: std::collections::HashMap<String, usize>,
     assets: std::collections::HashMap<String, usize>,
+    photo_files: std::collections::HashMap<String, usize>,
 }
 
 impl Lookup {
@@ -520,11 +579,19 @@ impl Lookup {
             .enumerate()
             .map(|(i, a)| (a.output.clone(), i))
             .collect();
+        let photos = site.photos();
+        let photo_files = photos
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, &(p, v))| (photos.list[p].outputs[v].clone(), i))
+            .collect();
         Lookup {
             entries,
             groups,
             aliases,
             assets,
+            photo_files,
         }
     }
 }
@@ -549,6 +616,9 @@ fn config_hash(config: &SiteConfig, urls: &Urls) -> u64 {
         limits: _,
         // Read by `pressroom deploy` only; no page shows it.
         deploy: _,
+        // Recorded by the pages and files that show a photo (`Dep::Photo`,
+        // `Dep::PhotoFile`), so other pages do not depend on it.
+        images: _,
     } = config;
     let mut h = StableHasher::new();
     h.add(title)

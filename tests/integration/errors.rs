@@ -175,9 +175,15 @@ fn files_that_exist_are_accepted_and_check_reports_missing_ones() {
     let site = Site::fixture("basic");
     site.write(
         "content/releases/2015/trip/index.en.md",
-        "---\ntitle: Trip\ndate: 2015-06-01\nimage: group.jpg\n---\n\n![The group](./group.jpg) [logo](/img/logo.svg) [feed](/en/atom.xml) [page](../../2015/forum/) [web](https://e.org/x.png)\n",
+        "---\ntitle: Trip\ndate: 2015-06-01\nimage: group.jpg\nimage_alt: The group\n---\n\n![The group](./group.jpg) [logo](/img/logo.svg) [feed](/en/atom.xml) [page](../../2015/forum/) [web](https://e.org/x.png)\n",
     );
-    site.write("content/releases/2015/trip/group.jpg", "jpeg");
+    // A real image: photos are decoded (tests/fixtures/photos/, made here).
+    let photo =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/photos/chart.png");
+    site.write(
+        "content/releases/2015/trip/group.jpg",
+        std::fs::read(photo).unwrap(),
+    );
     site.cmd(&["check"]).assert().success();
     site.remove("content/releases/2015/trip/group.jpg");
     let out = site.cmd(&["check"]).assert().code(1);

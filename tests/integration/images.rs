@@ -241,7 +241,7 @@ fn changing_and_removing_a_photo_changes_and_removes_its_files() {
 #[test]
 fn unreadable_photos_and_missing_alt_text_are_located_errors() {
     let site = pictured();
-    // Line 4 is `image: gps.jpg`, line 12 the image in the text.
+    // Line 4 is `image: gps.jpg`, line 12 the image in the text (its URL at column 15).
     site.write(&format!("{BUNDLE}/chart.png"), "not a png");
     site.write(
         "content/releases/2016/missing/index.en.md",
@@ -250,7 +250,7 @@ fn unreadable_photos_and_missing_alt_text_are_located_errors() {
     let out = site.cmd(&["build"]).assert().code(1);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     for expected in [
-        "content/releases/2016/pictured/index.en.md:12:1: error: `content/releases/2016/pictured/chart.png` cannot be read as a photo",
+        "content/releases/2016/pictured/index.en.md:12:15: error: `content/releases/2016/pictured/chart.png` cannot be read as a photo",
         "content/releases/2016/missing/index.en.md:4:8: error: `nowhere.jpg` names a file that does not exist",
     ] {
         assert!(stderr.contains(expected), "{expected}\n{stderr}");

@@ -158,7 +158,7 @@ fn missing_files_suggest_the_closest() {
     let stderr = build_errors(&[
         (
             "content/releases/2015/trip/index.en.md",
-            b"---\ntitle: Trip\ndate: 2015-06-01\nimage: cover.jpeg\n---\n\n![The group](grup.jpg) and [the programme](programme.pdf).\n\nOur logo: ![logo](/img/logo.png)\n",
+            b"---\ntitle: Trip\ndate: 2015-06-01\nimage: cover.jpeg\nimage_alt: The cover\n---\n\n![The group](grup.jpg) and [the programme](programme.pdf).\n\nOur logo: ![logo](/img/logo.png)\n",
         ),
         ("content/releases/2015/trip/group.jpg", b"jpeg"),
         ("content/releases/2015/trip/cover.jpg", b"jpeg"),

@@ -53,9 +53,28 @@ struct Cli {
     /// The theme to copy into the corpus (default: the repository's themes/osce).
     #[arg(long, value_name = "DIR")]
     theme_dir: Option<PathBuf>,
+    /// Give each release a lead photo of this size (`3000x2000`): a
+    /// deterministic noisy gradient, so encoders do real work; the releases
+    /// become bundles (`<slug>/index.<lang>.md` beside `photo.jpg`).
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    photos: Option<(u32, u32)>,
     /// Print the stamp the corpus would carry, write nothing.
     #[arg(long)]
     print_stamp: bool,
+}
+
+/// `3000x2000` as (3000, 2000).
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let (w, h) = text
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("`{text}` is not WIDTHxHEIGHT, e.g. 3000x2000"))?;
+    let parse = |n: &str| n.parse::<u32>().ok().filter(|n| (16..=20_000).contains(n));
+    match (parse(w), parse(h)) {
+        (Some(w), Some(h)) => Ok((w, h)),
+        _ => Err(format!(
+            "`{text}`: width and height must be 16 to 20000 pixels"
+        )),
+    }
 }
 
 fn main() -> ExitCode {
@@ -65,6 +84,7 @@ fn main() -> ExitCode {
         releases: cli.releases,
         seed: cli.seed,
         theme,
+        photos: cli.photos,
     };
     let result = match &cli.out {
         Some(out) if !cli.print_stamp => generate(&spec, out).map(|()| {
@@ -106,14 +126,18 @@ struct Spec {
     releases: usize,
     seed: u64,
     theme: PathBuf,
+    photos: Option<(u32, u32)>,
 }
 
 /// The stamp of the corpus `spec` describes.
 fn stamp(spec: &Spec) -> io::Result<String> {
     Ok(format!(
-        "pressroom-corpus {GENERATOR_VERSION} releases={} seed={} theme={:016x}\n",
+        "pressroom-corpus {GENERATOR_VERSION} releases={} seed={}{} theme={:016x}\n",
         spec.releases,
         spec.seed,
+        spec.photos
+            .map(|(w, h)| format!(" photos={w}x{h}"))
+            .unwrap_or_default(),
         tree_hash(&spec.theme)?
     ))
 }
@@ -129,12 +153,26 @@ fn generate(spec: &Spec, out: &Path) -> io::Result<()> {
     for (i, meta) in metas.iter().enumerate() {
         for (lang, code) in LANGS.iter().enumerate() {
             let mut rng = Rng::new(spec.seed, (i as u64) * 8 + 1 + lang as u64);
-            let rel = format!(
-                "content/releases/{}/{}.{code}.md",
+            let text = release_text(meta, &metas, lang, &mut rng);
+            let (year, slug) = (meta.date.year(), &meta.slug);
+            match spec.photos {
+                None => write(&format!("content/releases/{year}/{slug}.{code}.md"), &text)?,
+                Some(_) => write(
+                    &format!("content/releases/{year}/{slug}/index.{code}.md"),
+                    &with_photo(&text, lang),
+                )?,
+            }
+        }
+        if let Some((w, h)) = spec.photos {
+            let path = out.join(format!(
+                "content/releases/{}/{}/photo.jpg",
                 meta.date.year(),
-                meta.slug,
-            );
-            write(&rel, &release_text(meta, &metas, lang, &mut rng))?;
+                meta.slug
+            ));
+            write_file(
+                &path,
+                &photo(w, h, &mut Rng::new(spec.seed, (i as u64) * 8 + 7)),
+            )?;
         }
     }
     for (p, page) in PAGES.iter().enumerate() {
@@ -146,6 +184,51 @@ fn generate(spec: &Spec, out: &Path) -> io::Result<()> {
     }
     copy_tree(&spec.theme, &out.join("themes/osce"))?;
     write(STAMP_FILE, &stamp)
+}
+
+/// A release's text with a lead photo in its front matter.
+fn with_photo(text: &str, lang: usize) -> String {
+    const ALT: [&str; 3] = [
+        "A gradient of colours with fine noise",
+        "Цветовой градиент с мелким шумом",
+        "Ұсақ шуы бар түстер градиенті",
+    ];
+    // The front matter ends at the first `---` line after the opening one.
+    let end = text[4..].find("\n---\n").map_or(text.len(), |i| i + 5);
+    format!(
+        "{}image: photo.jpg\nimage_alt: \"{}\"\n{}",
+        &text[..end],
+        ALT[lang],
+        &text[end..]
+    )
+}
+
+/// A `w` × `h` JPEG: a diagonal colour gradient, different per release,
+/// with noise, so that it compresses like a photo rather than a flat image.
+fn photo(w: u32, h: u32, rng: &mut Rng) -> Vec<u8> {
+    let hue = [
+        rng.below(256) as u32,
+        rng.below(256) as u32,
+        rng.below(256) as u32,
+    ];
+    let mut noise = rng.next();
+    let image = image::RgbImage::from_fn(w, h, |x, y| {
+        noise ^= noise << 13;
+        noise ^= noise >> 7;
+        noise ^= noise << 17;
+        let grain = (noise & 31) as u32;
+        let t = (x * 255 / w + y * 255 / h) / 2;
+        image::Rgb([
+            ((hue[0] + t + grain) % 256) as u8,
+            ((hue[1] + 255 - t + grain) % 256) as u8,
+            ((hue[2] + t / 2 + grain) % 256) as u8,
+        ])
+    });
+    let mut out = Vec::new();
+    // An encoder error on a buffer the program made itself cannot happen;
+    // an empty file would make the build report it.
+    let _ = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(&image);
+    out
 }
 
 /// Makes `out` an empty folder, refusing to empty one that is not a corpus.
@@ -1265,7 +1348,36 @@ mod tests {
             releases,
             seed: 7,
             theme: Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/osce"),
+            photos: None,
         }
+    }
+
+    #[test]
+    fn photos_make_bundles_with_a_decodable_photo_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = Spec {
+            photos: Some((64, 48)),
+            ..spec(3)
+        };
+        generate(&spec, dir.path()).unwrap();
+        let files = tree(dir.path());
+        let photos: Vec<&(String, Vec<u8>)> = files
+            .iter()
+            .filter(|(rel, _)| rel.ends_with("/photo.jpg"))
+            .collect();
+        assert_eq!(photos.len(), 3);
+        for (rel, bytes) in &photos {
+            let image = image::load_from_memory(bytes).unwrap();
+            assert_eq!((image.width(), image.height()), (64, 48), "{rel}");
+            let index = rel.replace("photo.jpg", "index.kk.md");
+            let text = &files.iter().find(|(r, _)| *r == index).unwrap().1;
+            let text = String::from_utf8_lossy(text);
+            let front = text.split("---\n").nth(1).unwrap();
+            assert!(front.contains("image: photo.jpg\nimage_alt: \""), "{text}");
+        }
+        assert!(photos[0].1 != photos[1].1, "each release has its own photo");
+        assert!(stamp(&spec).unwrap().contains(" photos=64x48 "));
+        assert!(parse_size("3000x2000") == Ok((3000, 2000)) && parse_size("3000").is_err());
     }
 
     fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {

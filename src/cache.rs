@@ -37,7 +37,7 @@ use xxhash_rust::xxh3::Xxh3;
 pub const CACHE_DIR: &str = ".pressroom-cache";
 
 /// Bumped whenever the encoding or the meaning of a hash changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// What the manifest knows about one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -677,6 +677,14 @@ impl<'a> Writer<'a> {
                 self.u8(22);
                 self.str(lang);
             }
+            Dep::Photo(s) => {
+                self.u8(23);
+                self.str(s);
+            }
+            Dep::PhotoFile(s) => {
+                self.u8(24);
+                self.str(s);
+            }
         }
     }
 }
@@ -732,6 +740,8 @@ impl Writer<'_> {
             aliases,
             image,
             image_alt,
+            image_caption,
+            image_credit,
             translation_key,
             weight,
             updated,
@@ -747,6 +757,8 @@ impl Writer<'_> {
         self.strs(aliases);
         self.opt_str(image);
         self.opt_str(image_alt);
+        self.opt_str(image_caption);
+        self.opt_str(image_credit);
         self.opt_str(translation_key);
         self.u64(*weight as u64);
         self.pub_date(updated);
@@ -851,6 +863,8 @@ impl<'a> Reader<'a> {
             aliases: self.strs()?,
             image: self.opt_str()?,
             image_alt: self.opt_str()?,
+            image_caption: self.opt_str()?,
+            image_credit: self.opt_str()?,
             translation_key: self.opt_str()?,
             weight: self.u64()? as i64,
             updated: self.pub_date()?,
@@ -919,6 +933,8 @@ impl<'a> Reader<'a> {
             20 => Dep::Reading(PathBuf::from(self.string()?)),
             21 => Dep::Heading(PathBuf::from(self.string()?)),
             22 => Dep::Search(self.string()?),
+            23 => Dep::Photo(self.string()?),
+            24 => Dep::PhotoFile(self.string()?),
             _ => return Err(()),
         })
     }

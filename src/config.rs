@@ -51,6 +51,8 @@ pub struct SiteConfig {
     pub feed_releases: usize,
     /// Markdown options.
     pub markdown: MarkdownConfig,
+    /// How photos are resized and encoded (see [`crate::images`]).
+    pub images: ImagesConfig,
     /// Serve the default language at `/` instead of `/{lang}/`.
     pub default_language_at_root: bool,
     /// List releases that lack a translation in a language's lists, under an
@@ -137,6 +139,29 @@ impl Default for MarkdownConfig {
         MarkdownConfig {
             allow_html: false,
             smart_punctuation: true,
+        }
+    }
+}
+
+/// The `images:` section: how photos are resized and encoded.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// The widths in pixels each photo is made in (those above a photo's own
+    /// width are replaced by it).
+    pub widths: Vec<u32>,
+    /// JPEG and WebP quality, 1 to 100.
+    pub quality: u8,
+    /// AVIF quality, 1 to 100 (AVIF looks as good as JPEG at a lower number).
+    pub avif_quality: u8,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: vec![480, 800, 1200, 1600],
+            quality: 75,
+            avif_quality: 55,
         }
     }
 }
@@ -256,6 +281,8 @@ struct RawConfig {
     feed_releases: Option<usize>,
     #[serde(default)]
     markdown: MarkdownConfig,
+    #[serde(default)]
+    images: ImagesConfig,
     #[serde(default)]
     default_language_at_root: bool,
     #[serde(default)]
@@ -541,6 +568,7 @@ impl SiteConfig {
                 .with_help("set how many related releases a release shows, e.g. `related_releases: 3` (0 for none)"),
             );
         }
+        check_images(&raw.images, at("images", None), &mut problems);
         if problems.has_errors() {
             return Err(problems);
         }
@@ -555,6 +583,7 @@ impl SiteConfig {
             home_releases: raw.home_releases.unwrap_or(pagination),
             feed_releases: raw.feed_releases.unwrap_or(20),
             markdown: raw.markdown,
+            images: raw.images,
             default_language_at_root: raw.default_language_at_root,
             list_untranslated: raw.list_untranslated.unwrap_or(true),
             search: raw.search.unwrap_or(true),
@@ -644,6 +673,38 @@ pub fn check_base_url(url: &str) -> Result<(), &'static str> {
 
 /// Checks the values of the `deploy:` section that serde cannot: URLs,
 /// endpoints, names, globs and counts, each error at its value.
+/// Widths and qualities must be ones an encoder can make; each error points
+/// at the `images:` section.
+fn check_images(images: &ImagesConfig, (line, column): (usize, usize), problems: &mut Diagnostics) {
+    let display = Path::new(CONFIG_FILE);
+    let mut error = |message: String, help: &str| {
+        problems.push(Diagnostic::error(display, line, column, message).with_help(help));
+    };
+    if images.widths.is_empty() {
+        error(
+            "`images.widths` is empty".to_owned(),
+            "list the widths photos are made in, e.g. `widths: [480, 800, 1200, 1600]`",
+        );
+    }
+    if let Some(w) = images.widths.iter().find(|w| !(16..=8192).contains(*w)) {
+        error(
+            format!("`images.widths` has {w}, outside 16 to 8192 pixels"),
+            "use widths between 16 and 8192, e.g. `widths: [480, 800, 1200, 1600]`",
+        );
+    }
+    for (name, value) in [
+        ("quality", images.quality),
+        ("avif_quality", images.avif_quality),
+    ] {
+        if !(1..=100).contains(&value) {
+            error(
+                format!("`images.{name}` is {value}, outside 1 to 100"),
+                "use a number from 1 (smallest files) to 100 (best pictures), e.g. 75",
+            );
+        }
+    }
+}
+
 fn check_deploy(deploy: &DeployConfig, text: &str, problems: &mut Diagnostics) {
     let display = Path::new(CONFIG_FILE);
     let items = list_items(text, "deploy", "targets");

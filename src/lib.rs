@@ -29,6 +29,7 @@ pub mod commands;
 pub mod config;
 pub mod diagnostics;
 pub mod document;
+pub mod images;
 pub mod live;
 pub mod output;
 pub mod progress;

@@ -75,6 +75,16 @@ pub fn site_schema() -> Value {
                     "smart_punctuation": {"type": "boolean", "description": "Typographic quotes and dashes."}
                 }
             },
+            "images": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "How photos are resized and encoded.",
+                "properties": {
+                    "widths": {"type": "array", "minItems": 1, "items": {"type": "integer", "minimum": 16, "maximum": 8192}, "description": "Widths in pixels each photo is made in; a photo narrower than one gets its own width instead."},
+                    "quality": {"type": "integer", "minimum": 1, "maximum": 100, "description": "JPEG and WebP quality."},
+                    "avif_quality": {"type": "integer", "minimum": 1, "maximum": 100, "description": "AVIF quality."}
+                }
+            },
             "default_language_at_root": {"type": "boolean", "description": "Serve the default language at / instead of /{lang}/."},
             "list_untranslated": {"type": "boolean", "description": "List releases lacking a translation, marked as such."},
             "search": {"type": "boolean", "description": "Write each language's search index and page, and the search box (default true)."},
@@ -199,7 +209,9 @@ pub fn front_matter_schema<'a>(tag_keys: impl IntoIterator<Item = &'a str>) -> V
             "embargo": {"type": "string", "pattern": date, "description": "A datetime with offset before which the release stays out."},
             "aliases": {"type": "array", "items": {"type": "string", "pattern": "^/"}, "description": "Old paths that redirect here."},
             "image": {"type": "string", "description": "An image for the page, relative to the page, or a URL."},
-            "image_alt": {"type": "string", "description": "The image's alternative text."},
+            "image_alt": {"type": "string", "description": "The image's alternative text; required with a photo, \"\" for a decorative one."},
+            "image_caption": {"type": "string", "description": "A caption shown under the lead photo."},
+            "image_credit": {"type": "string", "description": "The photo's author and licence, shown with it."},
             "translation_key": {"type": "string", "description": "Links translations whose file names differ."},
             "weight": {"type": "integer", "description": "Order of static pages in the menu, lowest first."},
             "updated": {"type": "string", "pattern": date, "description": "When the text was last changed after publication: YYYY-MM-DD, or a datetime with offset."}

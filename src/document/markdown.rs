@@ -71,6 +71,18 @@ pub fn render(
     opts: RenderOptions<'_>,
     resolve: &dyn Fn(&str) -> Option<String>,
 ) -> String {
+    render_with_pictures(body, opts, resolve, &|_, _| None)
+}
+
+/// [`render`], with each image handed to `picture` (its URL as written and
+/// its alternative text), which may return the HTML to show instead of a
+/// plain `<img>`: a processed photo's `<picture>`.
+pub fn render_with_pictures(
+    body: &str,
+    opts: RenderOptions<'_>,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    picture: &dyn Fn(&str, &str) -> Option<String>,
+) -> String {
     let parsed = Parser::new_ext(body, options(opts.smart_punctuation)).into_offset_iter();
     let parsed: Vec<Event<'_>> = if opts.smart_punctuation {
         typography::apply(parsed, body, opts.typography)
@@ -130,9 +142,34 @@ pub fn render(
         })
         .collect();
     assign_heading_ids(&mut events, opts.lang);
+    replace_images(&mut events, picture);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// Replaces each image (its start, alternative text and end events) for
+/// which `picture` gives HTML by that HTML.
+fn replace_images(events: &mut Vec<Event<'_>>, picture: &dyn Fn(&str, &str) -> Option<String>) {
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Image { dest_url, .. }) = &events[i] {
+            let mut alt = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Image)) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    alt.push_str(t);
+                }
+                j += 1;
+            }
+            if j < events.len()
+                && let Some(html) = picture(dest_url, &alt)
+            {
+                events.splice(i..=j, [Event::InlineHtml(CowStr::from(html))]);
+            }
+        }
+        i += 1;
+    }
 }
 
 /// Gives every heading without an explicit id one made from its text, unique

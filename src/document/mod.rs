@@ -42,6 +42,8 @@ struct RawFrontMatter {
     aliases: Vec<String>,
     image: Option<String>,
     image_alt: Option<String>,
+    image_caption: Option<String>,
+    image_credit: Option<String>,
     translation_key: Option<String>,
     weight: Option<i64>,
     updated: Option<String>,
@@ -90,8 +92,12 @@ pub struct FrontMatter {
     pub aliases: Vec<String>,
     /// An image for the page (relative to the page or absolute URL).
     pub image: Option<String>,
-    /// The image's alternative text.
+    /// The image's alternative text; empty for a decorative photo.
     pub image_alt: Option<String>,
+    /// A caption shown under the lead photo.
+    pub image_caption: Option<String>,
+    /// Who made the photo and under which licence, shown with it.
+    pub image_credit: Option<String>,
     /// Links translations whose file names differ.
     pub translation_key: Option<String>,
     /// Ordering of static pages in menus, lowest first.
@@ -425,13 +431,39 @@ pub fn parse_with(
             "add `image: photo.jpg` or remove `image_alt`",
         ));
     }
-    if raw.image.is_some() && raw.image_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
-        let (line, column) = at("image", None);
-        problems.push(
-            Diagnostic::warning(&rel, line, column, "the image has no `image_alt` text").with_help(
-                "describe the image in `image_alt: \"…\"` for readers who cannot see it",
-            ),
-        );
+    for (key, value) in [
+        ("image_caption", &raw.image_caption),
+        ("image_credit", &raw.image_credit),
+    ] {
+        if value.is_some() && raw.image.is_none() {
+            problems.push(error(
+                key,
+                None,
+                format!("`{key}` is given without `image`"),
+                "add `image: photo.jpg` or remove it",
+            ));
+        }
+    }
+    if raw.image.is_some() {
+        match raw.image_alt.as_deref() {
+            // `image_alt: ""` says on purpose that the photo is decorative.
+            Some("") => {}
+            Some(alt) if alt.trim().is_empty() => problems.push(error(
+                "image_alt",
+                None,
+                "`image_alt` is only spaces".into(),
+                "describe the photo in `image_alt: \"…\"`, or write `image_alt: \"\"` if it is only decoration",
+            )),
+            Some(_) => {}
+            None => {
+                let (line, column) = at("image", None);
+                problems.push(
+                    Diagnostic::error(&rel, line, column, "the photo has no `image_alt` text").with_help(
+                        "describe it for readers who cannot see it in `image_alt: \"…\"`, or write `image_alt: \"\"` if it is only decoration",
+                    ),
+                );
+            }
+        }
     }
     // YAML escapes (`"\x01"`) reach the text past the check on the file.
     for (key, value) in [
@@ -439,6 +471,8 @@ pub fn parse_with(
         ("summary", &raw.summary),
         ("location", &raw.location),
         ("image_alt", &raw.image_alt),
+        ("image_caption", &raw.image_caption),
+        ("image_credit", &raw.image_credit),
     ] {
         if let Some(c) = value
             .as_deref()
@@ -496,6 +530,8 @@ pub fn parse_with(
             aliases: raw.aliases,
             image: raw.image,
             image_alt: raw.image_alt,
+            image_caption: raw.image_caption.filter(|c| !c.trim().is_empty()),
+            image_credit: raw.image_credit.filter(|c| !c.trim().is_empty()),
             translation_key: raw.translation_key,
             weight: raw.weight.unwrap_or(0),
             updated,

@@ -236,7 +236,15 @@ fn closing_quote(rest: &str, q: char) -> Option<usize> {
 
 /// The text fields whose plain values are most likely to hold a `#` meant
 /// as text, which YAML would read as the start of a comment.
-const TEXT_FIELDS: [&str; 5] = ["title", "summary", "location", "image_alt", "description"];
+const TEXT_FIELDS: [&str; 7] = [
+    "title",
+    "summary",
+    "location",
+    "image_alt",
+    "image_caption",
+    "image_credit",
+    "description",
+];
 
 /// A `#` that cuts short the unquoted value of a text field (`title: Forum
 /// #2`, read as `Forum`). Valid YAML, but never what the editor meant.

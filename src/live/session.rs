@@ -587,7 +587,10 @@ impl Session {
     ) -> Result<Rebuild, Diagnostics> {
         let (site, i18n, templates, mut warnings) = self.load()?;
         log::debug!("model ready after {:?}", started.elapsed());
-        let renderer = Renderer::with_templates(&site, i18n, templates);
+        let mut renderer = Renderer::with_templates(&site, i18n, templates);
+        if self.opts.cache {
+            renderer.keep_images();
+        }
         let jobs = renderer.jobs();
         let paths: Vec<String> = jobs.par_iter().map(|&job| renderer.path(job)).collect();
 
@@ -714,6 +717,14 @@ impl Session {
             }
         }
         log::debug!("rendered after {:?}", started.elapsed());
+        if !site.photos().files.is_empty() {
+            // Tells whether the image cache served the build (0 when no
+            // photo changed), the slow part of a build with photos.
+            notes.push(format!(
+                "images: {} file(s) encoded; the others were up to date or in the image cache",
+                renderer.images_encoded()
+            ));
+        }
 
         let mut problems = Diagnostics::new();
         let mut produced: HashMap<&str, usize> = HashMap::with_capacity(jobs.len());
@@ -1001,6 +1012,10 @@ impl Session {
             embargoed: self.opts.embargoed,
             now: self.opts.now,
             base_url: self.opts.base_url.clone(),
+            image_cache: self
+                .opts
+                .cache
+                .then(|| crate::images::cache_dir(&self.opts.root)),
         };
         log::debug!("documents ready after {:?}", t.elapsed());
         let t = Instant::now();

@@ -19,7 +19,8 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 
 use crate::config::SiteConfig;
-use crate::site::{Alias, AssetCopy, Entry, ListItem, Site, TagRegistry, Urls};
+use crate::images::Variant;
+use crate::site::{Alias, AssetCopy, Entry, ListItem, Photo, Site, TagRegistry, Urls};
 use crate::source::Section;
 use crate::util::hash::{StableHasher, stable_hash};
 
@@ -76,6 +77,11 @@ pub enum Dep {
     /// What a language's search index is made of: which documents, in which
     /// order, with their text, place, location, versions and tag labels.
     Search(String),
+    /// The photo a file reference leads to (its sizes, files and settings),
+    /// by the output path the reference resolves to.
+    Photo(String),
+    /// A file made from a photo, by output path.
+    PhotoFile(String),
 }
 
 /// A list of releases, by a key stable across builds.
@@ -591,6 +597,56 @@ impl<'s> Reader<'s> {
         asset
     }
 
+    /// The photo a file reference of `entry` names, if it is one.
+    pub fn photo_for(&self, entry: &Entry, target: &str) -> Option<&'s Photo> {
+        let output = crate::site::reference_output(entry, target)?;
+        self.photo_at(&output)
+    }
+
+    /// The photo a reference resolving to the output path `output` shows,
+    /// with a hash of what a page showing it depends on: each file's name
+    /// and what it is made from, and the photo's size.
+    fn photo_at_hashed(&self, output: &str) -> (Option<&'s Photo>, u64) {
+        let photos = self.site.photos();
+        let photo = photos.by_output.get(output).map(|&i| &photos.list[i]);
+        let mut h = StableHasher::new();
+        if let Some(photo) = photo {
+            let settings = &self.site.config().images;
+            h.add(&u64::from(photo.probe.width))
+                .add(&u64::from(photo.probe.height));
+            for (variant, output) in photo.variants.iter().zip(&photo.outputs) {
+                h.add(output).add(&variant.key(&photo.probe, settings));
+            }
+        }
+        (photo, h.finish())
+    }
+
+    /// The photo a reference resolving to the output path `output` shows.
+    fn photo_at(&self, output: &str) -> Option<&'s Photo> {
+        let (photo, hash) = self.photo_at_hashed(output);
+        record(Dep::Photo(output.to_owned()), hash);
+        photo
+    }
+
+    /// File `index` of the photos' files, with a hash of what it is made
+    /// from (the variant's key).
+    fn photo_file_hashed(&self, index: usize) -> ((usize, &'s Photo, Variant, &'s str), u64) {
+        let photos = self.site.photos();
+        let (p, v) = photos.files[index];
+        let photo = &photos.list[p];
+        let output = photo.outputs[v].as_str();
+        let hash = photo.variants[v].key(&photo.probe, &self.site.config().images);
+        ((p, photo, photo.variants[v], output), hash)
+    }
+
+    /// File `index` of the photos' files: the photo, which of its variants,
+    /// and the output path.
+    pub fn photo_file(&self, index: usize) -> (usize, &'s Photo, Variant, &'s str) {
+        let (file, hash) = self.photo_file_hashed(index);
+        record(Dep::PhotoFile(file.3.to_owned()), hash);
+        file
+    }
+
     /// The current hash of `dep` in this model: what the read that records
     /// `dep` would record now (the same `*_hashed` function). `None` for
     /// dependencies that are not the model's (templates, bundles, static
@@ -644,6 +700,11 @@ impl<'s> Reader<'s> {
                 .assets
                 .get(output)
                 .map_or(ABSENT, |&i| self.asset_hashed(i).1),
+            Dep::Photo(output) => self.photo_at_hashed(output).1,
+            Dep::PhotoFile(output) => index
+                .photo_files
+                .get(output)
+                .map_or(ABSENT, |&i| self.photo_file_hashed(i).1),
             Dep::Bundle(_) | Dep::Template(_) | Dep::Static(_) => return None,
         })
     }
@@ -668,6 +729,7 @@ pub struct Lookup {
     groups: fnv::FnvHashMap<(Section, String), usize>,
     aliases: fnv::FnvHashMap<String, usize>,
     assets: fnv::FnvHashMap<String, usize>,
+    photo_files: fnv::FnvHashMap<String, usize>,
 }
 
 impl Lookup {
@@ -704,11 +766,19 @@ impl Lookup {
             .enumerate()
             .map(|(i, a)| (a.output.clone(), i))
             .collect();
+        let photos = site.photos();
+        let photo_files = photos
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, &(p, v))| (photos.list[p].outputs[v].clone(), i))
+            .collect();
         Lookup {
             entries,
             groups,
             aliases,
             assets,
+            photo_files,
         }
     }
 }
@@ -736,6 +806,9 @@ fn config_hash(config: &SiteConfig, urls: &Urls) -> u64 {
         deploy: _,
         organization,
         related_releases,
+        // Recorded by the pages and files that show a photo (`Dep::Photo`,
+        // `Dep::PhotoFile`), so other pages do not depend on it.
+        images: _,
     } = config;
     let mut h = StableHasher::new();
     h.add(title)

@@ -26,6 +26,7 @@ use tera::{Context, Value};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::markdown::{self, RenderOptions};
+use crate::images::{self, Format, Shape};
 use crate::render::i18n::I18n;
 use crate::site::{Entry, ListItem, Site, output_path, paginated};
 use crate::source::Section;
@@ -60,6 +61,8 @@ pub enum Job {
     Asset(usize),
     /// A theme or site static file; index into the renderer's static files.
     Static(usize),
+    /// A file made from a photo; index into `Site::photos().files`.
+    Image(usize),
     /// A language's tag index.
     TagIndex(usize),
     /// Page `n` of a tag's list: (language, index into `Site::tag_lists`, n).
@@ -121,6 +124,7 @@ impl Job {
             Job::SearchTags(_) => 18,
             Job::SearchChunk(..) => 19,
             Job::SearchShard(..) => 20,
+            Job::Image(_) => 21,
         }
     }
 
@@ -148,6 +152,7 @@ impl Job {
             | Job::Alias(_)
             | Job::Asset(_)
             | Job::Static(_)
+            | Job::Image(_)
             | Job::Sitemap(_)
             | Job::Robots => None,
         }
@@ -165,6 +170,8 @@ pub struct Renderer<'s> {
     shared: Vec<(Shared, Reads)>,
     /// Per language, its search index once made (see [`search`]).
     search: search::Cache<'s>,
+    /// Encoded photo files, kept across builds.
+    images: images::Store,
 }
 
 /// The `site`, `urls`, `feeds` and `menu` (with no item current) of one language.
@@ -197,12 +204,14 @@ impl<'s> Renderer<'s> {
             .iter()
             .map(|l| deps::capture(|| shared(read, &l.code)))
             .collect();
+        let images = images::Store::new(None, site.photos().list.len());
         Renderer {
             read,
             i18n,
             templates,
             shared,
             search: search::cache(site.config().languages.len()),
+            images,
         }
     }
 
@@ -225,6 +234,7 @@ impl<'s> Renderer<'s> {
         jobs.extend((0..site.aliases().len()).map(Job::Alias));
         jobs.extend((0..site.assets().len()).map(Job::Asset));
         jobs.extend((0..self.templates.statics.len()).map(Job::Static));
+        jobs.extend((0..site.photos().files.len()).map(Job::Image));
         let per_page = site.config().pagination;
         for (l, language) in site.config().languages.iter().enumerate() {
             jobs.push(Job::TagIndex(l));
@@ -262,6 +272,11 @@ impl<'s> Renderer<'s> {
             Job::Alias(i) => site.aliases()[i].output.clone(),
             Job::Asset(i) => site.assets()[i].output.clone(),
             Job::Static(i) => self.templates.statics[i].rel.clone(),
+            Job::Image(i) => {
+                let photos = site.photos();
+                let (p, v) = photos.files[i];
+                photos.list[p].outputs[v].clone()
+            }
             Job::TagIndex(l) => output_path(&urls.tags(code(l))),
             Job::Tag(l, t, n) => {
                 let key = &site.tag_lists()[code(l)][t].key;
@@ -317,6 +332,7 @@ impl<'s> Renderer<'s> {
                 deps::record(Dep::Static(file.rel.clone()), file.hash);
                 file.render()
             }
+            Job::Image(i) => self.render_image(i),
             Job::TagIndex(l) => self.render_tag_index(&lang_code(l)),
             Job::Tag(l, t, n) => {
                 let key = site.tag_lists()[&lang_code(l)][t].key.clone();
@@ -346,6 +362,19 @@ impl<'s> Renderer<'s> {
             | Job::SearchChunk(..)
             | Job::SearchShard(..) => search::render(self, job),
         }
+    }
+
+    /// Keeps encoded photo files in `.pressroom-cache/images/` of the site
+    /// and reuses the ones there (without it, nothing is kept).
+    pub fn keep_images(&mut self) {
+        let dir = images::cache_dir(&self.read.unlogged().config().root);
+        self.images = images::Store::new(Some(dir), self.read.unlogged().photos().list.len());
+    }
+
+    /// How many photo files this renderer encoded (the rest came from the
+    /// image cache).
+    pub fn images_encoded(&self) -> usize {
+        self.images.encoded()
     }
 
     /// The current hash of `dep`: what a file that read it would record now.
@@ -583,6 +612,7 @@ impl<'s> Renderer<'s> {
             tags,
             more_tags,
             lang: entry.lang(),
+            image: self.lead_image(entry),
             draft: entry.doc.front.draft,
             translated: item.translated,
             available: if item.translated {
@@ -608,8 +638,143 @@ impl<'s> Renderer<'s> {
             lang,
             typography: self.i18n.typography(lang),
         };
-        markdown::render(&entry.doc.body, opts, &|target| {
-            self.read.resolve_link(target, lang)
+        markdown::render_with_pictures(
+            &entry.doc.body,
+            opts,
+            &|target| self.read.resolve_link(target, lang),
+            &|target, alt| {
+                let image = self.image(entry, target, alt, None, None)?;
+                image.card.as_ref()?;
+                Some(picture_html(&image, BODY_SIZES, true))
+            },
+        )
+    }
+
+    /// The view of the image `target` names on `entry`'s page: its
+    /// processed files when it is a photo of the bundle, or the URL as
+    /// written.
+    fn image<'a>(
+        &self,
+        entry: &Entry,
+        target: &'a str,
+        alt: &'a str,
+        caption: Option<&'a str>,
+        credit: Option<&'a str>,
+    ) -> Option<ImageView<'a>> {
+        let Some(photo) = self.read.photo_for(entry, target) else {
+            return Some(ImageView {
+                src: target.to_owned(),
+                srcset: String::new(),
+                width: None,
+                height: None,
+                sources: Vec::new(),
+                alt,
+                caption,
+                credit,
+                card: None,
+            });
+        };
+        let urls = self.read.urls();
+        let url = |output: &str| urls.url(&format!("/{output}"));
+        let widths = photo.widths();
+        let srcset = |format: Format| -> String {
+            widths
+                .iter()
+                .filter_map(|&w| {
+                    let output = photo.output_of(images::Variant {
+                        shape: Shape::Width(w),
+                        format,
+                    })?;
+                    Some(format!("{} {w}w", url(output)))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let fallback = if photo.probe.alpha {
+            Format::Png
+        } else {
+            Format::Jpeg
+        };
+        // The widest file up to 800 pixels: sharp enough in a browser that
+        // ignores `srcset`, small enough for one on a phone.
+        let src_width = widths
+            .iter()
+            .copied()
+            .filter(|&w| w <= FALLBACK_WIDTH)
+            .max()
+            .or_else(|| widths.first().copied())?;
+        let src_variant = images::Variant {
+            shape: Shape::Width(src_width),
+            format: fallback,
+        };
+        let card_variant = images::Variant {
+            shape: Shape::Card,
+            format: Format::Jpeg,
+        };
+        Some(ImageView {
+            src: url(photo.output_of(src_variant)?),
+            srcset: srcset(fallback),
+            width: Some(src_width),
+            height: Some(images::scaled_height(&photo.probe, src_width)),
+            sources: [Format::Avif, Format::Webp]
+                .into_iter()
+                .map(|f| SourceView {
+                    mime: f.mime(),
+                    srcset: srcset(f),
+                })
+                .collect(),
+            alt,
+            caption,
+            credit,
+            card: Some(CardView {
+                url: urls.permalink(&format!("/{}", photo.output_of(card_variant)?)),
+                width: images::CARD.0,
+                height: images::CARD.1,
+                alt,
+            }),
+        })
+    }
+
+    /// The lead photo of a release, if it has one.
+    fn lead_image(&self, entry: &'s Entry) -> Option<ImageView<'s>> {
+        let front = &entry.doc.front;
+        self.image(
+            entry,
+            front.image.as_deref()?,
+            front.image_alt.as_deref().unwrap_or(""),
+            front.image_caption.as_deref(),
+            front.image_credit.as_deref(),
+        )
+    }
+
+    fn render_image(&self, index: usize) -> Result<Rendered, Diagnostic> {
+        let (p, photo, variant, output) = self.read.photo_file(index);
+        let site = self.read.unlogged();
+        let bytes = self
+            .images
+            .get(
+                p,
+                &photo.source,
+                &photo.probe,
+                &site.config().images,
+                &photo.variants,
+                variant,
+            )
+            .map_err(|why| {
+                let shown = crate::diagnostics::relative(&photo.source, &site.config().root);
+                Diagnostic::error(
+                    &shown,
+                    1,
+                    1,
+                    format!("the photo could not be processed: {why}"),
+                )
+                .with_help(
+                    "check that the file is a whole JPEG, PNG or WebP image, then build again",
+                )
+            })?;
+        Ok(Rendered {
+            path: output.to_owned(),
+            bytes,
         })
     }
 
@@ -870,6 +1035,24 @@ impl<'s> Renderer<'s> {
         let front = &entry.doc.front;
         let (date, date_display) = self.dates(entry, lang);
         let location = self.read.location(index, lang);
+        let lead = self.lead_image(entry);
+        let permalink = urls.permalink(&entry.path);
+        // The social card crop when the photo was processed; otherwise the
+        // image as the front matter names it (a remote URL, an SVG).
+        let image = match lead.as_ref().and_then(|l| l.card.as_ref()) {
+            Some(card) => Some(SocialImage {
+                url: card.url.clone(),
+                width: Some(card.width),
+                height: Some(card.height),
+                alt: Some(card.alt.to_owned()).filter(|a| !a.is_empty()),
+            }),
+            None => social_image(
+                front.image.as_deref(),
+                front.image_alt.as_deref(),
+                &permalink,
+                urls.origin(),
+            ),
+        };
         let mut ctx = self.common(
             lang,
             &entry.path,
@@ -888,18 +1071,10 @@ impl<'s> Renderer<'s> {
                 summary: &entry.doc.summary,
                 tags: self.tags(entry, lang),
                 content: self.body_html(entry),
-                image: front.image.as_deref(),
-                image_alt: front.image_alt.as_deref(),
+                image: lead,
                 lang,
                 draft: front.draft,
             },
-        );
-        let permalink = urls.permalink(&entry.path);
-        let image = social_image(
-            front.image.as_deref(),
-            front.image_alt.as_deref(),
-            &permalink,
-            urls.origin(),
         );
         ctx.insert("social_image", &image);
         ctx.insert(
@@ -1214,6 +1389,41 @@ fn paginator(
             })
             .collect(),
     }
+}
+
+/// The widest fallback file `<img src>` names, for browsers without
+/// `srcset`.
+const FALLBACK_WIDTH: u32 = 800;
+
+/// `sizes` of a photo in a release's text: the width of the text column
+/// (the theme's 46rem, 736 pixels) or the screen less its margins.
+pub const BODY_SIZES: &str = "(min-width: 50rem) 46rem, calc(100vw - 2rem)";
+
+/// A `<picture>` for a processed photo, with an AVIF and a WebP source and
+/// the fallback `<img>`; `lazy` for photos below the top of the page.
+pub fn picture_html(image: &ImageView<'_>, sizes: &str, lazy: bool) -> String {
+    let esc = templates::escape;
+    let mut html = String::from("<picture>");
+    for source in &image.sources {
+        html.push_str(&format!(
+            "<source type=\"{}\" srcset=\"{}\" sizes=\"{}\">",
+            source.mime,
+            esc(&source.srcset),
+            esc(sizes)
+        ));
+    }
+    html.push_str(&format!(
+        "<img src=\"{}\" srcset=\"{}\" sizes=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\"{} decoding=\"async\">",
+        esc(&image.src),
+        esc(&image.srcset),
+        esc(sizes),
+        image.width.unwrap_or(0),
+        image.height.unwrap_or(0),
+        esc(image.alt),
+        if lazy { " loading=\"lazy\"" } else { "" },
+    ));
+    html.push_str("</picture>");
+    html
 }
 
 fn copy(

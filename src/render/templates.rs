@@ -418,7 +418,7 @@ fn lang_attributes(i18n: &I18n, page: &str, shown: &str) -> Option<String> {
     Some(attrs)
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = Vec::with_capacity(text.len());
     // Writing into a Vec cannot fail.
     let _ = tera::escape_html(text, &mut out);

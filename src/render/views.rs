@@ -171,14 +171,60 @@ pub struct ReleaseView<'a> {
     pub tags: Vec<TagView<'a>>,
     /// Body HTML (safe).
     pub content: String,
-    /// Image URL.
-    pub image: Option<&'a str>,
-    /// Image alternative text.
-    pub image_alt: Option<&'a str>,
+    /// The lead photo, with its caption and credit.
+    pub image: Option<ImageView<'a>>,
     /// Language of the release.
     pub lang: &'a str,
     /// Whether it is a draft (only in `--drafts` builds).
     pub draft: bool,
+}
+
+/// A photo as a `<picture>` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView<'a> {
+    /// The fallback file's URL (JPEG or PNG, about 800 pixels wide), or the
+    /// image's URL as written when it is not processed (an absolute URL, a
+    /// static file).
+    pub src: String,
+    /// `srcset` of the fallback format; empty when not processed.
+    pub srcset: String,
+    /// Pixel width of `src`, for `width` (no layout shift); absent when not
+    /// processed.
+    pub width: Option<u32>,
+    /// Pixel height of `src`.
+    pub height: Option<u32>,
+    /// The smaller formats, best first, for `<source>` elements.
+    pub sources: Vec<SourceView>,
+    /// Alternative text; empty for a decorative photo.
+    pub alt: &'a str,
+    /// Caption.
+    pub caption: Option<&'a str>,
+    /// Author and licence.
+    pub credit: Option<&'a str>,
+    /// The 1200 × 630 crop for social cards; absent when not processed.
+    pub card: Option<CardView<'a>>,
+}
+
+/// A `<source>` of a `<picture>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    /// Media type, `image/avif` or `image/webp`.
+    pub mime: &'static str,
+    /// Its `srcset`: each width's URL with its `w` descriptor.
+    pub srcset: String,
+}
+
+/// A photo's social card crop.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView<'a> {
+    /// Absolute URL (cards are fetched by other sites).
+    pub url: String,
+    /// Width in pixels (1200).
+    pub width: u32,
+    /// Height in pixels (630).
+    pub height: u32,
+    /// The photo's alternative text.
+    pub alt: &'a str,
 }
 
 /// A line of a releases list.
@@ -205,6 +251,8 @@ pub struct SummaryView<'a> {
     pub more_tags: usize,
     /// Language of the version shown.
     pub lang: &'a str,
+    /// The release's lead photo, for a thumbnail.
+    pub image: Option<ImageView<'a>>,
     /// Whether it is a draft (only in `--drafts` builds).
     pub draft: bool,
     /// False when shown in another language for lack of a translation.

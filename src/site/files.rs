@@ -22,6 +22,8 @@ use crate::document::markdown::{LinkRef, is_file_reference};
 pub(super) fn check(site: &Site, statics: &BTreeSet<String>, problems: &mut Diagnostics) {
     let mut outputs: BTreeSet<&str> = statics.iter().map(String::as_str).collect();
     outputs.extend(site.assets.iter().map(|a| a.output.as_str()));
+    // Photos are published as derivatives; their references are kept.
+    outputs.extend(site.photos.by_output.keys().map(String::as_str));
     for entry in site.releases.iter().chain(&site.pages) {
         let doc = &entry.doc;
         let mut refs: Vec<LinkRef> = doc.files.clone();
@@ -122,6 +124,13 @@ fn missing(entry: &Entry, r: &LinkRef, outputs: &BTreeSet<&str>) -> Option<Diagn
         )
         .with_help(help),
     )
+}
+
+/// The output path a file reference of `entry` names (where a browser
+/// would look for it), or `None` when it leaves the site.
+pub fn output_of(entry: &Entry, target: &str) -> Option<String> {
+    let written = target.split(['?', '#']).next().unwrap_or(target);
+    resolve(&page_dir(entry), &percent_decode(written))
 }
 
 /// The output folder of a page: `en/releases/2015/forum/`.

@@ -10,6 +10,7 @@
 
 mod fallbacks;
 mod files;
+pub mod images;
 mod reading;
 pub mod tags;
 pub mod urls;
@@ -25,6 +26,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics, closest};
 use crate::document::Document;
 use crate::source::{Section, SourceAsset};
 use crate::util::slug::is_valid_slug;
+pub use files::output_of as reference_output;
+pub use images::{Photo, Photos};
 pub use reading::Reading;
 pub use tags::TagRegistry;
 pub use urls::{Urls, output_path, paginated};
@@ -40,6 +43,10 @@ pub struct ModelOptions {
     pub now: DateTime<Utc>,
     /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
+    /// Where the sizes of photos are remembered between builds (by file
+    /// size and modification time), so that an unchanged photo is not read
+    /// again; `None` reads every photo.
+    pub image_cache: Option<PathBuf>,
 }
 
 /// One published document in one language.
@@ -148,6 +155,8 @@ pub struct Site {
     assets: Vec<AssetCopy>,
     /// Redirect pages from `aliases`.
     aliases: Vec<Alias>,
+    /// Photos published as resized derivatives.
+    photos: Photos,
     /// `releases/2015/forum` or `pages/about` → (section, group), for `@/` links.
     sources: HashMap<String, (Section, usize)>,
     /// Per release: previous, next and related releases.
@@ -218,6 +227,11 @@ impl Site {
     /// Redirect pages from `aliases`.
     pub fn aliases(&self) -> &[Alias] {
         &self.aliases
+    }
+
+    /// Photos published as resized derivatives.
+    pub fn photos(&self) -> &Photos {
+        &self.photos
     }
 
     /// Builds the model from parsed documents. Reports every site-wide problem.
@@ -377,12 +391,14 @@ impl Site {
             lists,
             assets: Vec::new(),
             aliases: Vec::new(),
+            photos: Photos::default(),
             sources,
             config,
         };
         site.check_tags(&mut problems);
         site.check_links(docs, &mut problems);
         site.collect_assets(assets);
+        images::collect(&mut site, opts.image_cache.as_deref(), &mut problems);
         let statics = crate::theme::static_paths(&site.config);
         files::check(&site, &statics, &mut problems);
         site.check_logo(&statics, &mut problems);
@@ -870,6 +886,7 @@ mod tests {
                 embargoed: false,
                 now: "2026-01-01T00:00:00Z".parse().unwrap(),
                 base_url: None,
+                image_cache: None,
             };
             Fixture {
                 _dir: dir,

@@ -158,7 +158,7 @@ fn missing_files_suggest_the_closest() {
     let stderr = build_errors(&[
         (
             "content/releases/2015/trip/index.en.md",
-            b"---\ntitle: Trip\ndate: 2015-06-01\nimage: cover.jpeg\n---\n\n![The group](grup.jpg) and [the programme](programme.pdf).\n\nOur logo: ![logo](/img/logo.png)\n",
+            b"---\ntitle: Trip\ndate: 2015-06-01\nimage: cover.jpeg\nimage_alt: The cover\n---\n\n![The group](grup.jpg) and [the programme](programme.pdf).\n\nOur logo: ![logo](/img/logo.png)\n",
         ),
         ("content/releases/2015/trip/group.jpg", b"jpeg"),
         ("content/releases/2015/trip/cover.jpg", b"jpeg"),
@@ -175,9 +175,15 @@ fn files_that_exist_are_accepted_and_check_reports_missing_ones() {
     let site = Site::fixture("basic");
     site.write(
         "content/releases/2015/trip/index.en.md",
-        "---\ntitle: Trip\ndate: 2015-06-01\nimage: group.jpg\n---\n\n![The group](./group.jpg) [logo](/img/logo.svg) [feed](/en/atom.xml) [page](../../2015/forum/) [web](https://e.org/x.png)\n",
+        "---\ntitle: Trip\ndate: 2015-06-01\nimage: group.jpg\nimage_alt: The group\n---\n\n![The group](./group.jpg) [logo](/img/logo.svg) [feed](/en/atom.xml) [page](../../2015/forum/) [web](https://e.org/x.png)\n",
     );
-    site.write("content/releases/2015/trip/group.jpg", "jpeg");
+    // A real image: photos are decoded (tests/fixtures/photos/, made here).
+    let photo =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/photos/chart.png");
+    site.write(
+        "content/releases/2015/trip/group.jpg",
+        std::fs::read(photo).unwrap(),
+    );
     site.cmd(&["check"]).assert().success();
     site.remove("content/releases/2015/trip/group.jpg");
     let out = site.cmd(&["check"]).assert().code(1);

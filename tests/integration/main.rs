@@ -26,6 +26,7 @@ mod errors;
 mod example;
 mod faults;
 mod i18n;
+mod images;
 mod incremental;
 mod live;
 mod navigation;

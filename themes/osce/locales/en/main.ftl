@@ -51,6 +51,8 @@ more-tags =
     }
 location-label = Location:
 published-on = Published:
+# Before the author and licence of a release's photo.
+photo-credit = Photo:
 draft-badge = Draft
 other-languages = This press release in other languages
 

@@ -47,6 +47,8 @@ tags-label = Тақырыптар:
 more-tags = тағы { $count } тақырып
 location-label = Орны:
 published-on = Жарияланған күні:
+# Before the author and licence of a release's photo.
+photo-credit = Фото:
 draft-badge = Жоба нұсқасы
 other-languages = Осы баспасөз хабарламасы басқа тілдерде
 

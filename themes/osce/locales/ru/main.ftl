@@ -54,6 +54,8 @@ more-tags =
     }
 location-label = Место:
 published-on = Опубликовано:
+# Before the author and licence of a release's photo.
+photo-credit = Фото:
 draft-badge = Черновик
 other-languages = Этот пресс-релиз на других языках
 

@@ -47,6 +47,9 @@ impl Photo {
                 Shape::Card => None,
             })
             .collect();
+        // The variants list each width once per format, so equal widths
+        // are not next to each other until sorted.
+        widths.sort_unstable();
         widths.dedup();
         widths
     }

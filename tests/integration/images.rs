@@ -81,6 +81,15 @@ fn photos_are_published_as_responsive_pictures() {
     let site = pictured();
     build(&site);
     let html = site.read("en/releases/2016/pictured/index.html");
+    // A width given twice in one srcset is invalid HTML.
+    for part in html.split("srcset=\"").skip(1) {
+        let value = &part[..part.find('"').unwrap()];
+        let list: Vec<&str> = value.split(", ").collect();
+        let mut unique = list.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(list.len(), unique.len(), "a candidate repeats: {value}");
+    }
     assert!(
         html.contains("<source type=\"image/avif\" srcset=\""),
         "{html}"

@@ -135,8 +135,13 @@ pub fn news_article(a: &Article<'_>, publisher: &Publisher) -> Value {
     if let Some(image) = a.image {
         let mut object = object([("@type", json!("ImageObject")), ("url", json!(image.url))]);
         if let (Some(w), Some(h)) = (image.width, image.height) {
-            object.insert("width".to_owned(), json!(w));
-            object.insert("height".to_owned(), json!(h));
+            // schema.org ranges `width` and `height` over Distance and
+            // QuantitativeValue, not bare numbers; E37 is the UN/CEFACT
+            // code for a pixel.
+            let pixels =
+                |n: u32| json!({"@type": "QuantitativeValue", "value": n, "unitCode": "E37"});
+            object.insert("width".to_owned(), pixels(w));
+            object.insert("height".to_owned(), pixels(h));
         }
         put("image", Value::Object(object));
     }
@@ -329,7 +334,8 @@ mod tests {
             "https://example.org/img/logo.svg"
         );
         assert_eq!(v["keywords"], json!(["Probation", "Human rights"]));
-        assert_eq!(v["image"]["width"], 1200);
+        assert_eq!(v["image"]["width"]["value"], 1200);
+        assert_eq!(v["image"]["height"]["unitCode"], "E37");
         assert_eq!(v["workTranslation"][0]["inLanguage"], "ru");
         assert!(v.get("translationOfWork").is_none());
         assert!(v.get("dateModified").is_none());

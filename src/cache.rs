@@ -11,8 +11,9 @@
 //! output folder, with the stamps of every input file (content, theme,
 //! templates, static files, locales, `site.yaml`): when none changed, nothing
 //! is loaded at all. The cache is only ever a hint. It starts with the
-//! pressroom version and the format version and ends with a checksum: a cache
-//! from another version, or a damaged or truncated one, is ignored (and the
+//! pressroom version, the build of the program ([`build_id`]) and the format
+//! version and ends with a checksum: a cache from another version or build,
+//! or a damaged or truncated one, is ignored (and the
 //! build says so in one line). An output file whose stamp no longer matches,
 //! and whose bytes no longer hash as recorded, was changed by hand and is
 //! rendered again; a missing one too.
@@ -433,6 +434,30 @@ pub fn save_documents<'a>(
 /// Where [`save_documents`] keeps the parsed documents.
 const DOCUMENTS: &str = "documents.bin";
 
+/// Which build of pressroom this is: the size and modification time of
+/// the running program. Two builds of one version can render the same input
+/// differently (a developer's fix between releases), and the manifest's
+/// hashes say nothing of the code that rendered; a new build must therefore
+/// not trust the old build's cache. 0 when the program cannot be found.
+fn build_id() -> u64 {
+    let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| std::fs::metadata(exe).ok())
+    else {
+        return 0;
+    };
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .unwrap_or_default();
+    let mut h = StableHasher::new();
+    h.add(&meta.len())
+        .add(&modified.as_secs())
+        .add(&u64::from(modified.subsec_nanos()));
+    h.finish()
+}
+
 /// Checks a cache file's header and checksum; a reader of its body.
 fn open(bytes: &[u8]) -> Result<Reader<'_>, String> {
     let body = bytes.len().checked_sub(8).ok_or("the cache is truncated")?;
@@ -448,6 +473,12 @@ fn open(bytes: &[u8]) -> Result<Reader<'_>, String> {
     if version != env!("CARGO_PKG_VERSION") {
         return Err(format!(
             "the cache was written by pressroom {version}, this is {}",
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    if r.u64().ok() != Some(build_id()) {
+        return Err(format!(
+            "the cache was written by another build of pressroom {}",
             env!("CARGO_PKG_VERSION")
         ));
     }
@@ -511,6 +542,7 @@ impl<'a> Writer<'a> {
     fn header(&mut self) {
         self.bytes(b"pressroom-cache\n");
         self.str(env!("CARGO_PKG_VERSION"));
+        self.u64(build_id());
         self.u32(FORMAT);
     }
 
@@ -1017,6 +1049,14 @@ mod tests {
             Manifest::decode(&foreign)
                 .unwrap_err()
                 .contains("written by")
+        );
+        // Then the build of the program that wrote it.
+        let mut rebuilt = bytes.clone();
+        rebuilt[24 + version] ^= 1;
+        assert!(
+            Manifest::decode(&rebuilt)
+                .unwrap_err()
+                .contains("another build")
         );
     }
 }

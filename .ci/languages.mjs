@@ -2,47 +2,16 @@
 // Usage: node languages.mjs PUBLIC_DIR
 // The site is served as a static host serves it: a directory gives its
 // index.html, and an unknown address gets /404.html with status 404.
-import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
-import { join, extname, normalize } from "node:path";
 import { createRequire } from "node:module";
+import { serveSite, chromiumArgs, checks } from "./site-host.mjs";
 
 const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
 
 const root = process.argv[2] ?? "public";
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".xml": "application/xml" };
-
-const server = createServer(async (req, res) => {
-  let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-  path = normalize(path).replace(/^(\.\.[/\\])+/, "");
-  let file = join(root, path);
-  try {
-    if ((await stat(file)).isDirectory()) file = join(file, "index.html");
-    const body = await readFile(file);
-    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
-    res.end(body);
-  } catch {
-    res.writeHead(404, { "content-type": types[".html"] });
-    res.end(await readFile(join(root, "404.html")));
-  }
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const base = `http://127.0.0.1:${server.address().port}`;
-
-let failures = 0;
-let passed = 0;
-function expect(ok, what) {
-  if (ok) {
-    passed++;
-    console.log(`ok: ${what}`);
-  } else {
-    failures++;
-    console.log(`FAILED: ${what}`);
-  }
-}
-
-const common = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const { server, base } = await serveSite(root);
+const { expect, finish } = checks();
+const common = chromiumArgs;
 const names = { kk: "Қазақша", ru: "Русский" };
 const notFound = { kk: "Бет табылмады", ru: "Страница не найдена" };
 
@@ -98,5 +67,4 @@ for (const lang of ["kk", "ru"]) {
 }
 
 server.close();
-console.log(`${passed} passed, ${failures} failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish();

@@ -2,47 +2,16 @@
 // Usage: node search.mjs PUBLIC_DIR
 // Serves the folder on loopback as a static host does, types queries on
 // each language's search page and checks what the page shows.
-import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
-import { join, extname, normalize } from "node:path";
 import { createRequire } from "node:module";
+import { serveSite, chromiumArgs, checks } from "./site-host.mjs";
 
 const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
 
 const root = process.argv[2] ?? "public";
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml" };
-
-const server = createServer(async (req, res) => {
-  let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-  path = normalize(path).replace(/^(\.\.[/\\])+/, "");
-  let file = join(root, path);
-  try {
-    if ((await stat(file)).isDirectory()) file = join(file, "index.html");
-    const body = await readFile(file);
-    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
-    res.end(body);
-  } catch {
-    res.writeHead(404, { "content-type": types[".html"] });
-    res.end(await readFile(join(root, "404.html")));
-  }
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const base = `http://127.0.0.1:${server.address().port}`;
-
-let failures = 0;
-let passed = 0;
-function expect(ok, what) {
-  if (ok) {
-    passed++;
-    console.log(`ok: ${what}`);
-  } else {
-    failures++;
-    console.log(`FAILED: ${what}`);
-  }
-}
-
-const args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const { server, base } = await serveSite(root);
+const { expect, finish } = checks();
+const args = chromiumArgs;
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args });
 
 // Each query: the language, what is typed, a release path that must be among
@@ -142,5 +111,4 @@ await noJs.close();
 
 await browser.close();
 server.close();
-console.log(`${passed} passed, ${failures} failed`);
-process.exit(failures ? 1 : 0);
+finish();

@@ -28,7 +28,9 @@
 //! `id * 32 + score`, each next `(id - previous id) * 32 + score`, which keeps
 //! the common words' lists to two or three digits per document.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use fnv::FnvHashMap;
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -67,7 +69,7 @@ pub struct DocText<'a> {
 
 /// What a document's words are: per normalised word, the fields it is in and
 /// how often it is in the body.
-type DocWords = HashMap<String, (u8, u32)>;
+type DocWords = FnvHashMap<String, (u8, u32)>;
 
 /// The score of a stem in a document: 8 for the title, 4 for the summary or
 /// the tags, 2 for the location, and one for each time in the body up to 3.
@@ -86,7 +88,18 @@ pub fn score(fields: u8, body: u32) -> u32 {
 }
 
 fn words_of(lang: &str, doc: &DocText<'_>) -> DocWords {
-    let mut words = DocWords::new();
+    let mut words = DocWords::default();
+    // A word is copied once per document, not once per use: a body says
+    // its common words many times.
+    let mut add = |word: &str, bit: u8, body: u32| match words.get_mut(word) {
+        Some(seen) => {
+            seen.0 |= bit;
+            seen.1 += body;
+        }
+        None => {
+            words.insert(word.to_owned(), (bit, body));
+        }
+    };
     let fields = [
         (doc.title, IN_TITLE),
         (doc.summary, IN_SUMMARY),
@@ -94,13 +107,9 @@ fn words_of(lang: &str, doc: &DocText<'_>) -> DocWords {
         (doc.location.unwrap_or(""), IN_LOCATION),
     ];
     for (text, bit) in fields {
-        for word in normalize::tokens(lang, text) {
-            words.entry(word).or_default().0 |= bit;
-        }
+        normalize::for_each_token(lang, text, |word| add(word, bit, 0));
     }
-    for word in normalize::tokens(lang, doc.body) {
-        words.entry(word).or_default().1 += 1;
-    }
+    normalize::for_each_token(lang, doc.body, |word| add(word, 0, 1));
     words
 }
 
@@ -128,35 +137,59 @@ impl Index {
         // Documents are read in parallel; stems are found once per distinct
         // word, in document order, so the result does not depend on threads.
         // In batches, so that memory holds the words of a batch, not of
-        // every document.
-        let mut stems: HashMap<String, String> = HashMap::new();
-        let mut keys: BTreeMap<String, Key> = BTreeMap::new();
-        let batches = docs.chunks(BATCH).enumerate().flat_map(|(b, batch)| {
-            let words: Vec<DocWords> = batch.par_iter().map(|d| words_of(lang, d)).collect();
-            words
-                .into_iter()
-                .enumerate()
-                .map(move |(i, w)| (b * BATCH + i, w))
-        });
-        for (id, words) in batches {
-            let mut by_stem: HashMap<String, (u8, u32)> = HashMap::new();
-            for (word, (fields, body)) in words {
-                let stem = stems
-                    .entry(word.clone())
-                    .or_insert_with(|| stem(lang, &word))
-                    .clone();
-                // A word's stem is always the same: setting it again is harmless.
-                if stem != word {
-                    keys.entry(word).or_default().stem = Some(stem.clone());
+        // every document. Words and stems are numbered as first seen, so
+        // that the per-document work looks up each word once and touches
+        // numbers, not strings; the sorted keys are made once at the end.
+        let mut words: FnvHashMap<String, u32> = FnvHashMap::default();
+        let mut stem_ids: FnvHashMap<String, u32> = FnvHashMap::default();
+        let mut stems: Vec<String> = Vec::new();
+        let mut postings: Vec<Vec<u32>> = Vec::new();
+        let mut forms: Vec<(String, u32)> = Vec::new();
+        let mut by_stem: FnvHashMap<u32, (u8, u32)> = FnvHashMap::default();
+        for (b, batch) in docs.chunks(BATCH).enumerate() {
+            let tables: Vec<DocWords> = batch.par_iter().map(|d| words_of(lang, d)).collect();
+            for (i, table) in tables.into_iter().enumerate() {
+                let id = (b * BATCH + i) as u32;
+                by_stem.clear();
+                for (word, (fields, body)) in table {
+                    let stem_id = match words.get(&word) {
+                        Some(&stem_id) => stem_id,
+                        None => {
+                            let stem = stem(lang, &word);
+                            let stem_id = match stem_ids.get(&stem) {
+                                Some(&stem_id) => stem_id,
+                                None => {
+                                    let stem_id = stems.len() as u32;
+                                    stem_ids.insert(stem.clone(), stem_id);
+                                    stems.push(stem.clone());
+                                    postings.push(Vec::new());
+                                    stem_id
+                                }
+                            };
+                            if stem != word {
+                                forms.push((word.clone(), stem_id));
+                            }
+                            words.insert(word, stem_id);
+                            stem_id
+                        }
+                    };
+                    let seen = by_stem.entry(stem_id).or_default();
+                    seen.0 |= fields;
+                    seen.1 += body;
                 }
-                let seen = by_stem.entry(stem).or_default();
-                seen.0 |= fields;
-                seen.1 += body;
+                for (&stem_id, &(fields, body)) in &by_stem {
+                    postings[stem_id as usize].push((id << 5) | score(fields, body));
+                }
             }
-            for (stem, (fields, body)) in by_stem {
-                let packed = ((id as u32) << 5) | score(fields, body);
-                keys.entry(stem).or_default().postings.push(packed);
-            }
+        }
+        drop(words);
+        drop(stem_ids);
+        let mut keys: BTreeMap<String, Key> = BTreeMap::new();
+        for (form, stem_id) in forms {
+            keys.entry(form).or_default().stem = Some(stems[stem_id as usize].clone());
+        }
+        for (stem, list) in stems.into_iter().zip(postings) {
+            keys.entry(stem).or_default().postings = list;
         }
         let sizes: Vec<(&str, usize)> = keys
             .iter()

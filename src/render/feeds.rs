@@ -60,7 +60,7 @@ fn feed(
             let updated: FixedDateTime = front.date.map_or_else(epoch, |d| d.instant());
             let mut content = Content::default();
             content.set_content_type("html".to_owned());
-            content.set_value(r.body_html(release));
+            content.set_value(r.feed_body_html(index, release));
             // Relative links and images in the body resolve against the page.
             content.set_base(permalink.clone());
             content.set_lang(release.lang().to_owned());
@@ -104,10 +104,12 @@ fn feed(
     feed.set_entries(entries);
     // Inputs are checked for characters XML forbids when read; this keeps a
     // feed well-formed whatever reaches it (an interface string, a tag label).
-    let mut bytes = feed
-        .to_string()
-        .replace(crate::util::fs::is_xml_forbidden, "")
-        .into_bytes();
+    let mut text = feed.to_string();
+    // Scanned first: nearly every feed has none, and then is not copied.
+    if text.contains(crate::util::fs::is_xml_forbidden) {
+        text = text.replace(crate::util::fs::is_xml_forbidden, "");
+    }
+    let mut bytes = text.into_bytes();
     bytes.push(b'\n');
     Rendered {
         path: output_path(path),

@@ -90,13 +90,22 @@ fn rank_related(releases: &[Entry], members: &[usize], keep: usize, reading: &mu
         }
         // Higher score first; then newer (smaller position); positions are
         // unique, so the order is total.
-        touched.sort_unstable_by(|&a, &b| {
+        let order = |&a: &usize, &b: &usize| {
             score[b]
                 .partial_cmp(&score[a])
                 .unwrap_or(Ordering::Equal)
                 .then(a.cmp(&b))
-        });
-        reading[i].related = touched.iter().take(keep).map(|&p| members[p]).collect();
+        };
+        // Only the first `keep` are sorted: a release of a common tag
+        // touches thousands of others, and sorting them all for each
+        // release was most of building the model at 10,000 releases.
+        // The order being total, the first `keep` are the same either way.
+        let first = keep.min(touched.len());
+        if touched.len() > keep {
+            touched.select_nth_unstable_by(keep, order);
+        }
+        touched[..first].sort_unstable_by(order);
+        reading[i].related = touched[..first].iter().map(|&p| members[p]).collect();
         for &p in &touched {
             score[p] = 0.0;
         }
@@ -167,6 +176,53 @@ mod tests {
         assert!(compute(&releases, 0).iter().all(|x| x.related.is_empty()));
         assert_eq!(r[4].related, Vec::<usize>::new());
         assert_eq!(r[5].related, Vec::<usize>::new());
+    }
+
+    /// Many releases sharing a few tags: the first `keep` of a full sort by
+    /// score, then position, are what [`compute`] keeps.
+    #[test]
+    fn the_kept_releases_are_the_first_of_a_full_ranking() {
+        let tags = ["a", "b", "c", "d", "e", "f"];
+        let releases: Vec<Entry> = (0..80usize)
+            .map(|i| {
+                let mine: Vec<&str> = (0..tags.len())
+                    .filter(|t| (i * 7 + t * 13) % (t + 2) == 0)
+                    .map(|t| tags[t])
+                    .collect();
+                release(&format!("r{i:02}"), "en", &mine)
+            })
+            .collect();
+        for keep in [1, 3, 20] {
+            let r = compute(&releases, keep);
+            for (i, entry) in releases.iter().enumerate() {
+                let count = |tag: &str| {
+                    releases
+                        .iter()
+                        .filter(|e| e.doc.front.tags.iter().any(|t| t == tag))
+                        .count() as f64
+                };
+                let mut scored: Vec<(f64, usize)> = (0..releases.len())
+                    .filter(|&j| j != i)
+                    .map(|j| {
+                        let mut shared: Vec<&String> = entry
+                            .doc
+                            .front
+                            .tags
+                            .iter()
+                            .filter(|t| releases[j].doc.front.tags.contains(t))
+                            .collect();
+                        shared.sort();
+                        shared.dedup();
+                        let n = releases.len() as f64;
+                        (shared.iter().map(|t| (n / count(t)).ln() + 1.0).sum(), j)
+                    })
+                    .filter(|&(score, _)| score > 0.0)
+                    .collect();
+                scored.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap().then(a.1.cmp(&b.1)));
+                let expected: Vec<usize> = scored.iter().take(keep).map(|&(_, j)| j).collect();
+                assert_eq!(r[i].related, expected, "release {i}, keep {keep}");
+            }
+        }
     }
 
     #[test]

@@ -116,10 +116,18 @@
     return stem;
   }
 
+  // The chunk of a word. A Kazakh word's stem, which the chunk is read for
+  // when the archive lacks the form, is known without it, so its chunk (when
+  // another) is asked for at once rather than after this one.
+  function wordChunk(meta, word) {
+    if (kazakh) chunk(meta, stemKazakh(word)).catch(function () {});
+    return chunk(meta, word);
+  }
+
   // The stems a query word stands for. The last word, still being typed,
   // also stands for the stems it begins.
   async function stemsOf(meta, word, typing) {
-    var own = await chunk(meta, word);
+    var own = await wordChunk(meta, word);
     var stems = [];
     if (own.f[word]) stems.push(own.f[word]);
     else if (own.s[word]) stems.push(word);
@@ -362,7 +370,7 @@
   function prefetch(query) {
     load("meta.json").then(function (meta) {
       core.tokens(lang, query).forEach(function (word) {
-        chunk(meta, word).catch(function () {});
+        wordChunk(meta, word).catch(function () {});
       });
     }, function () {});
   }

@@ -170,8 +170,8 @@
     // document is the best of its stems', a document's the sum over the
     // words, and it is a result when every word is in it.
     var n = meta.docs;
-    var total = new Uint16Array(n);
-    var hits = new Uint8Array(n);
+    var total = new Int32Array(n);
+    var hits = new Int32Array(n);
     var best = new Uint8Array(n);
     var top = 0;
     for (var f of found) {

@@ -78,10 +78,19 @@
   // Invisible format characters (a soft hyphen) stay inside a word.
   var WORD = /[\p{L}\p{M}\p{N}_][\p{L}\p{M}\p{N}_\p{Cf}]*(?:(?:['\u2019.]|(?<=\p{N})[,;](?=\p{N}))[\p{L}\p{M}\p{N}_][\p{L}\p{M}\p{N}_\p{Cf}]*)*/gu;
 
+  // A segmenter per language, made once: making one costs more than
+  // cutting a query with it.
+  var segmenters = new Map();
+
   function segments(lang, text) {
     if (typeof Intl === "object" && typeof Intl.Segmenter === "function") {
       var out = [];
-      for (var part of new Intl.Segmenter(lang, { granularity: "word" }).segment(text)) {
+      var segmenter = segmenters.get(lang);
+      if (!segmenter) {
+        segmenter = new Intl.Segmenter(lang, { granularity: "word" });
+        segmenters.set(lang, segmenter);
+      }
+      for (var part of segmenter.segment(text)) {
         if (part.isWordLike) out.push(part.segment);
       }
       return out;

@@ -64,15 +64,37 @@
     return load("t/" + chunkFile(chunkName(meta, key)) + ".json");
   }
 
-  // Postings as written: the first id*32+score, then gaps*32+score.
-  function decode(list) {
-    var out = new Map();
-    var id = 0;
-    for (var value of list) {
-      id += value >> 5;
-      out.set(id, value & 31);
+  // A chunk's stems, listed once per chunk rather than once per query word.
+  var stemLists = new WeakMap();
+  function stemsIn(own) {
+    var known = stemLists.get(own);
+    if (!known) {
+      known = { list: Object.keys(own.s), set: null };
+      known.set = new Set(known.list);
+      stemLists.set(own, known);
     }
-    return out;
+    return known;
+  }
+
+  // Postings as written: the first id*32+score, then gaps*32+score. Decoded
+  // once per stem into typed arrays, and kept: a word typed again, or a
+  // stem that completes several words, costs nothing the second time.
+  var decoded = new Map();
+  function postings(stem, list) {
+    var done = decoded.get(stem);
+    if (done) return done;
+    var ids = new Int32Array(list.length);
+    var scores = new Uint8Array(list.length);
+    var id = 0;
+    for (var i = 0; i < list.length; i++) {
+      var value = list[i];
+      id += value >> 5;
+      ids[i] = id;
+      scores[i] = value & 31;
+    }
+    done = { ids: ids, scores: scores };
+    decoded.set(stem, done);
+    return done;
   }
 
   // Whether a stem found by prefix can be the word's: stemmers cut endings,
@@ -84,20 +106,38 @@
     return s >= Math.min(3, w) && 3 * s >= w;
   }
 
+  var kazakhStems = new Map();
+  function stemKazakh(word) {
+    var stem = kazakhStems.get(word);
+    if (stem === undefined) {
+      stem = core.stemKazakh(word);
+      kazakhStems.set(word, stem);
+    }
+    return stem;
+  }
+
+  // The chunk of a word. A Kazakh word's stem, which the chunk is read for
+  // when the archive lacks the form, is known without it, so its chunk (when
+  // another) is asked for at once rather than after this one.
+  function wordChunk(meta, word) {
+    if (kazakh) chunk(meta, stemKazakh(word)).catch(function () {});
+    return chunk(meta, word);
+  }
+
   // The stems a query word stands for. The last word, still being typed,
   // also stands for the stems it begins.
   async function stemsOf(meta, word, typing) {
-    var own = await chunk(meta, word);
+    var own = await wordChunk(meta, word);
     var stems = [];
     if (own.f[word]) stems.push(own.f[word]);
     else if (own.s[word]) stems.push(word);
-    else if (kazakh) stems.push(core.stemKazakh(word));
+    else if (kazakh) stems.push(stemKazakh(word));
     else {
-      var found = core.stemByPrefix(lang, new Set(Object.keys(own.s)), word);
+      var found = core.stemByPrefix(lang, stemsIn(own).set, word);
       if (found && plausible(found, word)) stems.push(found);
     }
     if (typing && Array.from(word).length >= 3) {
-      for (var stem of Object.keys(own.s)) {
+      for (var stem of stemsIn(own).list) {
         if (stem.startsWith(word) && stems.indexOf(stem) < 0) stems.push(stem);
         if (stems.length >= 40) break;
       }
@@ -105,65 +145,90 @@
     return stems;
   }
 
+  // The decoded postings of each stem of a word (those the index has).
   async function postingsOf(meta, word, typing) {
     var stems = await stemsOf(meta, word, typing);
-    var merged = new Map();
     var chunks = await Promise.all(stems.map(function (s) { return chunk(meta, s); }));
+    var lists = [];
     stems.forEach(function (stem, i) {
       var list = chunks[i].s[stem];
-      if (!list) return;
-      decode(list).forEach(function (score, id) {
-        if ((merged.get(id) || 0) < score) merged.set(id, score);
-      });
+      if (list) lists.push(postings(stem, list));
     });
-    return { stems: stems, postings: merged };
+    return { stems: stems, lists: lists };
   }
 
   async function search(query, year, topic) {
-    var meta = await load("meta.json");
     var words = Array.from(new Set(core.tokens(lang, query)));
     if (!words.length) return null;
+    var meta = await load("meta.json");
     var typing = !/\s$/.test(query);
+    var tags = topic ? load("tags.json") : null;
     var found = await Promise.all(words.map(function (w, i) {
       return postingsOf(meta, w, typing && i === words.length - 1);
     }));
-    var scores = null;
+    // Scores by document number in flat arrays: a word's score in a
+    // document is the best of its stems', a document's the sum over the
+    // words, and it is a result when every word is in it.
+    var n = meta.docs;
+    var total = new Int32Array(n);
+    var hits = new Int32Array(n);
+    var best = new Uint8Array(n);
+    var top = 0;
     for (var f of found) {
-      if (scores === null) {
-        scores = new Map(f.postings);
-        continue;
+      best.fill(0);
+      for (var list of f.lists) {
+        var ids = list.ids;
+        var scores = list.scores;
+        for (var i = 0; i < ids.length; i++) {
+          var id = ids[i];
+          if (id < n && scores[i] > best[id]) best[id] = scores[i];
+        }
       }
-      var next = new Map();
-      scores.forEach(function (score, id) {
-        if (f.postings.has(id)) next.set(id, score + f.postings.get(id));
-      });
-      scores = next;
+      for (var d = 0; d < n; d++) {
+        if (best[d]) {
+          total[d] += best[d];
+          hits[d]++;
+        }
+      }
     }
-    var range = null;
+    var from = 0;
+    var to = n - 1;
     if (year) {
-      range = meta.years.find(function (y) { return String(y[0]) === year; }) || [0, -1, -2];
+      var range = meta.years.find(function (y) { return String(y[0]) === year; });
+      from = range ? range[1] : 1;
+      to = range ? range[2] : 0;
     }
     var tagged = null;
-    if (topic) {
-      var tags = await load("tags.json");
-      tagged = new Set();
-      var id = 0;
-      for (var gap of tags[topic] || []) {
-        id += gap;
-        tagged.add(id);
+    if (tags) {
+      tagged = new Uint8Array(n);
+      var tag = 0;
+      for (var gap of (await tags)[topic] || []) {
+        tag += gap;
+        if (tag < n) tagged[tag] = 1;
       }
     }
-    var ids = [];
-    scores.forEach(function (score, id) {
-      if (range && (id < range[1] || id > range[2])) return;
-      if (tagged && !tagged.has(id)) return;
-      ids.push(id);
-    });
-    // Most relevant, then newest: documents are numbered oldest first.
-    ids.sort(function (a, b) { return scores.get(b) - scores.get(a) || b - a; });
+    // Most relevant, then newest: documents are numbered oldest first, so a
+    // counting sort by score over the numbers taken newest first gives the
+    // order without comparing.
+    var count = 0;
+    for (var k = from; k <= to; k++) {
+      if (hits[k] !== found.length || (tagged && !tagged[k])) {
+        total[k] = 0;
+        continue;
+      }
+      count++;
+      if (total[k] > top) top = total[k];
+    }
+    var starts = new Int32Array(top + 2);
+    for (var a = from; a <= to; a++) if (total[a]) starts[top - total[a] + 1]++;
+    for (var b = 1; b < starts.length; b++) starts[b] += starts[b - 1];
+    var ordered = new Int32Array(count);
+    for (var c = to; c >= from; c--) {
+      if (total[c]) ordered[starts[top - total[c]]++] = c;
+    }
     var stems = [];
     found.forEach(function (f) { stems.push.apply(stems, f.stems); });
-    return { meta: meta, ids: ids, stems: stems };
+    return { meta: meta, ids: ordered, stems: stems };
   }
 
   // ---- showing results ---------------------------------------------------
@@ -177,10 +242,20 @@
     return text.replace(String(sample), n.toLocaleString(lang));
   }
 
+  // A shown word's normalised form and, in Kazakh, its stem: the same
+  // words come back in result after result, and the stemmer is the
+  // costliest step of showing a page, so each is worked out once.
+  var shownWords = new Map();
   function matches(word, stems) {
-    var key = core.normalizeWord(lang, word);
+    var keys = shownWords.get(word);
+    if (!keys) {
+      var key = core.normalizeWord(lang, word);
+      keys = [key, key && kazakh ? stemKazakh(key) : null];
+      shownWords.set(word, keys);
+    }
+    var key = keys[0];
+    var kk = keys[1];
     if (!key) return false;
-    var kk = kazakh ? core.stemKazakh(key) : null;
     return stems.some(function (s) { return key.startsWith(s) || s === kk; });
   }
 
@@ -266,19 +341,38 @@
   var current = null;
   var shown = 0;
 
-  async function showMore() {
-    var state = current;
-    var ids = state.ids.slice(shown, shown + PAGE);
+  // The page of results from `start`, as a fragment to add in one go.
+  async function page(state, start) {
+    var ids = Array.from(state.ids.subarray(start, start + PAGE));
     var size = state.meta.shard;
     var shards = await Promise.all(ids.map(function (id) {
       return load("d/" + Math.floor(id / size) + ".json");
     }));
-    if (state !== current) return;
+    var items = document.createDocumentFragment();
     ids.forEach(function (id, i) {
-      list.appendChild(result(shards[i][id % size], state.stems));
+      items.appendChild(result(shards[i][id % size], state.stems));
     });
-    shown += ids.length;
+    return items;
+  }
+
+  async function showMore() {
+    var state = current;
+    var items = await page(state, shown);
+    if (state !== current) return;
+    shown += items.childNodes.length;
+    list.appendChild(items);
     more.hidden = shown >= state.ids.length;
+  }
+
+  // The chunks of the words typed so far, asked for at the keystroke: a
+  // search still running for the previous text would otherwise delay them
+  // until it ends. A failure shows when the search itself loads the file.
+  function prefetch(query) {
+    load("meta.json").then(function (meta) {
+      core.tokens(lang, query).forEach(function (word) {
+        wordChunk(meta, word).catch(function () {});
+      });
+    }, function () {});
   }
 
   // One search at a time; a keystroke during one asks for another when it
@@ -306,26 +400,33 @@
     var query = input.value;
     var year = yearSelect.value;
     var topic = topicSelect.value;
-    remember(query, year, topic);
     var found;
+    var items = null;
     try {
       found = await search(query, year, topic);
+      if (again) return;
+      if (found) items = await page(found, 0);
     } catch (e) {
       status.textContent = root.dataset.failed;
+      remember(query, year, topic);
       return;
     }
     if (again) return;
-    list.textContent = "";
-    shown = 0;
+    // The count, the list and the button change together, in one task.
     current = found;
     if (!found) {
+      list.textContent = "";
       status.textContent = "";
       more.hidden = true;
-      return;
+    } else {
+      shown = items.childNodes.length;
+      list.replaceChildren(items);
+      status.textContent = found.ids.length ? countText(found.ids.length) : root.dataset.none;
+      more.hidden = shown >= found.ids.length;
     }
-    status.textContent = found.ids.length ? countText(found.ids.length) : root.dataset.none;
-    await showMore();
     root.dataset.done = query;
+    // The address follows the results; it is not part of showing them.
+    remember(query, year, topic);
   }
 
   function remember(query, year, topic) {
@@ -341,7 +442,10 @@
   input.value = params.get("q") || "";
   yearSelect.value = params.get("year") || "";
   topicSelect.value = params.get("topic") || "";
-  input.addEventListener("input", run);
+  input.addEventListener("input", function () {
+    prefetch(input.value);
+    run();
+  });
   yearSelect.addEventListener("change", run);
   topicSelect.addEventListener("change", run);
   form.addEventListener("submit", function (event) {

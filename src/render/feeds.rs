@@ -60,7 +60,7 @@ fn feed(
             let updated: FixedDateTime = front.date.map_or_else(epoch, |d| d.instant());
             let mut content = Content::default();
             content.set_content_type("html".to_owned());
-            content.set_value(r.feed_body_html(index, release));
+            content.set_value(r.body_html(release));
             // Relative links and images in the body resolve against the page.
             content.set_base(permalink.clone());
             content.set_lang(release.lang().to_owned());

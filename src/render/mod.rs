@@ -19,7 +19,7 @@ pub mod views;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use tera::{Context, Value};
 
@@ -172,12 +172,6 @@ pub struct Renderer<'s> {
     search: search::Cache<'s>,
     /// Encoded photo files, kept across builds.
     images: images::Store,
-    /// Per release, its body as HTML once a feed has made it, with the
-    /// reads that made it: a release is in the feed of its language and of
-    /// each of its tags, and rendering its markdown was most of a feed's
-    /// cost. Only feeds fill it, so it holds the releases feeds carry, not
-    /// the archive.
-    feed_bodies: Vec<OnceLock<(String, Reads)>>,
 }
 
 /// The `site`, `urls`, `feeds` and `menu` (with no item current) of one language.
@@ -218,9 +212,6 @@ impl<'s> Renderer<'s> {
             shared,
             search: search::cache(site.config().languages.len()),
             images,
-            feed_bodies: (0..site.releases().len())
-                .map(|_| OnceLock::new())
-                .collect(),
         }
     }
 
@@ -636,17 +627,6 @@ impl<'s> Renderer<'s> {
                     .collect()
             },
         }
-    }
-
-    /// The body of release `index` as HTML, made once per build for all the
-    /// feeds that carry it; its reads are replayed in the caller's capture.
-    fn feed_body_html(&self, index: usize, entry: &Entry) -> String {
-        let Some(cell) = self.feed_bodies.get(index) else {
-            return self.body_html(entry);
-        };
-        let (html, reads) = cell.get_or_init(|| deps::capture(|| self.body_html(entry)));
-        deps::replay(reads);
-        html.clone()
     }
 
     fn body_html(&self, entry: &Entry) -> String {

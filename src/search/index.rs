@@ -30,7 +30,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use fnv::FnvHashMap;
+use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -68,8 +68,9 @@ pub struct DocText<'a> {
 }
 
 /// What a document's words are: per normalised word, the fields it is in and
-/// how often it is in the body.
-type DocWords = FnvHashMap<String, (u8, u32)>;
+/// how often it is in the body. Hashed with FxHash: the keys are short
+/// words, which FNV hashes a byte at a time and FxHash a word at a time.
+type DocWords = FxHashMap<String, (u8, u32)>;
 
 /// The score of a stem in a document: 8 for the title, 4 for the summary or
 /// the tags, 2 for the location, and one for each time in the body up to 3.
@@ -140,12 +141,12 @@ impl Index {
         // every document. Words and stems are numbered as first seen, so
         // that the per-document work looks up each word once and touches
         // numbers, not strings; the sorted keys are made once at the end.
-        let mut words: FnvHashMap<String, u32> = FnvHashMap::default();
-        let mut stem_ids: FnvHashMap<String, u32> = FnvHashMap::default();
+        let mut words: FxHashMap<String, u32> = FxHashMap::default();
+        let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut stems: Vec<String> = Vec::new();
         let mut postings: Vec<Vec<u32>> = Vec::new();
         let mut forms: Vec<(String, u32)> = Vec::new();
-        let mut by_stem: FnvHashMap<u32, (u8, u32)> = FnvHashMap::default();
+        let mut by_stem: FxHashMap<u32, (u8, u32)> = FxHashMap::default();
         for (b, batch) in docs.chunks(BATCH).enumerate() {
             let tables: Vec<DocWords> = batch.par_iter().map(|d| words_of(lang, d)).collect();
             for (i, table) in tables.into_iter().enumerate() {

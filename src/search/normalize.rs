@@ -193,48 +193,64 @@ fn class(c: char) -> Option<Class> {
 /// several times faster than the general segmentation; a test checks the
 /// two agree.
 fn simple_words(text: &str, f: &mut impl FnMut(&str)) -> bool {
-    let mut classes = Vec::with_capacity(text.len());
-    for (at, c) in text.char_indices() {
-        match class(c) {
-            Some(k) => classes.push((at, k)),
-            None => return false,
-        }
+    // Checked whole first: a word must not be passed on before the text is
+    // known to be of this alphabet.
+    if !text.chars().all(|c| class(c).is_some()) {
+        return false;
     }
     let wordy = |k: Class| matches!(k, Class::Letter | Class::Digit | Class::Underscore);
-    let mut i = 0;
-    while i < classes.len() {
-        if !wordy(classes[i].1) {
-            i += 1;
+    // Each character with its class and the two after it, as the rules look
+    // that far ahead.
+    let mut chars = text
+        .char_indices()
+        .map(|(at, c)| (at, class(c).unwrap_or(Class::Other)))
+        .peekable();
+    let mut start: Option<(usize, bool)> = None;
+    let mut skip = 0;
+    while let Some((at, k)) = chars.next() {
+        if skip > 0 {
+            skip -= 1;
             continue;
         }
-        let start = i;
-        let mut alnum = false;
-        loop {
-            let k = classes[i].1;
-            alnum |= k != Class::Underscore;
-            let next = classes.get(i + 1).map(|&(_, k)| k);
-            let after = classes.get(i + 2).map(|&(_, k)| k);
-            match (k, next) {
-                // WB5, WB8–WB10, WB13a, WB13b.
-                (_, Some(n)) if wordy(n) => i += 1,
-                (Class::Letter, Some(Class::MidLetter | Class::MidNumLet))
-                    if after == Some(Class::Letter) =>
-                {
-                    i += 2;
-                }
-                (Class::Digit, Some(Class::MidNum | Class::MidNumLet))
-                    if after == Some(Class::Digit) =>
-                {
-                    i += 2;
-                }
-                _ => break,
+        if start.is_none() {
+            if !wordy(k) {
+                continue;
+            }
+            start = Some((at, false));
+        }
+        if let Some((_, alnum)) = start.as_mut() {
+            *alnum |= k != Class::Underscore;
+        }
+        let next = chars.peek().map(|&(_, k)| k);
+        // Only a middle character makes the rules look two ahead.
+        let after = || {
+            let mut ahead = chars.clone();
+            ahead.next();
+            ahead.next().map(|(_, k)| k)
+        };
+        let joins = match (k, next) {
+            // WB5, WB8–WB10, WB13a, WB13b.
+            (_, Some(n)) if wordy(n) => true,
+            (Class::Letter, Some(Class::MidLetter | Class::MidNumLet))
+                if after() == Some(Class::Letter) =>
+            {
+                skip = 1;
+                true
+            }
+            (Class::Digit, Some(Class::MidNum | Class::MidNumLet))
+                if after() == Some(Class::Digit) =>
+            {
+                skip = 1;
+                true
+            }
+            _ => false,
+        };
+        if !joins && let Some((from, alnum)) = start.take() {
+            let end = chars.peek().map_or(text.len(), |&(at, _)| at);
+            if alnum {
+                f(&text[from..end]);
             }
         }
-        let end = classes.get(i + 1).map_or(text.len(), |&(at, _)| at);
-        if alnum {
-            f(&text[classes[start].0..end]);
-        }
-        i += 1;
     }
     true
 }

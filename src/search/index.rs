@@ -143,7 +143,6 @@ impl Index {
         // numbers, not strings; the sorted keys are made once at the end.
         let mut words: FxHashMap<String, u32> = FxHashMap::default();
         let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
-        let mut stems: Vec<String> = Vec::new();
         let mut postings: Vec<Vec<u32>> = Vec::new();
         let mut forms: Vec<(String, u32)> = Vec::new();
         let mut by_stem: FxHashMap<u32, (u8, u32)> = FxHashMap::default();
@@ -157,17 +156,13 @@ impl Index {
                         Some(&stem_id) => stem_id,
                         None => {
                             let stem = stem(lang, &word);
-                            let stem_id = match stem_ids.get(&stem) {
-                                Some(&stem_id) => stem_id,
-                                None => {
-                                    let stem_id = stems.len() as u32;
-                                    stem_ids.insert(stem.clone(), stem_id);
-                                    stems.push(stem.clone());
-                                    postings.push(Vec::new());
-                                    stem_id
-                                }
-                            };
-                            if stem != word {
+                            let is_form = stem != word;
+                            let next = postings.len() as u32;
+                            let stem_id = *stem_ids.entry(stem).or_insert(next);
+                            if stem_id == next {
+                                postings.push(Vec::new());
+                            }
+                            if is_form {
                                 forms.push((word.clone(), stem_id));
                             }
                             words.insert(word, stem_id);
@@ -184,7 +179,11 @@ impl Index {
             }
         }
         drop(words);
-        drop(stem_ids);
+        // The stems by number, from the map that numbered them.
+        let mut stems = vec![String::new(); postings.len()];
+        for (stem, stem_id) in stem_ids {
+            stems[stem_id as usize] = stem;
+        }
         let mut keys: BTreeMap<String, Key> = BTreeMap::new();
         for (form, stem_id) in forms {
             keys.entry(form).or_default().stem = Some(stems[stem_id as usize].clone());

@@ -97,9 +97,8 @@ fn rank_related(releases: &[Entry], members: &[usize], keep: usize, reading: &mu
                 .then(a.cmp(&b))
         };
         // Only the first `keep` are sorted: a release of a common tag
-        // touches thousands of others, and sorting them all for each
-        // release was most of building the model at 10,000 releases.
-        // The order being total, the first `keep` are the same either way.
+        // touches thousands of others, and a few are kept. The order being
+        // total, the first `keep` are the same either way.
         let first = keep.min(touched.len());
         if touched.len() > keep {
             touched.select_nth_unstable_by(keep, order);

@@ -441,11 +441,10 @@ impl Store {
             return Ok(bytes);
         }
         // The first file of a photo to be rendered makes all its missing
-        // variants. The lock is only tried, never waited for: the AVIF
-        // encoder runs on rayon, whose thread may meanwhile take another
-        // file of the same photo, and waiting there for the lock it holds
-        // itself would never end. A file whose photo is being made makes
-        // itself alone.
+        // variants. The lock is only tried, never waited for: waiting would
+        // leave a core idle for the seconds a photo's variants take, while
+        // a file whose photo is being made costs one encode if it makes
+        // itself alone (about one file in a hundred, BENCHMARKS.md).
         let guard = self.locks.get(photo).and_then(|l| match l.try_lock() {
             Ok(guard) => Some(guard),
             // Poisoned only if a thread panicked holding it; the files it

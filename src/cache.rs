@@ -29,6 +29,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 
 use crate::document::markdown::LinkRef;
 use crate::document::{Derived, Document, FrontMatter, PubDate};
+use crate::render::SearchShape;
 use crate::render::deps::{Dep, ListKey, Reads};
 use crate::source::Section;
 use crate::util::hash::{StableHasher, hash_bytes};
@@ -38,7 +39,7 @@ use xxhash_rust::xxh3::Xxh3;
 pub const CACHE_DIR: &str = ".pressroom-cache";
 
 /// Bumped whenever the encoding or the meaning of a hash changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// What the manifest knows about one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +73,9 @@ pub struct Manifest {
     /// The input files and their stamps as of the build that wrote it, with
     /// the options that build ran with; empty when not known.
     pub inputs: Inputs,
+    /// The shape of each language's search index as of that build, so the
+    /// next one need not index a language whose documents did not change.
+    pub search: Vec<SearchShape>,
 }
 
 /// The stamps of every input file, and what else decides the output.
@@ -274,6 +278,16 @@ impl Manifest {
             w.u64(*size);
             w.u64(*mtime);
         }
+        w.u64(self.search.len() as u64);
+        for shape in &self.search {
+            w.str(&shape.lang);
+            w.u64(shape.hash);
+            w.u64(shape.docs as u64);
+            w.u64(shape.chunks.len() as u64);
+            for chunk in &shape.chunks {
+                w.str(chunk);
+            }
+        }
         w.u64(self.keys.len() as u64);
         for dep in &self.keys {
             w.dep(dep);
@@ -322,7 +336,25 @@ impl Manifest {
         for _ in 0..n {
             files.push((r.str()?.to_owned(), r.u64()?, r.u64()?));
         }
+        let n = r.len()?;
+        let mut search = Vec::with_capacity(n);
+        for _ in 0..n {
+            let (lang, hash, docs) = (r.string()?, r.u64()?, r.u64()?);
+            let count = r.len()?;
+            let mut chunks = Vec::with_capacity(count);
+            for _ in 0..count {
+                chunks.push(r.string()?);
+            }
+            let docs = usize::try_from(docs).map_err(|_| ())?;
+            search.push(SearchShape {
+                lang,
+                hash,
+                docs,
+                chunks,
+            });
+        }
         let mut manifest = Manifest {
+            search,
             inputs: Inputs {
                 options,
                 valid_until,

@@ -113,6 +113,10 @@ pub struct Rebuild {
     pub rendered: Vec<String>,
     /// Output files the build no longer produces, deleted.
     pub removed: usize,
+    /// The languages whose search index this build made, in site order: the
+    /// others' were known from the build before and none of their search
+    /// files was stale.
+    pub indexed: Vec<String>,
 }
 
 /// What a changed path is to the session.
@@ -522,6 +526,7 @@ impl Session {
             },
             rendered: Vec::new(),
             removed: 0,
+            indexed: Vec::new(),
         })
     }
 
@@ -590,6 +595,11 @@ impl Session {
         let mut renderer = Renderer::with_templates(&site, i18n, templates);
         if self.opts.cache {
             renderer.keep_images();
+        }
+        // Verify mode renders every file from scratch, the index included,
+        // so that it also checks what the shapes stood for.
+        if !self.opts.verify {
+            renderer.know_search(&self.manifest.search);
         }
         let jobs = renderer.jobs();
         let paths: Vec<String> = jobs.par_iter().map(|&job| renderer.path(job)).collect();
@@ -854,6 +864,11 @@ impl Session {
             }
             self.state = OutputState::Written;
         }
+        self.manifest.search = renderer.search_shapes();
+        let indexed = renderer.indexed_languages();
+        if !indexed.is_empty() {
+            log::debug!("search: indexed {}", indexed.join(", "));
+        }
         self.manifest.tidy();
         warnings.extend(problems);
         rendered.sort();
@@ -866,6 +881,7 @@ impl Session {
             },
             rendered,
             removed,
+            indexed,
         })
     }
 

@@ -562,11 +562,18 @@ impl<'s> Reader<'s> {
     }
 
     /// The documents the search index of `lang` holds, recorded as one
-    /// [`Dep::Search`] read.
-    pub fn search_docs(&self, lang: &str) -> Vec<SearchDoc<'s>> {
+    /// [`Dep::Search`] read, with the hash recorded.
+    pub fn search_docs(&self, lang: &str) -> (Vec<SearchDoc<'s>>, u64) {
         let (docs, hash) = self.search_docs_hashed(lang);
         record(Dep::Search(lang.to_owned()), hash);
-        docs
+        (docs, hash)
+    }
+
+    /// The hash [`Reader::search_docs`] would record for `lang`, recording
+    /// nothing: for deciding whether what an earlier build learnt of the
+    /// index still holds, not for rendering.
+    pub fn search_hash(&self, lang: &str) -> u64 {
+        self.search_docs_hashed(lang).1
     }
 
     fn alias_hashed(&self, index: usize) -> (&'s Alias, u64) {

@@ -13,6 +13,7 @@ mod feeds;
 pub mod i18n;
 pub mod jsonld;
 mod search;
+pub use search::SearchShape;
 mod sitemap;
 mod templates;
 pub mod views;
@@ -170,6 +171,9 @@ pub struct Renderer<'s> {
     shared: Vec<(Shared, Reads)>,
     /// Per language, its search index once made (see [`search`]).
     search: search::Cache<'s>,
+    /// Per language, its index's shape as an earlier build made it, when
+    /// the language's search documents still hash the same.
+    known_search: Vec<Option<SearchShape>>,
     /// Encoded photo files, kept across builds.
     images: images::Store,
 }
@@ -211,6 +215,7 @@ impl<'s> Renderer<'s> {
             templates,
             shared,
             search: search::cache(site.config().languages.len()),
+            known_search: vec![None; site.config().languages.len()],
             images,
         }
     }
@@ -369,6 +374,41 @@ impl<'s> Renderer<'s> {
     pub fn keep_images(&mut self) {
         let dir = images::cache_dir(&self.read.unlogged().config().root);
         self.images = images::Store::new(Some(dir), self.read.unlogged().photos().list.len());
+    }
+
+    /// Takes the index shapes an earlier build recorded ([`Renderer::search_shapes`]):
+    /// a language whose search documents hash as they did then gets its
+    /// search jobs without being indexed, and is indexed only if one of
+    /// those files must be rendered.
+    pub fn know_search(&mut self, shapes: &[SearchShape]) {
+        let read = self.read;
+        self.known_search = read
+            .unlogged()
+            .config()
+            .languages
+            .iter()
+            .map(|language| {
+                let shape = shapes.iter().find(|s| s.lang == language.code)?;
+                (shape.hash == read.search_hash(&language.code)).then(|| shape.clone())
+            })
+            .collect();
+    }
+
+    /// The shape of each language's search index as of this build, for
+    /// the next one ([`Renderer::know_search`]).
+    pub fn search_shapes(&self) -> Vec<SearchShape> {
+        search::shapes(self)
+    }
+
+    /// The languages whose search index this renderer made, in site order.
+    pub fn indexed_languages(&self) -> Vec<String> {
+        let languages = &self.read.unlogged().config().languages;
+        languages
+            .iter()
+            .zip(&self.search)
+            .filter(|(_, built)| built.get().is_some())
+            .map(|(language, _)| language.code.clone())
+            .collect()
     }
 
     /// How many photo files this renderer encoded (the rest came from the

@@ -41,6 +41,26 @@ pub(super) const SHARD: usize = 10;
 pub(super) struct Built<'s> {
     index: Index,
     docs: Vec<SearchDoc<'s>>,
+    /// The [`Dep::Search`] hash of the documents it was made from.
+    hash: u64,
+}
+
+/// What the job list needs of a language's index: how many documents it
+/// numbers and the names of its chunks. Both follow from the language's
+/// [`Dep::Search`] value alone, so a build may take them from an earlier
+/// build's manifest while that hash is unchanged (see
+/// [`super::Renderer::know_search`]); then the language is not indexed at
+/// all unless one of its search files must be rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchShape {
+    /// The language's code.
+    pub lang: String,
+    /// The [`Dep::Search`] hash of the documents the index was made from.
+    pub hash: u64,
+    /// How many documents the index numbers.
+    pub docs: usize,
+    /// Its chunk names, sorted.
+    pub chunks: Vec<String>,
 }
 
 /// Per language, the index once made, with the reads that made it.
@@ -63,7 +83,7 @@ pub(super) fn built<'r, 's>(renderer: &'r Renderer<'s>, l: usize) -> &'r Built<'
 }
 
 fn build<'s>(read: Reader<'s>, lang: &str) -> Built<'s> {
-    let docs = read.search_docs(lang);
+    let (docs, hash) = read.search_docs(lang);
     let registry = read.tags();
     let site = read.unlogged();
     // What the index reads of each document is covered by the one
@@ -94,7 +114,7 @@ fn build<'s>(read: Reader<'s>, lang: &str) -> Built<'s> {
         })
         .collect();
     let index = Index::build(lang, &texts);
-    Built { index, docs }
+    Built { index, docs, hash }
 }
 
 fn location<'s>(site: &'s crate::site::Site, doc: &SearchDoc<'s>, lang: &str) -> Option<&'s str> {
@@ -104,19 +124,49 @@ fn location<'s>(site: &'s crate::site::Site, doc: &SearchDoc<'s>, lang: &str) ->
     }
 }
 
+/// The document count and chunk names of language `l`'s index: known from
+/// an earlier build, or from the index, made now if need be. Which files
+/// exist is not something a file reads, so nothing is recorded.
+fn shape<'r>(renderer: &'r Renderer<'_>, l: usize) -> (usize, &'r [String]) {
+    if let Some(known) = &renderer.known_search[l] {
+        return (known.docs, &known.chunks);
+    }
+    let (built, _) = deps::capture(|| built(renderer, l));
+    (built.docs.len(), built.index.chunks())
+}
+
+/// The shape of every language's index this renderer knows, made or
+/// taken from an earlier build, for the next build to take.
+pub(super) fn shapes(renderer: &Renderer<'_>) -> Vec<SearchShape> {
+    let languages = &renderer.read.unlogged().config().languages;
+    languages
+        .iter()
+        .enumerate()
+        .filter_map(|(l, language)| match renderer.search[l].get() {
+            Some((built, _)) => Some(SearchShape {
+                lang: language.code.clone(),
+                hash: built.hash,
+                docs: built.docs.len(),
+                chunks: built.index.chunks().to_vec(),
+            }),
+            None => renderer.known_search[l].clone(),
+        })
+        .collect()
+}
+
 /// The search jobs of language `l`.
 pub(super) fn jobs(renderer: &Renderer<'_>, l: usize) -> Vec<Job> {
     if !renderer.read.unlogged().config().search {
         return Vec::new();
     }
-    let built = built(renderer, l);
+    let (docs, chunks) = shape(renderer, l);
     let mut jobs = Vec::new();
     if renderer.templates.has(super::templates::SEARCH_TEMPLATE) {
         jobs.push(Job::SearchPage(l));
     }
     jobs.extend([Job::SearchMeta(l), Job::SearchTags(l)]);
-    jobs.extend((0..built.index.chunks().len()).map(|c| Job::SearchChunk(l, c)));
-    jobs.extend((0..built.docs.len().div_ceil(SHARD)).map(|n| Job::SearchShard(l, n)));
+    jobs.extend((0..chunks.len()).map(|c| Job::SearchChunk(l, c)));
+    jobs.extend((0..docs.div_ceil(SHARD)).map(|n| Job::SearchShard(l, n)));
     jobs
 }
 
@@ -134,9 +184,7 @@ pub(super) fn path(renderer: &Renderer<'_>, job: Job) -> String {
         Job::SearchMeta(l) => format!("{}meta.json", folder(renderer, l)),
         Job::SearchTags(l) => format!("{}tags.json", folder(renderer, l)),
         Job::SearchChunk(l, c) => {
-            // Captured and dropped: which files exist, not what one reads.
-            let (built, _) = deps::capture(|| built(renderer, l));
-            let name = &built.index.chunks()[c];
+            let name = &shape(renderer, l).1[c];
             format!("{}t/{}.json", folder(renderer, l), chunk_file(name))
         }
         Job::SearchShard(l, n) => format!("{}d/{n}.json", folder(renderer, l)),
@@ -184,6 +232,9 @@ pub(super) fn render(renderer: &Renderer<'_>, job: Job) -> Result<Rendered, Diag
         Job::SearchTags(l) => tags(renderer, l),
         Job::SearchChunk(l, c) => {
             let built = built(renderer, l);
+            // The job list may have come from an earlier build's shape; it
+            // is the same function of the same documents, so the names agree.
+            debug_assert_eq!(shape(renderer, l).1, built.index.chunks());
             built.index.chunk_json(&built.index.chunks()[c])
         }
         Job::SearchShard(l, n) => shard(renderer, l, n),

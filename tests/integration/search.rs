@@ -233,8 +233,9 @@ fn changed(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>
     out
 }
 
-/// The three edits, applied one at a time: one release's body gets a new
-/// word, a release is created, a release is deleted. `after` runs after
+/// The four edits, applied one at a time: one release's body gets a new
+/// word, a release is created, a release is deleted, 25 releases with new
+/// words are added (so the index has more chunks and document files). `after` runs after
 /// each, with the files it touched.
 fn edit_create_delete(site: &Site, mut after: impl FnMut(&str, Vec<PathBuf>)) {
     let edit = "content/releases/2016/gen-005.en.md";
@@ -250,6 +251,23 @@ fn edit_create_delete(site: &Site, mut after: impl FnMut(&str, Vec<PathBuf>)) {
     let gone = "content/releases/2016/gen-100.en.md";
     site.remove(gone);
     after("delete", vec![site.root().join(gone)]);
+    // Enough new documents and words for more document files and chunks.
+    let grown: Vec<PathBuf> = (0..25)
+        .map(|i| {
+            let words: Vec<String> = (0..80).map(|j| word(5000 + i * 80 + j)).collect();
+            let path = format!("content/releases/2018/more-{i:02}.en.md");
+            site.write(
+                &path,
+                format!(
+                    "---\ntitle: \"More {i}\"\ndate: 2018-02-{:02}\n---\n\n{}.\n",
+                    i + 1,
+                    words.join(" ")
+                ),
+            );
+            site.root().join(path)
+        })
+        .collect();
+    after("grow", grown);
 }
 
 #[test]
@@ -287,15 +305,29 @@ fn the_index_after_edits_with_the_build_cache_is_a_clean_builds() {
 #[test]
 fn the_index_after_edits_in_watch_mode_is_a_clean_builds() {
     let site = corpus();
+    // The release the edit changes, in every language, so that editing its
+    // English text changes no other language's index (an untranslated
+    // release is in every language's index).
+    for lang in ["ru", "kk"] {
+        site.write(
+            &format!("content/releases/2016/gen-005.{lang}.md"),
+            "---\ntitle: \"Перевод\"\ndate: 2016-01-06\n---\n\nТекст перевода.\n",
+        );
+    }
     let mut opts = pressroom::BuildOptions::new(site.root(), Some(site.public()));
     opts.now = "2026-01-01T00:00:00Z".parse().unwrap();
     let mut session = Session::new(opts);
-    session
+    let first = session
         .rebuild()
         .unwrap_or_else(|e| panic!("{:?}", e.sorted()));
+    assert_eq!(
+        first.indexed,
+        ["en", "ru", "kk"],
+        "the first build indexes all"
+    );
     edit_create_delete(&site, |step, touched| {
         session.invalidate(&touched);
-        session
+        let rebuild = session
             .rebuild()
             .unwrap_or_else(|e| panic!("{step}: {:?}", e.sorted()));
         assert_eq!(
@@ -303,6 +335,14 @@ fn the_index_after_edits_in_watch_mode_is_a_clean_builds() {
             clean_build(site.root()),
             "after the {step}"
         );
+        // Only English changed: the other indexes' shapes are known and
+        // none of their files is stale, so they are not made again. (A new
+        // or deleted release without translations is in every index.)
+        let expected: &[&str] = match step {
+            "edit" => &["en"],
+            _ => &["en", "ru", "kk"],
+        };
+        assert_eq!(rebuild.indexed, expected, "after the {step}");
     });
 }
 

@@ -663,6 +663,7 @@ impl Session {
 
         let verify = self.opts.verify;
         let todo: Vec<usize> = (0..jobs.len()).filter(|&i| !fresh[i] || verify).collect();
+        renderer.prepare(todo.iter().map(|&i| jobs[i]));
         let in_place = self.state == OutputState::Written && stale_count <= IN_PLACE_LIMIT;
         if let Some(out) = &self.opts.output {
             output::check_placement(out, site.config()).map_err(Diagnostics::from)?;

@@ -252,6 +252,9 @@ impl<'s> Renderer<'s> {
                 jobs.extend((1..=listing.pages(per_page)).map(|n| Job::Year(l, y, n)));
             }
         }
+        // The job list needs the index of every language whose shape is
+        // not known from an earlier build.
+        search::prepare(self, |l| self.known_search[l].is_none());
         for l in 0..site.config().languages.len() {
             jobs.extend(search::jobs(self, l));
         }
@@ -374,6 +377,17 @@ impl<'s> Renderer<'s> {
     pub fn keep_images(&mut self) {
         let dir = images::cache_dir(&self.read.unlogged().config().root);
         self.images = images::Store::new(Some(dir), self.read.unlogged().photos().list.len());
+    }
+
+    /// Makes what rendering `jobs` needs made once beforehand (the search
+    /// index of each language with a search file among them), several at
+    /// once. Call it before rendering any of them.
+    pub fn prepare(&self, jobs: impl Iterator<Item = Job>) {
+        let mut wanted = vec![false; self.search.len()];
+        for l in jobs.filter_map(search::reads_index) {
+            wanted[l] = true;
+        }
+        search::prepare(self, |l| wanted[l]);
     }
 
     /// Takes the index shapes an earlier build recorded ([`Renderer::search_shapes`]):

@@ -24,6 +24,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::deps::{self, Dep, Reader, Reads, SearchDoc};
@@ -154,6 +155,37 @@ pub(super) fn shapes(renderer: &Renderer<'_>) -> Vec<SearchShape> {
         .collect()
 }
 
+/// Makes at once the indexes of the languages `wanted` says, that are not
+/// made yet: each index's sequential part (numbering the words, stemming
+/// each new one, sorting the keys) then overlaps the others' instead of
+/// following them. Rendering a search file needs its index made before:
+/// made inside a rendering thread, its parallel part could take another
+/// file of the same language meanwhile, which would wait for the index
+/// being made under it.
+pub(super) fn prepare(renderer: &Renderer<'_>, wanted: impl Fn(usize) -> bool + Sync) {
+    if !renderer.read.unlogged().config().search {
+        return;
+    }
+    (0..renderer.search.len())
+        .into_par_iter()
+        .filter(|&l| wanted(l) && renderer.search[l].get().is_none())
+        .for_each(|l| {
+            // Captured and dropped: the files made from it replay the reads.
+            let _ = deps::capture(|| built(renderer, l));
+        });
+}
+
+/// Whether rendering `job` reads its language's index.
+pub(super) fn reads_index(job: Job) -> Option<usize> {
+    match job {
+        Job::SearchMeta(l)
+        | Job::SearchTags(l)
+        | Job::SearchChunk(l, _)
+        | Job::SearchShard(l, _) => Some(l),
+        _ => None,
+    }
+}
+
 /// The search jobs of language `l`.
 pub(super) fn jobs(renderer: &Renderer<'_>, l: usize) -> Vec<Job> {
     if !renderer.read.unlogged().config().search {
@@ -226,6 +258,10 @@ struct ShardDoc<'a> {
 
 /// Renders a search job other than the page.
 pub(super) fn render(renderer: &Renderer<'_>, job: Job) -> Result<Rendered, Diagnostic> {
+    debug_assert!(
+        reads_index(job).is_none_or(|l| renderer.search[l].get().is_some()),
+        "the index of {job:?} is made before rendering (Renderer::prepare)"
+    );
     let path = path(renderer, job);
     let bytes = match job {
         Job::SearchMeta(l) => meta(renderer, l),

@@ -270,14 +270,16 @@ fn edit_create_delete(site: &Site, mut after: impl FnMut(&str, Vec<PathBuf>)) {
     after("grow", grown);
 }
 
+/// Builds `site` with the build cache; its search files.
+fn cached(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    site.try_build(|o| o.cache = true)
+        .unwrap_or_else(|e| panic!("{:?}", e.sorted()));
+    search_files(&site.tree())
+}
+
 #[test]
 fn the_index_after_edits_with_the_build_cache_is_a_clean_builds() {
     let site = corpus();
-    let cached = |site: &Site| {
-        site.try_build(|o| o.cache = true)
-            .unwrap_or_else(|e| panic!("{:?}", e.sorted()));
-        search_files(&site.tree())
-    };
     let first = cached(&site);
     let chunks = first
         .keys()
@@ -305,11 +307,6 @@ fn the_index_after_edits_with_the_build_cache_is_a_clean_builds() {
 #[test]
 fn search_files_deleted_by_hand_are_made_again_from_a_known_index_shape() {
     let site = corpus();
-    let cached = |site: &Site| {
-        site.try_build(|o| o.cache = true)
-            .unwrap_or_else(|e| panic!("{:?}", e.sorted()));
-        search_files(&site.tree())
-    };
     let first = cached(&site);
     // Nothing the index is made from changed, so the next build knows the
     // index's shape from the cache; the deleted files still need the index.

@@ -9,7 +9,9 @@
 //! model, so that rendering only looks the lists up.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
 
 use super::Entry;
 
@@ -49,7 +51,9 @@ pub(super) fn compute(releases: &[Entry], related: usize) -> Vec<Reading> {
 /// Fills in the related releases of `members` (one language's releases,
 /// newest first).
 fn rank_related(releases: &[Entry], members: &[usize], keep: usize, reading: &mut [Reading]) {
-    // Postings: tag → positions in `members` (newest first).
+    // Postings: tag → positions in `members` (newest first). Tags are then
+    // numbered in their sorted order, so that each release's weights are
+    // added in the same order as before the numbering (the same floats).
     let mut postings: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (k, &i) in members.iter().enumerate() {
         for tag in &releases[i].doc.front.tags {
@@ -61,55 +65,95 @@ fn rank_related(releases: &[Entry], members: &[usize], keep: usize, reading: &mu
         }
     }
     let n = members.len() as f64;
-    let weight: BTreeMap<&str, f64> = postings
-        .iter()
-        .map(|(tag, list)| (*tag, (n / list.len() as f64).ln() + 1.0))
+    let ids: BTreeMap<&str, u32> = postings
+        .keys()
+        .zip(0u32..)
+        .map(|(t, id)| (*t, id))
         .collect();
-    let mut score = vec![0.0f64; members.len()];
-    let mut touched: Vec<usize> = Vec::new();
+    let weight: Vec<f64> = postings
+        .values()
+        .map(|list| (n / list.len() as f64).ln() + 1.0)
+        .collect();
+    let postings: Vec<Vec<usize>> = postings.into_values().collect();
+    // A release's ranking depends only on its set of tags (the score of
+    // every other release is the weight of the tags it shares), so releases
+    // with the same set share one ranking: ranked once with one more place,
+    // each then leaves itself out. Archives reuse a few topics, so sets
+    // repeat: at 10k releases there are far fewer sets than releases.
+    let mut sets: HashMap<Vec<u32>, Vec<usize>> = HashMap::new();
     for (k, &i) in members.iter().enumerate() {
-        let mut tags: Vec<&str> = releases[i]
+        let mut set: Vec<u32> = releases[i]
             .doc
             .front
             .tags
             .iter()
-            .map(String::as_str)
+            .map(|t| ids[t.as_str()])
             .collect();
-        // Summed in one order, so equal sets give equal floating-point sums.
-        tags.sort_unstable();
-        tags.dedup();
-        for tag in tags {
-            for &other in &postings[tag] {
-                if other != k {
-                    if score[other] == 0.0 {
-                        touched.push(other);
-                    }
-                    score[other] += weight[tag];
-                }
-            }
-        }
-        // Higher score first; then newer (smaller position); positions are
-        // unique, so the order is total.
-        let order = |&a: &usize, &b: &usize| {
-            score[b]
-                .partial_cmp(&score[a])
-                .unwrap_or(Ordering::Equal)
-                .then(a.cmp(&b))
-        };
-        // Only the first `keep` are sorted: a release of a common tag
-        // touches thousands of others, and a few are kept. The order being
-        // total, the first `keep` are the same either way.
-        let first = keep.min(touched.len());
-        if touched.len() > keep {
-            touched.select_nth_unstable_by(keep, order);
-        }
-        touched[..first].sort_unstable_by(order);
-        reading[i].related = touched[..first].iter().map(|&p| members[p]).collect();
-        for &p in &touched {
-            score[p] = 0.0;
-        }
-        touched.clear();
+        set.sort_unstable();
+        set.dedup();
+        sets.entry(set).or_default().push(k);
     }
+    let sets: Vec<(Vec<u32>, Vec<usize>)> = sets.into_iter().collect();
+    let ranked: Vec<Vec<usize>> = sets
+        .par_iter()
+        .map_init(
+            || (vec![0.0f64; members.len()], Vec::new()),
+            |(score, touched), (set, _)| rank(set, &postings, &weight, keep + 1, score, touched),
+        )
+        .collect();
+    for ((_, ks), top) in sets.iter().zip(&ranked) {
+        for &k in ks {
+            reading[members[k]].related = top
+                .iter()
+                .filter(|&&other| other != k)
+                .take(keep)
+                .map(|&other| members[other])
+                .collect();
+        }
+    }
+}
+
+/// The first `keep` positions, most related first, for a release with the
+/// tags `set` (sorted tag numbers). `score` is all zeros and `touched`
+/// empty, and they are left so.
+fn rank(
+    set: &[u32],
+    postings: &[Vec<usize>],
+    weight: &[f64],
+    keep: usize,
+    score: &mut [f64],
+    touched: &mut Vec<usize>,
+) -> Vec<usize> {
+    for &tag in set {
+        let w = weight[tag as usize];
+        for &other in &postings[tag as usize] {
+            // Every weight is at least 1, so 0 means not seen yet.
+            if score[other] == 0.0 {
+                touched.push(other);
+            }
+            score[other] += w;
+        }
+    }
+    // Highest score first, then newest (lowest position), then nothing
+    // else is needed: positions are distinct.
+    let order = |&a: &usize, &b: &usize| {
+        score[b]
+            .partial_cmp(&score[a])
+            .unwrap_or(Ordering::Equal)
+            .then(a.cmp(&b))
+    };
+    // Only the kept few are sorted: a common tag touches thousands.
+    let first = keep.min(touched.len());
+    if touched.len() > keep {
+        touched.select_nth_unstable_by(keep, order);
+    }
+    touched[..first].sort_unstable_by(order);
+    let top = touched[..first].to_vec();
+    for &p in touched.iter() {
+        score[p] = 0.0;
+    }
+    touched.clear();
+    top
 }
 
 #[cfg(test)]

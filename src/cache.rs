@@ -39,7 +39,7 @@ use xxhash_rust::xxh3::Xxh3;
 pub const CACHE_DIR: &str = ".pressroom-cache";
 
 /// Bumped whenever the encoding or the meaning of a hash changes.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// What the manifest knows about one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,6 +195,17 @@ impl Manifest {
         }
     }
 
+    /// How many keys no file's dependencies use.
+    fn unused_keys(&self) -> usize {
+        let mut used = vec![false; self.keys.len()];
+        for record in self.files.values() {
+            for &(k, _) in self.deps_of(record) {
+                used[k as usize] = true;
+            }
+        }
+        used.iter().filter(|&&u| !u).count()
+    }
+
     /// Drops the dependencies and keys no file uses any more.
     fn compact(&mut self) {
         let live: usize = self.files.values().map(|r| r.deps.1 as usize).sum();
@@ -256,7 +267,13 @@ impl Manifest {
 
     /// Writes header, body and checksum to `w`.
     fn write(&mut self, w: &mut Writer<'_>) {
-        self.compact();
+        // Only live dependencies are written; keys no file uses any more
+        // are, until they are a quarter of all (compacting renumbers
+        // 100k keys and rebuilds their table, a large share of saving
+        // after a small edit).
+        if self.unused_keys() * 4 > self.keys.len() {
+            self.compact();
+        }
         w.header();
         w.u64(self.inputs.options);
         match self.inputs.valid_until {
@@ -288,24 +305,28 @@ impl Manifest {
                 w.str(chunk);
             }
         }
-        w.u64(self.keys.len() as u64);
-        for dep in &self.keys {
-            w.dep(dep);
-        }
+        // The files with their stamps come before what they depend on, so
+        // that a build with nothing changed reads no further (see
+        // [`Manifest::decode_stamps`]).
         let mut paths: Vec<&String> = self.files.keys().collect();
         paths.sort();
         w.u64(paths.len() as u64);
-        for path in paths {
-            let record = &self.files[path];
+        for path in &paths {
+            let record = &self.files[*path];
             w.str(path);
             w.u8(record.kind);
             let (size, mtime) = record.stamp.unwrap_or((u64::MAX, u64::MAX));
             w.u64(size);
             w.u64(mtime);
             w.u64(record.content);
-            let deps = self.deps_of(record);
-            w.u64(deps.len() as u64);
-            for &(k, h) in deps {
+            w.u64(u64::from(record.deps.1));
+        }
+        w.u64(self.keys.len() as u64);
+        for dep in &self.keys {
+            w.dep(dep);
+        }
+        for path in &paths {
+            for &(k, h) in self.deps_of(&self.files[*path]) {
                 w.u32(k);
                 w.u64(h);
             }
@@ -319,7 +340,19 @@ impl Manifest {
         Manifest::read_body(&mut r).map_err(|()| "the cache is damaged".to_owned())
     }
 
-    fn read_body(r: &mut Reader<'_>) -> Result<Manifest, ()> {
+    /// Reads what a build with nothing changed needs: the inputs and the
+    /// output files with their stamps, without what they depend on. The
+    /// manifest it gives has no dependencies: only for that check.
+    pub fn decode_stamps(bytes: &[u8]) -> Result<Manifest, String> {
+        let mut r = open(bytes)?;
+        let (manifest, _) =
+            Manifest::read_files(&mut r).map_err(|()| "the cache is damaged".to_owned())?;
+        Ok(manifest)
+    }
+
+    /// Reads up to the end of the file records; their dependency counts in
+    /// the order the dependencies follow.
+    fn read_files(r: &mut Reader<'_>) -> Result<(Manifest, Vec<(String, u32)>), ()> {
         let options = r.u64()?;
         let valid_until = match r.u8()? {
             0 => None,
@@ -365,6 +398,32 @@ impl Manifest {
             ..Manifest::default()
         };
         let n = r.len()?;
+        let mut order = Vec::with_capacity(n);
+        manifest.files.reserve(n);
+        for _ in 0..n {
+            let path = r.str()?.to_owned();
+            let kind = r.u8()?;
+            let (size, mtime) = (r.u64()?, r.u64()?);
+            let content = r.u64()?;
+            let count = u32::try_from(r.len()?).map_err(|_| ())?;
+            let stamp = (size != u64::MAX || mtime != u64::MAX).then_some((size, mtime));
+            manifest.files.insert(
+                path.clone(),
+                FileRecord {
+                    kind,
+                    deps: (0, 0),
+                    stamp,
+                    content,
+                },
+            );
+            order.push((path, count));
+        }
+        Ok((manifest, order))
+    }
+
+    fn read_body(r: &mut Reader<'_>) -> Result<Manifest, ()> {
+        let (mut manifest, order) = Manifest::read_files(r)?;
+        let n = r.len()?;
         for _ in 0..n {
             let dep = r.dep()?;
             manifest.intern(dep);
@@ -372,13 +431,9 @@ impl Manifest {
         if manifest.keys.len() != n {
             return Err(());
         }
-        let n = r.len()?;
-        for _ in 0..n {
-            let path = r.str()?.to_owned();
-            let kind = r.u8()?;
-            let (size, mtime) = (r.u64()?, r.u64()?);
-            let content = r.u64()?;
-            let count = r.len()?;
+        let total: usize = order.iter().map(|(_, c)| *c as usize).sum();
+        manifest.deps.reserve_exact(total.min(r.bytes.len() / 12));
+        for (path, count) in order {
             let start = manifest.deps.len() as u32;
             for _ in 0..count {
                 let k = r.u32()?;
@@ -388,16 +443,8 @@ impl Manifest {
                 let hash = r.u64()?;
                 manifest.deps.push((k, hash));
             }
-            let stamp = (size != u64::MAX || mtime != u64::MAX).then_some((size, mtime));
-            manifest.files.insert(
-                path,
-                FileRecord {
-                    kind,
-                    deps: (start, count as u32),
-                    stamp,
-                    content,
-                },
-            );
+            let record = manifest.files.get_mut(&path).ok_or(())?;
+            record.deps = (start, count);
         }
         if r.at != r.bytes.len() {
             return Err(());
@@ -408,8 +455,16 @@ impl Manifest {
     /// Loads the manifest of output folder `out` from the cache of `root`:
     /// `Ok(None)` when there is none, `Err` with the reason it is not used.
     pub fn load(root: &Path, out: &Path) -> Result<Option<Manifest>, String> {
+        Manifest::read(root, out)?
+            .map(|bytes| Manifest::decode(&bytes))
+            .transpose()
+    }
+
+    /// The bytes of the manifest of output folder `out` in the cache of
+    /// `root`, for [`Manifest::decode_stamps`] and [`Manifest::decode`].
+    pub fn read(root: &Path, out: &Path) -> Result<Option<Vec<u8>>, String> {
         match std::fs::read(root.join(CACHE_DIR).join(cache_file(out))) {
-            Ok(bytes) => Manifest::decode(&bytes).map(Some),
+            Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(format!("the cache cannot be read: {e}")),
         }
@@ -1024,6 +1079,12 @@ mod tests {
         m.insert("en/index.html".into(), 1, reads, 8);
         m.set_stamp("en/index.html", Some((6, 7)));
         m.insert("robots.txt".into(), 2, vec![(Dep::Config, 1)], 9);
+        m.search = vec![SearchShape {
+            lang: "kk".into(),
+            hash: 10,
+            docs: 11,
+            chunks: vec![String::new(), "қа".into()],
+        }];
         m
     }
 
@@ -1035,9 +1096,21 @@ mod tests {
         assert_eq!(back.inputs, m.inputs);
         assert_eq!(back.keys, m.keys);
         assert_eq!(back.files.len(), m.files.len());
+        assert_eq!(back.search, m.search);
         for (path, record) in &m.files {
             assert_eq!(back.deps_of(&back.files[path]), m.deps_of(record));
             assert_eq!(back.files[path].stamp, record.stamp);
+        }
+        // The stamps alone: everything but the dependencies.
+        let stamps = Manifest::decode_stamps(&bytes).unwrap();
+        assert_eq!((stamps.inputs, stamps.search), (m.inputs.clone(), m.search));
+        assert!(stamps.keys.is_empty());
+        for (path, record) in &m.files {
+            let got = &stamps.files[path];
+            assert_eq!(
+                (got.kind, got.stamp, got.content),
+                (record.kind, record.stamp, record.content)
+            );
         }
     }
 

@@ -2,10 +2,10 @@
 // language, and fails on any violation. Usage: node a11y.mjs PUBLIC_DIR [SHOTS_DIR]
 // Pages are served from a local static server on loopback, so links and the
 // stylesheet load exactly as on a real host.
-import { createServer } from "node:http";
-import { readFile, stat, mkdir } from "node:fs/promises";
-import { join, extname, normalize } from "node:path";
+import { readFile, mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { createRequire } from "node:module";
+import { serveSite, chromiumArgs } from "./site-host.mjs";
 
 const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
@@ -13,28 +13,9 @@ const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8")
 
 const root = process.argv[2] ?? "public";
 const shots = process.argv[3];
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml" };
+const { server, base } = await serveSite(root);
 
-const server = createServer(async (req, res) => {
-  let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-  path = normalize(path).replace(/^(\.\.[/\\])+/, "");
-  let file = join(root, path);
-  try {
-    if ((await stat(file)).isDirectory()) file = join(file, "index.html");
-    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
-    res.end(await readFile(file));
-  } catch {
-    res.writeHead(404);
-    res.end();
-  }
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const base = `http://127.0.0.1:${server.address().port}`;
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 
 // The first release and tag linked from each language's lists.

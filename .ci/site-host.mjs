@@ -1,7 +1,8 @@
 // What the Chromium checks over a built site share: the site served on
 // loopback as a static host serves it (a directory gives its index.html, an
 // unknown address /404.html with status 404), Chromium's flags, and a tally
-// of the checks. Copied beside the script that imports it.
+// of the checks. Copied beside the script that imports it (a11y, languages,
+// search).
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { join, extname, normalize } from "node:path";

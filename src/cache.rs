@@ -191,40 +191,31 @@ impl Manifest {
     pub fn tidy(&mut self) {
         let live: usize = self.files.values().map(|r| r.deps.1 as usize).sum();
         if self.deps.len() > 2 * live + 4096 {
-            self.compact();
+            let in_use = self.keys_in_use();
+            self.compact(&in_use);
         }
     }
 
-    /// How many keys no file's dependencies use.
-    fn unused_keys(&self) -> usize {
-        let mut used = vec![false; self.keys.len()];
+    /// Per key, whether some file's dependencies use it.
+    fn keys_in_use(&self) -> Vec<bool> {
+        let mut in_use = vec![false; self.keys.len()];
         for record in self.files.values() {
             for &(k, _) in self.deps_of(record) {
-                used[k as usize] = true;
+                in_use[k as usize] = true;
             }
         }
-        used.iter().filter(|&&u| !u).count()
+        in_use
     }
 
-    /// Drops the dependencies and keys no file uses any more.
-    fn compact(&mut self) {
+    /// Drops the dependencies and keys no file uses any more; `in_use` is
+    /// [`Manifest::keys_in_use`].
+    fn compact(&mut self, in_use: &[bool]) {
         let live: usize = self.files.values().map(|r| r.deps.1 as usize).sum();
-        let mut used = vec![false; self.keys.len()];
-        for &(k, _) in &self.deps {
-            used[k as usize] = true;
-        }
-        if live == self.deps.len() && used.iter().all(|&u| u) {
+        if live == self.deps.len() && in_use.iter().all(|&u| u) {
             return;
         }
         let mut renumber = vec![u32::MAX; self.keys.len()];
         let mut keys = Vec::new();
-        let mut in_use = vec![false; self.keys.len()];
-        for record in self.files.values() {
-            let (start, len) = record.deps;
-            for &(k, _) in &self.deps[start as usize..(start + len) as usize] {
-                in_use[k as usize] = true;
-            }
-        }
         for (i, dep) in std::mem::take(&mut self.keys).into_iter().enumerate() {
             if in_use[i] {
                 renumber[i] = keys.len() as u32;
@@ -271,8 +262,9 @@ impl Manifest {
         // are, until they are a quarter of all (compacting renumbers
         // 100k keys and rebuilds their table, a large share of saving
         // after a small edit).
-        if self.unused_keys() * 4 > self.keys.len() {
-            self.compact();
+        let in_use = self.keys_in_use();
+        if in_use.iter().filter(|&&u| !u).count() * 4 > in_use.len() {
+            self.compact(&in_use);
         }
         w.header();
         w.u64(self.inputs.options);

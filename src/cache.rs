@@ -444,16 +444,9 @@ impl Manifest {
         Ok(manifest)
     }
 
-    /// Loads the manifest of output folder `out` from the cache of `root`:
-    /// `Ok(None)` when there is none, `Err` with the reason it is not used.
-    pub fn load(root: &Path, out: &Path) -> Result<Option<Manifest>, String> {
-        Manifest::read(root, out)?
-            .map(|bytes| Manifest::decode(&bytes))
-            .transpose()
-    }
-
     /// The bytes of the manifest of output folder `out` in the cache of
-    /// `root`, for [`Manifest::decode_stamps`] and [`Manifest::decode`].
+    /// `root`, for [`Manifest::decode_stamps`] and [`Manifest::decode`]:
+    /// `Ok(None)` when there is none, `Err` with the reason it is not used.
     pub fn read(root: &Path, out: &Path) -> Result<Option<Vec<u8>>, String> {
         match std::fs::read(root.join(CACHE_DIR).join(cache_file(out))) {
             Ok(bytes) => Ok(Some(bytes)),

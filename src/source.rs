@@ -289,6 +289,11 @@ pub fn classify(config: &SiteConfig, files: &[PathBuf]) -> Result<SourceSet, Dia
         return Err(problems);
     }
     set.warnings = problems;
+    // Sorted by path whatever order the files came in: watch mode finds a
+    // changed document by binary search.
+    if !set.docs.is_sorted_by(|a, b| a.path <= b.path) {
+        set.docs.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     Ok(set)
 }
 

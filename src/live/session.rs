@@ -19,12 +19,14 @@
 //! clean build.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::build::{BuildOptions, BuildReport, Counts, Loaded};
 use crate::cache::{Inputs, Manifest};
@@ -64,7 +66,15 @@ struct InputCache {
     /// What the files are; kept while the list stays the same.
     sources: Option<source::SourceSet>,
     /// Parsed documents by path, with the identity they were parsed under.
-    docs: HashMap<PathBuf, (SourceDoc, Parsed)>,
+    /// Keyed by the path's bytes: a rebuild looks up every document, and
+    /// `Path` hashes and compares component by component.
+    docs: FxHashMap<OsString, (SourceDoc, Parsed)>,
+    /// The documents the last model was built from, as `sources` lists
+    /// them; with `dropped`, what the next load reuses instead of looking up
+    /// every document again.
+    assembled: Option<Assembled>,
+    /// Paths whose parsed document was dropped since `assembled` was made.
+    dropped: Vec<PathBuf>,
     tags: Option<Result<(TagRegistry, Diagnostics), Diagnostics>>,
     i18n: Option<Result<(Arc<I18n>, Diagnostics), Diagnostics>>,
     templates: Option<Arc<TemplateSet>>,
@@ -76,6 +86,17 @@ struct InputCache {
     saved: bool,
     /// Files parsed in full since the parsed documents were last saved.
     reparsed: usize,
+}
+
+/// The parsed documents in the order of a classification's `docs`, every one
+/// of which parsed, with what each reported (its warnings, and a draft's
+/// missing date). Valid while that classification is: a rebuild replaces the
+/// documents that changed and keeps the rest, so that an edit costs its own
+/// documents, not a lookup of each of the archive's 30,000.
+#[derive(Default)]
+struct Assembled {
+    docs: Vec<Arc<Document>>,
+    problems: Vec<Diagnostics>,
 }
 
 /// What the session knows about the output folder.
@@ -303,14 +324,18 @@ impl Session {
         if tags_file.starts_with(path) {
             self.inputs.tags = None;
         }
-        self.inputs.docs.remove(path);
+        self.inputs.docs.remove(path.as_os_str());
+        self.inputs.dropped.push(path.to_path_buf());
         let exists = path.exists();
         if path.is_symlink() {
             // A full walk checks where links lead (see `util::fs::Confinement`).
             self.inputs.files = None;
         }
         let Some(files) = &mut self.inputs.files else {
-            self.inputs.docs.retain(|p, _| !p.starts_with(path));
+            self.inputs
+                .docs
+                .retain(|p, _| !Path::new(p).starts_with(path));
+            self.inputs.assembled = None;
             return true;
         };
         // A folder's files sort right after it, so they are found without
@@ -322,7 +347,8 @@ impl Session {
             .collect();
         for p in &gone {
             files.remove(p);
-            self.inputs.docs.remove(p);
+            self.inputs.docs.remove(p.as_os_str());
+            self.inputs.dropped.push(p.clone());
         }
         let removed = !gone.is_empty();
         let mut known = removed || tags_file.starts_with(path);
@@ -965,7 +991,8 @@ impl Session {
             self.inputs.files = Some(source::list_files(config)?.into_iter().collect());
         }
         let t = Instant::now();
-        if self.inputs.sources.is_none() {
+        let reclassified = self.inputs.sources.is_none();
+        if reclassified {
             let files: Vec<PathBuf> = self
                 .inputs
                 .files
@@ -981,17 +1008,42 @@ impl Session {
         log::debug!("classified {} files in {:?}", files.len(), t.elapsed());
         let mut problems = sources.warnings.clone();
 
-        // Parse what is new or changed, in parallel; reuse the rest.
-        let stale: Vec<&SourceDoc> = sources
-            .docs
-            .iter()
-            .filter(|d| {
-                self.inputs
+        // Parse what is new or changed, in parallel; reuse the rest. A
+        // changed file was dropped from the parsed documents by `invalidate`
+        // (and listed in `dropped`); a document parsed under another identity
+        // (its key, language or section) can only be left over from an
+        // earlier classification, so identities are compared only after one.
+        let reuse = !reclassified && self.inputs.assembled.is_some();
+        let mut changed: Vec<usize> = Vec::new();
+        let stale: Vec<&SourceDoc> = if reuse {
+            for path in std::mem::take(&mut self.inputs.dropped) {
+                if let Ok(i) = sources
                     .docs
-                    .get(&d.path)
-                    .is_none_or(|(was, _)| was != *d)
-            })
-            .collect();
+                    .binary_search_by(|d| d.path.as_path().cmp(&path))
+                {
+                    changed.push(i);
+                }
+            }
+            changed.sort_unstable();
+            changed.dedup();
+            changed
+                .iter()
+                .map(|&i| &sources.docs[i])
+                .filter(|d| !self.inputs.docs.contains_key(d.path.as_os_str()))
+                .collect()
+        } else {
+            self.inputs.dropped.clear();
+            sources
+                .docs
+                .iter()
+                .filter(|d| {
+                    self.inputs
+                        .docs
+                        .get(d.path.as_os_str())
+                        .is_none_or(|(was, _)| reclassified && was != *d)
+                })
+                .collect()
+        };
         let parsed = &self.inputs.parsed;
         let fresh: Vec<(SourceDoc, Parsed, bool)> = stale
             .par_iter()
@@ -1008,32 +1060,72 @@ impl Session {
         );
         self.inputs.reparsed += full;
         for (doc, parsed, _) in fresh {
-            self.inputs.docs.insert(doc.path.clone(), (doc, parsed));
+            self.inputs
+                .docs
+                .insert(doc.path.clone().into_os_string(), (doc, parsed));
         }
         // Every document is loaded: what the cache derived lives on in them.
         self.inputs.parsed = Arc::default();
         // Documents that left the file list were dropped by `invalidate`.
 
-        let mut docs = Vec::with_capacity(sources.docs.len());
-        for source in &sources.docs {
-            match &self.inputs.docs[&source.path].1 {
-                Ok((doc, warnings)) => {
-                    problems.extend(warnings.clone());
-                    if doc.source.section == Section::Releases && doc.front.date.is_none() {
-                        problems.push(
-                            Diagnostic::warning(
-                                &doc.source.rel,
-                                1,
-                                1,
-                                "this draft has no `date`, so no build includes it",
-                            )
-                            .with_help("add `date: YYYY-MM-DD` when the release date is known"),
-                        );
-                    }
-                    docs.push(Arc::clone(doc));
-                }
-                Err(e) => problems.extend(e.clone()),
+        let docs = &self.inputs.docs;
+        let entry = |source: &SourceDoc| -> Result<(Arc<Document>, Diagnostics), Diagnostics> {
+            let (doc, warnings) = docs[source.path.as_os_str()].1.clone()?;
+            let mut problems = warnings;
+            if doc.source.section == Section::Releases && doc.front.date.is_none() {
+                problems.push(
+                    Diagnostic::warning(
+                        &doc.source.rel,
+                        1,
+                        1,
+                        "this draft has no `date`, so no build includes it",
+                    )
+                    .with_help("add `date: YYYY-MM-DD` when the release date is known"),
+                );
             }
+            Ok((doc, problems))
+        };
+        let mut failed = Diagnostics::new();
+        match &mut self.inputs.assembled {
+            Some(assembled) if reuse => {
+                for &i in &changed {
+                    match entry(&sources.docs[i]) {
+                        Ok((doc, problems)) => {
+                            assembled.docs[i] = doc;
+                            assembled.problems[i] = problems;
+                        }
+                        Err(e) => failed.extend(e),
+                    }
+                }
+            }
+            _ => {
+                let mut assembled = Assembled::default();
+                for source in &sources.docs {
+                    match entry(source) {
+                        Ok((doc, problems)) => {
+                            assembled.docs.push(doc);
+                            assembled.problems.push(problems);
+                        }
+                        Err(e) => failed.extend(e),
+                    }
+                }
+                self.inputs.assembled = Some(assembled);
+            }
+        }
+        if !failed.is_empty() {
+            // Kept only while every document parses: the next load starts
+            // over from the parsed documents. What each reported, in order.
+            self.inputs.assembled = None;
+            for source in &sources.docs {
+                match entry(source) {
+                    Ok((_, p)) | Err(p) => problems.extend(p),
+                }
+            }
+            return Err(problems);
+        }
+        let assembled = self.inputs.assembled.as_ref().expect("assembled above");
+        for p in assembled.problems.iter().filter(|p| !p.is_empty()) {
+            problems.extend(p.clone());
         }
 
         let tags = self
@@ -1081,7 +1173,8 @@ impl Session {
         };
         log::debug!("documents ready after {:?}", t.elapsed());
         let t = Instant::now();
-        let site = Site::build(config.clone(), &docs, &sources.assets, tags, &model_opts).map_err(
+        let docs = &assembled.docs;
+        let site = Site::build(config.clone(), docs, &sources.assets, tags, &model_opts).map_err(
             |mut e| {
                 e.extend(problems.clone());
                 e

@@ -38,6 +38,7 @@ use crate::progress::Progress;
 use crate::render::deps::{Reads, file_stamp};
 use crate::render::i18n::I18n;
 use crate::render::{Rendered, Renderer, TemplateSet};
+use crate::search::index::WordMemo;
 use crate::site::{ModelOptions, Site, TagRegistry};
 use crate::source::{self, Section, SourceDoc};
 use crate::util::hash::StableHasher;
@@ -125,6 +126,11 @@ pub struct Session {
     documents_read: bool,
     /// The cache file of the manifest, while only its stamps are decoded.
     manifest_bytes: Option<Vec<u8>>,
+    /// Whether the words of indexed documents are kept between rebuilds.
+    keep_words: bool,
+    /// Per language, the words of its documents as the last index read them
+    /// (after a rebuild that succeeded, while `keep_words`).
+    search_words: BTreeMap<String, WordMemo>,
 }
 
 /// What one rebuild did, beyond [`BuildReport`].
@@ -161,6 +167,14 @@ pub enum ChangeKind {
 }
 
 impl Session {
+    /// Keeps the words of every indexed document between rebuilds (by the
+    /// hash of its text), so that re-indexing a language after an edit reads
+    /// only the documents whose text changed. For sessions that rebuild again
+    /// and again (watch and serve); it costs memory, about 1.6 kB a document.
+    pub fn keep_search_words(&mut self) {
+        self.keep_words = true;
+    }
+
     /// A session that has built nothing yet.
     pub fn new(opts: BuildOptions) -> Session {
         Session {
@@ -171,6 +185,8 @@ impl Session {
             cache_read: false,
             documents_read: false,
             manifest_bytes: None,
+            keep_words: false,
+            search_words: BTreeMap::new(),
         }
     }
 
@@ -672,6 +688,9 @@ impl Session {
         if !self.opts.verify {
             renderer.know_search(&self.manifest.search);
         }
+        if self.keep_words {
+            renderer.keep_search_words(std::mem::take(&mut self.search_words));
+        }
         let jobs = renderer.jobs();
         let paths: Vec<String> = jobs.par_iter().map(|&job| renderer.path(job)).collect();
 
@@ -937,6 +956,9 @@ impl Session {
             self.state = OutputState::Written;
         }
         self.manifest.search = renderer.search_shapes();
+        if self.keep_words {
+            self.search_words = renderer.take_search_words();
+        }
         let indexed = renderer.indexed_languages();
         if !indexed.is_empty() {
             log::debug!("search: indexed {}", indexed.join(", "));

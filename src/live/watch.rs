@@ -87,6 +87,9 @@ impl Pass {
 /// `false` or the watcher stops. Returns an error only if watching cannot
 /// start.
 pub fn run(mut session: Session, mut on_pass: impl FnMut(&Pass) -> bool) -> Result<(), Diagnostic> {
+    // Every edit re-indexes its language: the words of the documents it
+    // did not change are looked up instead of read again.
+    session.keep_search_words();
     let (tx, rx) = channel();
     let mut watcher = notify::recommended_watcher(move |event| {
         // The receiver is gone only when the loop has ended.

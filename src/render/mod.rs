@@ -18,9 +18,9 @@ mod sitemap;
 mod templates;
 pub mod views;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tera::{Context, Value};
 
@@ -29,6 +29,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::markdown::{self, RenderOptions};
 use crate::images::{self, Format, Shape};
 use crate::render::i18n::I18n;
+use crate::search::index::WordMemo;
 use crate::site::{Entry, ListItem, Site, output_path, paginated};
 use crate::source::Section;
 use deps::{Dep, ListKey, Lookup, Reader, Reads};
@@ -174,6 +175,10 @@ pub struct Renderer<'s> {
     /// Per language, its index's shape as an earlier build made it, when
     /// the language's search documents still hash the same.
     known_search: Vec<Option<SearchShape>>,
+    /// Per language, the words of its documents as earlier builds read them,
+    /// when the caller keeps them between builds (watch mode): taken by the
+    /// language's indexing, and handed back by [`Renderer::take_search_words`].
+    search_words: Vec<Mutex<Option<WordMemo>>>,
     /// Encoded photo files, kept across builds.
     images: images::Store,
 }
@@ -216,6 +221,7 @@ impl<'s> Renderer<'s> {
             shared,
             search: search::cache(site.config().languages.len()),
             known_search: vec![None; site.config().languages.len()],
+            search_words: Vec::new(),
             images,
         }
     }
@@ -388,6 +394,36 @@ impl<'s> Renderer<'s> {
             wanted[l] = true;
         }
         search::prepare(self, |l| wanted[l]);
+    }
+
+    /// Indexes each language with `memos`, the words of its documents as
+    /// earlier builds read them (by language code; a language without one
+    /// starts an empty one), so that only documents whose text changed are
+    /// read again. [`Renderer::take_search_words`] gives them back.
+    pub fn keep_search_words(&mut self, mut memos: BTreeMap<String, WordMemo>) {
+        self.search_words = self
+            .read
+            .unlogged()
+            .config()
+            .languages
+            .iter()
+            .map(|l| Mutex::new(Some(memos.remove(&l.code).unwrap_or_default())))
+            .collect();
+    }
+
+    /// The memos given to [`Renderer::keep_search_words`], each now holding
+    /// the words of its language's documents as indexed by this renderer (or
+    /// as it was given, for a language this renderer did not index).
+    pub fn take_search_words(&mut self) -> BTreeMap<String, WordMemo> {
+        let languages = &self.read.unlogged().config().languages;
+        std::mem::take(&mut self.search_words)
+            .into_iter()
+            .zip(languages)
+            .filter_map(|(memo, l)| {
+                let memo = memo.into_inner().unwrap_or_else(|e| e.into_inner())?;
+                Some((l.code.clone(), memo))
+            })
+            .collect()
     }
 
     /// Takes the index shapes an earlier build recorded ([`Renderer::search_shapes`]):

@@ -31,7 +31,7 @@ use super::deps::{self, Dep, Reader, Reads, SearchDoc};
 use super::{Job, Rendered, Renderer};
 use crate::diagnostics::Diagnostic;
 use crate::render::i18n::I18n;
-use crate::search::index::{DocText, Index, chunk_file};
+use crate::search::index::{DocText, Index, WordMemo, chunk_file};
 use crate::source::Section;
 
 /// Documents per `d/{n}.json` file: a result list of ten loads at most ten
@@ -77,13 +77,18 @@ pub(super) fn cache<'s>(languages: usize) -> Cache<'s> {
 pub(super) fn built<'r, 's>(renderer: &'r Renderer<'s>, l: usize) -> &'r Built<'s> {
     let (built, reads) = renderer.search[l].get_or_init(|| {
         let lang = renderer.read.config().languages[l].code.clone();
-        deps::capture(|| build(renderer.read, &lang))
+        let memo = renderer.search_words.get(l);
+        deps::capture(|| build(renderer.read, &lang, memo))
     });
     deps::replay(reads);
     built
 }
 
-fn build<'s>(read: Reader<'s>, lang: &str) -> Built<'s> {
+fn build<'s>(
+    read: Reader<'s>,
+    lang: &str,
+    memo: Option<&std::sync::Mutex<Option<WordMemo>>>,
+) -> Built<'s> {
     let (docs, hash) = read.search_docs(lang);
     let registry = read.tags();
     let site = read.unlogged();
@@ -114,7 +119,10 @@ fn build<'s>(read: Reader<'s>, lang: &str) -> Built<'s> {
             body: &d.entry.doc.body,
         })
         .collect();
-    let index = Index::build(lang, &texts);
+    // Each language is indexed once per renderer, so its memo is never
+    // waited for.
+    let mut memo = memo.map(|m| m.lock().unwrap_or_else(|e| e.into_inner()));
+    let index = Index::build_with(lang, &texts, memo.as_mut().and_then(|m| m.as_mut()));
     Built { index, docs, hash }
 }
 

@@ -132,43 +132,142 @@ pub struct Index {
     docs: usize,
 }
 
+/// What indexing a language found in each document, kept between builds of
+/// a watch session: the words of each document text (by the text's hash) as
+/// numbers, with the fields they are in and their count in the body, and the
+/// stem of every word seen. Re-indexing after an edit then reads the words of
+/// the edited documents only; every other document's table is looked up.
+#[derive(Debug, Default)]
+pub struct WordMemo {
+    /// Words by number, and their numbers.
+    words: Vec<Box<str>>,
+    ids: FxHashMap<Box<str>, u32>,
+    /// The stem of each word, by number into `stems`.
+    stem_of: Vec<u32>,
+    stems: Vec<Box<str>>,
+    stem_ids: FxHashMap<Box<str>, u32>,
+    /// Per document text hash, its words packed as `word << 32 | fields << 24
+    /// | body count` (the count capped: a score reads at most 3 of it).
+    docs: FxHashMap<u64, Box<[u64]>>,
+}
+
+impl WordMemo {
+    /// The number of `word`, given it and its stem a number if new.
+    fn intern(&mut self, lang: &str, word: String) -> u32 {
+        if let Some(&id) = self.ids.get(word.as_str()) {
+            return id;
+        }
+        let stem = stem(lang, &word);
+        let stem_id = match self.stem_ids.get(stem.as_str()) {
+            Some(&id) => id,
+            None => {
+                let id = self.stems.len() as u32;
+                let stem: Box<str> = stem.into();
+                self.stems.push(stem.clone());
+                self.stem_ids.insert(stem, id);
+                id
+            }
+        };
+        let id = self.words.len() as u32;
+        let word: Box<str> = word.into();
+        self.words.push(word.clone());
+        self.ids.insert(word, id);
+        self.stem_of.push(stem_id);
+        id
+    }
+
+    /// Packs a document's word table, numbering its words.
+    fn pack(&mut self, lang: &str, table: DocWords) -> Box<[u64]> {
+        table
+            .into_iter()
+            .map(|(word, (fields, body))| {
+                let id = self.intern(lang, word);
+                (u64::from(id) << 32) | (u64::from(fields) << 24) | u64::from(body.min(0xFF_FFFF))
+            })
+            .collect()
+    }
+}
+
+/// The hash a document's text is memoised by: every field the index reads
+/// (a missing location reads as an empty one).
+fn text_hash(doc: &DocText<'_>) -> u64 {
+    let mut h = crate::util::hash::StableHasher::new();
+    h.add(doc.title)
+        .add(doc.summary)
+        .add(doc.tags)
+        .add(doc.location.unwrap_or(""))
+        .add(doc.body);
+    h.finish()
+}
+
 impl Index {
     /// Indexes `docs` (numbered in this order) for the language `lang`.
     pub fn build(lang: &str, docs: &[DocText<'_>]) -> Index {
+        Index::build_with(lang, docs, None)
+    }
+
+    /// Indexes `docs` as [`Index::build`] does, reading each document's
+    /// words from `memo` when an earlier build read the same text, and
+    /// leaving in `memo` the words of exactly these documents. The index is
+    /// the same byte for byte.
+    pub fn build_with(lang: &str, docs: &[DocText<'_>], memo: Option<&mut WordMemo>) -> Index {
         // Documents are read in parallel; stems are found once per distinct
         // word, in document order, so the result does not depend on threads.
-        // In batches, so that memory holds the words of a batch, not of
-        // every document. Words and stems are numbered as first seen, so
-        // that the per-document work looks up each word once and touches
-        // numbers, not strings; the sorted keys are made once at the end.
-        let mut words: FxHashMap<String, u32> = FxHashMap::default();
-        let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
+        // Without a memo, in batches whose tables are dropped once merged, so
+        // that memory holds the words of a batch, not of every document.
+        // Words and stems are numbered as first seen, so that the
+        // per-document work touches numbers, not strings; the sorted keys are
+        // made once at the end.
+        let mut scratch = WordMemo::default();
+        let keep = memo.is_some();
+        let memo = memo.unwrap_or(&mut scratch);
+        // Per stem of the memo, its number in this index (u32::MAX: none
+        // yet); per word, whether it was seen.
+        let mut local: Vec<u32> = Vec::new();
+        let mut seen: Vec<bool> = Vec::new();
         let mut postings: Vec<Vec<u32>> = Vec::new();
-        let mut forms: Vec<(String, u32)> = Vec::new();
+        let mut stem_of_local: Vec<u32> = Vec::new();
+        let mut forms: Vec<(u32, u32)> = Vec::new();
         let mut by_stem: FxHashMap<u32, (u8, u32)> = FxHashMap::default();
+        let mut used: Vec<u64> = Vec::with_capacity(if keep { docs.len() } else { 0 });
         for (b, batch) in docs.chunks(BATCH).enumerate() {
-            let tables: Vec<DocWords> = batch.par_iter().map(|d| words_of(lang, d)).collect();
-            for (i, table) in tables.into_iter().enumerate() {
+            let hashes: Vec<u64> = batch.par_iter().map(text_hash).collect();
+            let todo: Vec<usize> = (0..batch.len())
+                .filter(|&i| !memo.docs.contains_key(&hashes[i]))
+                .collect();
+            let tables: Vec<DocWords> = todo
+                .par_iter()
+                .map(|&i| words_of(lang, &batch[i]))
+                .collect();
+            for (&i, table) in todo.iter().zip(tables) {
+                let packed = memo.pack(lang, table);
+                memo.docs.insert(hashes[i], packed);
+            }
+            local.resize(memo.stems.len(), u32::MAX);
+            seen.resize(memo.words.len(), false);
+            for (i, hash) in hashes.iter().enumerate() {
                 let id = (b * BATCH + i) as u32;
                 by_stem.clear();
-                for (word, (fields, body)) in table {
-                    let stem_id = match words.get(&word) {
-                        Some(&stem_id) => stem_id,
-                        None => {
-                            let stem = stem(lang, &word);
-                            let is_form = stem != word;
+                for &packed in memo.docs[hash].iter() {
+                    let word = (packed >> 32) as u32;
+                    let fields = (packed >> 24) as u8;
+                    let body = (packed & 0xFF_FFFF) as u32;
+                    let stem = memo.stem_of[word as usize];
+                    let stem_id = match local[stem as usize] {
+                        u32::MAX => {
                             let next = postings.len() as u32;
-                            let stem_id = *stem_ids.entry(stem).or_insert(next);
-                            if stem_id == next {
-                                postings.push(Vec::new());
-                            }
-                            if is_form {
-                                forms.push((word.clone(), stem_id));
-                            }
-                            words.insert(word, stem_id);
-                            stem_id
+                            local[stem as usize] = next;
+                            postings.push(Vec::new());
+                            stem_of_local.push(stem);
+                            next
                         }
+                        id => id,
                     };
+                    if !std::mem::replace(&mut seen[word as usize], true)
+                        && memo.words[word as usize] != memo.stems[stem as usize]
+                    {
+                        forms.push((word, stem_id));
+                    }
                     let seen = by_stem.entry(stem_id).or_default();
                     seen.0 |= fields;
                     seen.1 += body;
@@ -177,19 +276,30 @@ impl Index {
                     postings[stem_id as usize].push((id << 5) | score(fields, body));
                 }
             }
+            if keep {
+                used.extend(&hashes);
+            } else {
+                for hash in &hashes {
+                    memo.docs.remove(hash);
+                }
+            }
         }
-        drop(words);
-        // The stems by number, from the map that numbered them.
-        let mut stems = vec![String::new(); postings.len()];
-        for (stem, stem_id) in stem_ids {
-            stems[stem_id as usize] = stem;
+        if keep {
+            let used: rustc_hash::FxHashSet<u64> = used.into_iter().collect();
+            memo.docs.retain(|hash, _| used.contains(hash));
         }
+        let memo = &*memo;
         let mut keys: BTreeMap<String, Key> = BTreeMap::new();
-        for (form, stem_id) in forms {
-            keys.entry(form).or_default().stem = Some(stems[stem_id as usize].clone());
+        for (word, stem_id) in forms {
+            let stem = &memo.stems[stem_of_local[stem_id as usize] as usize];
+            keys.entry(memo.words[word as usize].to_string())
+                .or_default()
+                .stem = Some(stem.to_string());
         }
-        for (stem, list) in stems.into_iter().zip(postings) {
-            keys.entry(stem).or_default().postings = list;
+        for (stem, list) in stem_of_local.iter().zip(postings) {
+            keys.entry(memo.stems[*stem as usize].to_string())
+                .or_default()
+                .postings = list;
         }
         let sizes: Vec<(&str, usize)> = keys
             .iter()
@@ -399,6 +509,30 @@ mod tests {
         assert_eq!(index.postings("confer"), vec![(0, 9), (1, 3)]);
         assert_eq!(index.postings("elect"), vec![(1, 8)]);
         assert!(index.postings("nothing").is_empty());
+    }
+
+    #[test]
+    fn a_memo_gives_the_index_a_fresh_build_gives_and_keeps_only_current_documents() {
+        let first = [
+            doc("Conference on probation", "The conferences met in Astana."),
+            doc("Elections", "Observers watched the elections."),
+            doc("Water", "Rivers and conferences."),
+        ];
+        let mut memo = WordMemo::default();
+        let index = Index::build_with("en", &first, Some(&mut memo));
+        assert_eq!(index, Index::build("en", &first));
+        assert_eq!(memo.docs.len(), 3);
+        // One document edited (a word gone, one new), one deleted, one added.
+        let second = [
+            doc("Conference on probation", "The conferences met in Almaty."),
+            doc("Elections", "Observers watched the elections."),
+            doc("Schools", "Teachers met."),
+        ];
+        let index = Index::build_with("en", &second, Some(&mut memo));
+        assert_eq!(index, Index::build("en", &second));
+        assert!(index.postings("astana").is_empty());
+        assert_eq!(index.postings("almati"), vec![(0, 1)]);
+        assert_eq!(memo.docs.len(), 3, "the old texts are forgotten");
     }
 
     #[test]

@@ -66,6 +66,9 @@ fn check(world: &World, session: &mut Session, step: &str) -> Result<bool, Strin
 fn world_session() -> (World, Session) {
     let world = World::new();
     let mut session = Session::new(options(world.site.root(), world.site.public()));
+    // As watch mode runs it: the index of an edited language looks up the
+    // words of the documents the edit did not change.
+    session.keep_search_words();
     session
         .rebuild()
         .unwrap_or_else(|e| panic!("{:#?}", messages(&e)));

@@ -336,6 +336,7 @@ fn the_index_after_edits_in_watch_mode_is_a_clean_builds() {
     let mut opts = pressroom::BuildOptions::new(site.root(), Some(site.public()));
     opts.now = "2026-01-01T00:00:00Z".parse().unwrap();
     let mut session = Session::new(opts);
+    session.keep_search_words();
     let first = session
         .rebuild()
         .unwrap_or_else(|e| panic!("{:?}", e.sorted()));

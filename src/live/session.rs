@@ -46,9 +46,12 @@ use crate::util::hash::StableHasher;
 /// A parsed source file, or why it could not be parsed.
 type Parsed = Result<(Arc<Document>, Diagnostics), Diagnostics>;
 
-/// At most this many changed files are rendered into memory and written in
-/// place ([`output::update_in_place`]); more go through a staging folder.
-const IN_PLACE_LIMIT: usize = 2000;
+/// When at most this many files are stale, they are rendered into memory
+/// and written in place ([`output::update_in_place`]); more go through a
+/// staging folder. Only the files that came out changed are held: a tag
+/// edit at 10k × 3 renders about 2,100 files (1,840 of them its language's
+/// search files) and changes about 240.
+const IN_PLACE_LIMIT: usize = 4000;
 
 /// Documents parsed in full before the parsed documents are saved again.
 const REPARSED_BEFORE_SAVE: usize = 64;
@@ -790,8 +793,17 @@ impl Session {
                             None => None,
                         };
                         let content = crate::util::hash::hash_bytes(&page.bytes);
-                        // Kept for writing in place after every file rendered.
-                        let kept = (outcome.is_none() && out.is_some()).then_some(page.bytes);
+                        // Kept for writing in place after every file rendered,
+                        // unless it came out as the folder (which this session
+                        // wrote) already has it: most files an edit makes
+                        // stale do, so memory holds the changed ones only.
+                        let same = in_place
+                            && self
+                                .manifest
+                                .get(&paths[i])
+                                .is_some_and(|r| r.content == content);
+                        let kept =
+                            (outcome.is_none() && out.is_some() && !same).then_some(page.bytes);
                         Ok((
                             Some(reads),
                             Done::Rendered {
@@ -886,13 +898,19 @@ impl Session {
             } else {
                 let files: Vec<(&str, &[u8])> = done
                     .iter()
-                    .map(|(i, _, kept, _)| {
-                        (paths[*i].as_str(), kept.as_deref().unwrap_or_default())
-                    })
+                    .filter_map(|(i, _, kept, _)| Some((paths[*i].as_str(), kept.as_deref()?)))
                     .collect();
                 match output::update_in_place(out, &files, &stale) {
                     Some(Ok(o)) => {
-                        outcomes = o;
+                        // Files not kept came out as they were.
+                        let mut written = o.into_iter();
+                        outcomes = done
+                            .iter()
+                            .map(|(_, _, kept, _)| match kept {
+                                Some(_) => written.next().unwrap_or(WriteOutcome::Unchanged),
+                                None => WriteOutcome::Unchanged,
+                            })
+                            .collect();
                         Ok(())
                     }
                     Some(Err(e)) => Err(e),

@@ -39,7 +39,7 @@ use crate::render::deps::{Reads, file_stamp};
 use crate::render::i18n::I18n;
 use crate::render::{Rendered, Renderer, TemplateSet};
 use crate::search::index::WordMemo;
-use crate::site::{ModelOptions, Site, TagRegistry};
+use crate::site::{ModelOptions, ReadingMemo, Site, TagRegistry};
 use crate::source::{self, Section, SourceDoc};
 use crate::util::hash::StableHasher;
 
@@ -79,6 +79,8 @@ struct InputCache {
     assembled: Option<Assembled>,
     /// Paths whose parsed document was dropped since `assembled` was made.
     dropped: Vec<PathBuf>,
+    /// The last model's reading lists (previous, next and related releases).
+    reading: Option<ReadingMemo>,
     tags: Option<Result<(TagRegistry, Diagnostics), Diagnostics>>,
     i18n: Option<Result<(Arc<I18n>, Diagnostics), Diagnostics>>,
     templates: Option<Arc<TemplateSet>>,
@@ -1210,6 +1212,7 @@ impl Session {
                 .opts
                 .cache
                 .then(|| crate::images::cache_dir(&self.opts.root)),
+            reading: self.inputs.reading.clone(),
         };
         log::debug!("documents ready after {:?}", t.elapsed());
         let t = Instant::now();
@@ -1221,6 +1224,7 @@ impl Session {
             },
         )?;
         log::debug!("model built in {:?}", t.elapsed());
+        self.inputs.reading = Some(site.reading_memo());
         // Locations shown from another version (issue 19: every fallback is
         // reported).
         problems.extend(site.fallback_warnings());

@@ -47,6 +47,19 @@ pub struct ModelOptions {
     /// size and modification time), so that an unchanged photo is not read
     /// again; `None` reads every photo.
     pub image_cache: Option<PathBuf>,
+    /// What an earlier model worked out each release offers to read next
+    /// ([`Site::reading_memo`]): taken over when worked out from the same
+    /// releases, in the same order, with the same tags (watch mode's body
+    /// edits), instead of ranking every release's related ones again.
+    pub reading: Option<ReadingMemo>,
+}
+
+/// The reading lists of a model, with the hash of everything they were
+/// worked out from (see [`ModelOptions::reading`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadingMemo {
+    key: u64,
+    reading: Arc<Vec<Reading>>,
 }
 
 /// One published document in one language.
@@ -160,7 +173,9 @@ pub struct Site {
     /// `releases/2015/forum` or `pages/about` → (section, group), for `@/` links.
     sources: HashMap<String, (Section, usize)>,
     /// Per release: previous, next and related releases.
-    reading: Vec<Reading>,
+    reading: Arc<Vec<Reading>>,
+    /// The hash of what `reading` was worked out from.
+    reading_key: u64,
 }
 
 impl Site {
@@ -172,6 +187,15 @@ impl Site {
     /// What release `index` offers to read on.
     pub fn reading(&self, index: usize) -> &Reading {
         &self.reading[index]
+    }
+
+    /// The reading lists of this model, for the next model's
+    /// [`ModelOptions::reading`].
+    pub fn reading_memo(&self) -> ReadingMemo {
+        ReadingMemo {
+            key: self.reading_key,
+            reading: Arc::clone(&self.reading),
+        }
     }
 
     /// The URL scheme.
@@ -377,9 +401,22 @@ impl Site {
             );
         }
 
-        let reading = reading::compute(&releases, config.related_releases);
+        let reading_key = reading::key(&releases, config.related_releases);
+        let reading = match &opts.reading {
+            Some(memo) if memo.key == reading_key && memo.reading.len() == releases.len() => {
+                log::debug!("reading lists taken over from the last model");
+                Arc::clone(&memo.reading)
+            }
+            _ => {
+                let t = std::time::Instant::now();
+                let reading = reading::compute(&releases, config.related_releases);
+                log::debug!("reading lists worked out in {:?}", t.elapsed());
+                Arc::new(reading)
+            }
+        };
         let mut site = Site {
             reading,
+            reading_key,
             tag_lists,
             year_lists,
             urls,
@@ -887,6 +924,7 @@ mod tests {
                 now: "2026-01-01T00:00:00Z".parse().unwrap(),
                 base_url: None,
                 image_cache: None,
+                reading: None,
             };
             Fixture {
                 _dir: dir,
@@ -944,6 +982,25 @@ mod tests {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn reading_lists_are_taken_over_only_from_the_same_releases_and_tags() {
+        let mut fixture = Fixture::new();
+        let mut docs = docs();
+        let first = fixture.build(&docs);
+        fixture.opts.reading = Some(first.reading_memo());
+        // A body edit: the same releases and tags, so the lists are shared.
+        docs[2] = release("two", "en", "date: 2016-01-01\ntags: [a, b]\nsummary: new");
+        let same = fixture.build(&docs);
+        assert!(Arc::ptr_eq(&same.reading, &first.reading));
+        // A tag edit: worked out again, as a model without a memo does.
+        docs[3] = release("three", "en", "date: 2017-01-01\ntags: [b]");
+        let moved = fixture.build(&docs);
+        assert!(!Arc::ptr_eq(&moved.reading, &first.reading));
+        fixture.opts.reading = None;
+        assert_eq!(moved.reading, fixture.build(&docs).reading);
+        assert_ne!(moved.reading, first.reading);
     }
 
     #[test]

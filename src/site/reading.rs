@@ -48,6 +48,21 @@ pub(super) fn compute(releases: &[Entry], related: usize) -> Vec<Reading> {
     reading
 }
 
+/// The hash of everything [`compute`] reads: the number to show, and each
+/// release's language and tags in the model's order.
+pub(super) fn key(releases: &[Entry], related: usize) -> u64 {
+    let mut h = crate::util::hash::StableHasher::new();
+    h.add(&(related as u64)).add(&(releases.len() as u64));
+    for entry in releases {
+        h.add(entry.lang())
+            .add(&(entry.doc.front.tags.len() as u64));
+        for tag in &entry.doc.front.tags {
+            h.add(tag.as_str());
+        }
+    }
+    h.finish()
+}
+
 /// Fills in the related releases of `members` (one language's releases,
 /// newest first).
 fn rank_related(releases: &[Entry], members: &[usize], keep: usize, reading: &mut [Reading]) {

@@ -178,7 +178,7 @@ pub struct Renderer<'s> {
     /// Per language, the words of its documents as earlier builds read them,
     /// when the caller keeps them between builds (watch mode): taken by the
     /// language's indexing, and handed back by [`Renderer::take_search_words`].
-    search_words: Vec<Mutex<Option<WordMemo>>>,
+    search_words: Vec<Mutex<WordMemo>>,
     /// Encoded photo files, kept across builds.
     images: images::Store,
 }
@@ -407,7 +407,7 @@ impl<'s> Renderer<'s> {
             .config()
             .languages
             .iter()
-            .map(|l| Mutex::new(Some(memos.remove(&l.code).unwrap_or_default())))
+            .map(|l| Mutex::new(memos.remove(&l.code).unwrap_or_default()))
             .collect();
     }
 
@@ -419,9 +419,9 @@ impl<'s> Renderer<'s> {
         std::mem::take(&mut self.search_words)
             .into_iter()
             .zip(languages)
-            .filter_map(|(memo, l)| {
-                let memo = memo.into_inner().unwrap_or_else(|e| e.into_inner())?;
-                Some((l.code.clone(), memo))
+            .map(|(memo, l)| {
+                let memo = memo.into_inner().unwrap_or_else(|e| e.into_inner());
+                (l.code.clone(), memo)
             })
             .collect()
     }

@@ -84,11 +84,7 @@ pub(super) fn built<'r, 's>(renderer: &'r Renderer<'s>, l: usize) -> &'r Built<'
     built
 }
 
-fn build<'s>(
-    read: Reader<'s>,
-    lang: &str,
-    memo: Option<&std::sync::Mutex<Option<WordMemo>>>,
-) -> Built<'s> {
+fn build<'s>(read: Reader<'s>, lang: &str, memo: Option<&std::sync::Mutex<WordMemo>>) -> Built<'s> {
     let (docs, hash) = read.search_docs(lang);
     let registry = read.tags();
     let site = read.unlogged();
@@ -122,7 +118,7 @@ fn build<'s>(
     // Each language is indexed once per renderer, so its memo is never
     // waited for.
     let mut memo = memo.map(|m| m.lock().unwrap_or_else(|e| e.into_inner()));
-    let index = Index::build_with(lang, &texts, memo.as_mut().and_then(|m| m.as_mut()));
+    let index = Index::build_with(lang, &texts, memo.as_deref_mut());
     Built { index, docs, hash }
 }
 

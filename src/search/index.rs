@@ -231,7 +231,14 @@ impl Index {
         let mut by_stem: FxHashMap<u32, (u8, u32)> = FxHashMap::default();
         let mut used: Vec<u64> = Vec::with_capacity(if keep { docs.len() } else { 0 });
         for (b, batch) in docs.chunks(BATCH).enumerate() {
-            let hashes: Vec<u64> = batch.par_iter().map(text_hash).collect();
+            // Without a memo to keep, a document's number is key enough (the
+            // batch's tables are dropped below): hashing every text of a
+            // clean build would buy nothing.
+            let hashes: Vec<u64> = if keep {
+                batch.par_iter().map(text_hash).collect()
+            } else {
+                (0..batch.len()).map(|i| (b * BATCH + i) as u64).collect()
+            };
             let todo: Vec<usize> = (0..batch.len())
                 .filter(|&i| !memo.docs.contains_key(&hashes[i]))
                 .collect();

@@ -154,6 +154,26 @@ pub struct ImagesConfig {
     pub quality: u8,
     /// AVIF quality, 1 to 100 (AVIF looks as good as JPEG at a lower number).
     pub avif_quality: u8,
+    /// Files at least this many pixels wide are for high-density screens
+    /// only (the default theme shows no photo wider than 800 CSS pixels), so
+    /// they are encoded at the `dense_` qualities: a screen of three device
+    /// pixels to a CSS pixel hides compression a normal one would show.
+    pub dense_width: u32,
+    /// JPEG and WebP quality of files at least `dense_width` wide, 1 to 100.
+    pub dense_quality: u8,
+    /// AVIF quality of files at least `dense_width` wide, 1 to 100.
+    pub dense_avif_quality: u8,
+}
+
+impl ImagesConfig {
+    /// The JPEG/WebP and the AVIF quality of a file `width` pixels wide.
+    pub fn qualities(&self, width: u32) -> (u8, u8) {
+        if width >= self.dense_width {
+            (self.dense_quality, self.dense_avif_quality)
+        } else {
+            (self.quality, self.avif_quality)
+        }
+    }
 }
 
 impl Default for ImagesConfig {
@@ -162,6 +182,9 @@ impl Default for ImagesConfig {
             widths: vec![480, 800, 1200, 1600],
             quality: 75,
             avif_quality: 55,
+            dense_width: 1000,
+            dense_quality: 60,
+            dense_avif_quality: 40,
         }
     }
 }
@@ -692,9 +715,20 @@ fn check_images(images: &ImagesConfig, (line, column): (usize, usize), problems:
             "use widths between 16 and 8192, e.g. `widths: [480, 800, 1200, 1600]`",
         );
     }
+    if !(16..=8192).contains(&images.dense_width) {
+        error(
+            format!(
+                "`images.dense_width` is {}, outside 16 to 8192 pixels",
+                images.dense_width
+            ),
+            "use the width from which files are only for high-density screens, e.g. `dense_width: 1000`",
+        );
+    }
     for (name, value) in [
         ("quality", images.quality),
         ("avif_quality", images.avif_quality),
+        ("dense_quality", images.dense_quality),
+        ("dense_avif_quality", images.dense_avif_quality),
     ] {
         if !(1..=100).contains(&value) {
             error(
@@ -895,6 +929,29 @@ mod tests {
         let messages: Vec<String> = e.sorted().iter().map(|d| d.to_string()).collect();
         assert_eq!(e.error_count(), 4, "{messages:#?}");
         assert!(messages[0].starts_with("site.yaml:2:11: error: base_url"));
+    }
+
+    #[test]
+    fn image_settings_out_of_range_are_located() {
+        let e = parse(
+            "title: P\nbase_url: https://example.org/\nlanguages: [en]\nimages:\n  dense_width: 5\n  dense_avif_quality: 0\n",
+        )
+        .unwrap_err();
+        let messages: Vec<String> = e.sorted().iter().map(|d| d.to_string()).collect();
+        assert_eq!(e.error_count(), 2, "{messages:#?}");
+        assert!(
+            messages[0].starts_with("site.yaml:5:3: error: `images.dense_avif_quality` is 0"),
+            "{messages:#?}"
+        );
+        assert!(
+            messages[1].starts_with("site.yaml:5:3: error: `images.dense_width` is 5"),
+            "{messages:#?}"
+        );
+        let c = parse(
+            "title: P\nbase_url: https://example.org/\nlanguages: [en]\nimages:\n  dense_width: 1400\n",
+        )
+        .unwrap();
+        assert_eq!(c.images.qualities(1200), (75, 55));
     }
 
     #[test]

@@ -242,14 +242,26 @@ impl Variant {
         }
     }
 
+    /// The width its qualities are chosen by: the card is a social-network
+    /// preview, shown at its size, never only on dense screens.
+    fn encoded_width(&self) -> u32 {
+        match self.shape {
+            Shape::Width(w) => w,
+            Shape::Card => 0,
+        }
+    }
+
     /// A stable hash of this variant of `probe`'s source under `settings`:
     /// the name of its file in the cache, and what a page that shows it
     /// records, so a new source or new settings make it again.
     pub fn key(&self, probe: &Probe, settings: &ImagesConfig) -> u64 {
         let mut h = StableHasher::new();
+        // The qualities this variant is encoded at, not the settings: a
+        // change to the dense ones re-encodes only the dense files.
+        let (quality, avif_quality) = settings.qualities(self.encoded_width());
         h.add(&probe.hash)
-            .add(&u64::from(settings.quality))
-            .add(&u64::from(settings.avif_quality))
+            .add(&u64::from(quality))
+            .add(&u64::from(avif_quality))
             .add(&u64::from(ENCODER_VERSION));
         match self.shape {
             Shape::Width(w) => h.add(&u64::from(w)),
@@ -309,20 +321,25 @@ pub fn render(
         }
         Shape::Card => image.resize_to_fill(CARD.0, CARD.1, FilterType::CatmullRom),
     };
-    encode(&resized, variant.format, settings)
+    encode(
+        &resized,
+        variant.format,
+        settings.qualities(variant.encoded_width()),
+    )
 }
 
+/// Encodes `image` at `quality` (JPEG and WebP) or `avif_quality`.
 fn encode(
     image: &DynamicImage,
     format: Format,
-    settings: &ImagesConfig,
+    (quality, avif_quality): (u8, u8),
 ) -> Result<Vec<u8>, String> {
     let (w, h) = (image.width(), image.height());
     match format {
         Format::Jpeg => {
             let rgb = image.to_rgb8();
             let mut out = Vec::new();
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, settings.quality)
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
                 .encode_image(&rgb)
                 .map_err(|e| e.to_string())?;
             Ok(out)
@@ -338,17 +355,17 @@ fn encode(
         Format::Webp => {
             let memory = if image.color().has_alpha() {
                 let rgba = image.to_rgba8();
-                webp::Encoder::from_rgba(rgba.as_raw(), w, h).encode(f32::from(settings.quality))
+                webp::Encoder::from_rgba(rgba.as_raw(), w, h).encode(f32::from(quality))
             } else {
                 let rgb = image.to_rgb8();
-                webp::Encoder::from_rgb(rgb.as_raw(), w, h).encode(f32::from(settings.quality))
+                webp::Encoder::from_rgb(rgb.as_raw(), w, h).encode(f32::from(quality))
             };
             Ok(memory.to_vec())
         }
         Format::Avif => {
             let encoder = ravif::Encoder::new()
-                .with_quality(f32::from(settings.avif_quality))
-                .with_alpha_quality(f32::from(settings.avif_quality))
+                .with_quality(f32::from(avif_quality))
+                .with_alpha_quality(f32::from(avif_quality))
                 // Speed 9 of 10: on a 1600-pixel photo 35-40 % less CPU
                 // than 8 for 2-3 % more bytes; 10 saves little more time
                 // and adds 20-30 % (BENCHMARKS.md, "Photos").
@@ -549,6 +566,72 @@ mod tests {
                 .iter()
                 .any(|v| v.format == Format::Png)
         );
+    }
+
+    #[test]
+    fn wide_files_use_the_dense_qualities() {
+        let probe = Probe {
+            hash: 1,
+            width: 3000,
+            height: 2000,
+            alpha: false,
+        };
+        let wide = Variant {
+            shape: Shape::Width(1200),
+            format: Format::Avif,
+        };
+        let narrow = Variant {
+            shape: Shape::Width(800),
+            format: Format::Avif,
+        };
+        let base = settings();
+        let denser = ImagesConfig {
+            dense_avif_quality: 30,
+            ..settings()
+        };
+        // Only the files the dense settings apply to are made again.
+        assert_ne!(wide.key(&probe, &base), wide.key(&probe, &denser));
+        assert_eq!(narrow.key(&probe, &base), narrow.key(&probe, &denser));
+        assert_eq!(base.qualities(1200), (60, 40));
+        assert_eq!(base.qualities(999), (75, 55));
+        assert_eq!(
+            Variant {
+                shape: Shape::Card,
+                format: Format::Jpeg
+            }
+            .key(&probe, &base),
+            Variant {
+                shape: Shape::Card,
+                format: Format::Jpeg
+            }
+            .key(&probe, &denser)
+        );
+        // And the encoder is given them: a noisy 1200-pixel photo is smaller
+        // at the dense quality than at the normal one.
+        let mut seed = 7u32;
+        let noisy = DynamicImage::ImageRgb8(image::RgbImage::from_fn(1200, 40, |x, _| {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let v = ((x / 4) as u8).wrapping_add((seed >> 27) as u8);
+            image::Rgb([v, v / 2, 255 - v])
+        }));
+        for format in [Format::Avif, Format::Webp, Format::Jpeg] {
+            let variant = Variant {
+                shape: Shape::Width(1200),
+                format,
+            };
+            let plain = ImagesConfig {
+                dense_width: 2000,
+                ..settings()
+            };
+            let dense = render(&noisy, variant, &base).unwrap();
+            let normal = render(&noisy, variant, &plain).unwrap();
+            assert!(
+                dense.len() < normal.len(),
+                "{format:?}: {} dense, {} normal",
+                dense.len(),
+                normal.len()
+            );
+        }
     }
 
     /// A JPEG of `w` × `h` with an APP1 EXIF segment holding `orientation`

@@ -82,7 +82,10 @@ pub fn site_schema() -> Value {
                 "properties": {
                     "widths": {"type": "array", "minItems": 1, "items": {"type": "integer", "minimum": 16, "maximum": 8192}, "description": "Widths in pixels each photo is made in; a photo narrower than one gets its own width instead."},
                     "quality": {"type": "integer", "minimum": 1, "maximum": 100, "description": "JPEG and WebP quality."},
-                    "avif_quality": {"type": "integer", "minimum": 1, "maximum": 100, "description": "AVIF quality."}
+                    "avif_quality": {"type": "integer", "minimum": 1, "maximum": 100, "description": "AVIF quality."},
+                    "dense_width": {"type": "integer", "minimum": 16, "maximum": 8192, "description": "Files at least this wide are only for high-density screens and use the dense qualities."},
+                    "dense_quality": {"type": "integer", "minimum": 1, "maximum": 100, "description": "JPEG and WebP quality of files at least dense_width wide."},
+                    "dense_avif_quality": {"type": "integer", "minimum": 1, "maximum": 100, "description": "AVIF quality of files at least dense_width wide."}
                 }
             },
             "default_language_at_root": {"type": "boolean", "description": "Serve the default language at / instead of /{lang}/."},

@@ -28,6 +28,7 @@
 //! `id * 32 + score`, each next `(id - previous id) * 32 + score`, which keeps
 //! the common words' lists to two or three digits per document.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
@@ -70,7 +71,7 @@ pub struct DocText<'a> {
 /// What a document's words are: per normalised word, the fields it is in and
 /// how often it is in the body. Hashed with FxHash: the keys are short
 /// words, which FNV hashes a byte at a time and FxHash a word at a time.
-type DocWords = FxHashMap<String, (u8, u32)>;
+type DocWords<'a> = FxHashMap<Cow<'a, str>, (u8, u32)>;
 
 /// The score of a stem in a document: 8 for the title, 4 for the summary or
 /// the tags, 2 for the location, and one for each time in the body up to 3.
@@ -88,17 +89,16 @@ pub fn score(fields: u8, body: u32) -> u32 {
     score.clamp(1, 31)
 }
 
-fn words_of(lang: &str, doc: &DocText<'_>) -> DocWords {
-    let mut words = DocWords::default();
-    // A word is copied once per document, not once per use: a body says
-    // its common words many times.
-    let mut add = |word: &str, bit: u8, body: u32| match words.get_mut(word) {
+fn words_of<'a>(lang: &str, doc: &DocText<'a>) -> DocWords<'a> {
+    // Sized for a release's distinct words, so that the table rarely grows.
+    let mut words = DocWords::with_capacity_and_hasher(512, Default::default());
+    let mut add = |word: Cow<'a, str>, bit: u8, body: u32| match words.get_mut(word.as_ref()) {
         Some(seen) => {
             seen.0 |= bit;
             seen.1 += body;
         }
         None => {
-            words.insert(word.to_owned(), (bit, body));
+            words.insert(word, (bit, body));
         }
     };
     let fields = [
@@ -153,8 +153,8 @@ pub struct WordMemo {
 
 impl WordMemo {
     /// The number of `word`, given it and its stem a number if new.
-    fn intern(&mut self, lang: &str, word: String) -> u32 {
-        if let Some(&id) = self.ids.get(word.as_str()) {
+    fn intern(&mut self, lang: &str, word: Cow<'_, str>) -> u32 {
+        if let Some(&id) = self.ids.get(word.as_ref()) {
             return id;
         }
         let stem = stem(lang, &word);
@@ -169,23 +169,49 @@ impl WordMemo {
             }
         };
         let id = self.words.len() as u32;
-        let word: Box<str> = word.into();
+        let word: Box<str> = word.into_owned().into();
         self.words.push(word.clone());
         self.ids.insert(word, id);
         self.stem_of.push(stem_id);
         id
     }
 
-    /// Packs a document's word table, numbering its words.
-    fn pack(&mut self, lang: &str, table: DocWords) -> Box<[u64]> {
-        table
-            .into_iter()
-            .map(|(word, (fields, body))| {
-                let id = self.intern(lang, word);
-                (u64::from(id) << 32) | (u64::from(fields) << 24) | u64::from(body.min(0xFF_FFFF))
-            })
-            .collect()
+    /// A document's word table split by what this memo knows: the words it
+    /// has a number for, packed (looked up in parallel, as the memo is only
+    /// read), and the others, which [`WordMemo::pack`] numbers in order.
+    fn look_up<'a>(&self, table: DocWords<'a>) -> Looked<'a> {
+        let mut looked = Looked::default();
+        for (word, (fields, body)) in table {
+            match self.ids.get(word.as_ref()) {
+                Some(&id) => looked.known.push(packed(id, fields, body)),
+                None => looked.new.push((word, fields, body)),
+            }
+        }
+        looked
     }
+
+    /// A document's packed words, numbering those [`WordMemo::look_up`]
+    /// found new (another document may have numbered one since).
+    fn pack(&mut self, lang: &str, looked: Looked<'_>) -> Box<[u64]> {
+        let mut out = looked.known;
+        for (word, fields, body) in looked.new {
+            let id = self.intern(lang, word);
+            out.push(packed(id, fields, body));
+        }
+        out.into_boxed_slice()
+    }
+}
+
+/// A document's words as [`WordMemo::look_up`] finds them.
+#[derive(Default)]
+struct Looked<'a> {
+    known: Vec<u64>,
+    new: Vec<(Cow<'a, str>, u8, u32)>,
+}
+
+/// A word number with the fields it is in and its count in the body.
+fn packed(id: u32, fields: u8, body: u32) -> u64 {
+    (u64::from(id) << 32) | (u64::from(fields) << 24) | u64::from(body.min(0xFF_FFFF))
 }
 
 /// The hash a document's text is memoised by: every field the index reads
@@ -242,9 +268,10 @@ impl Index {
             let todo: Vec<usize> = (0..batch.len())
                 .filter(|&i| !memo.docs.contains_key(&hashes[i]))
                 .collect();
-            let tables: Vec<DocWords> = todo
+            let known: &WordMemo = memo;
+            let tables: Vec<Looked<'_>> = todo
                 .par_iter()
-                .map(|&i| words_of(lang, &batch[i]))
+                .map(|&i| known.look_up(words_of(lang, &batch[i])))
                 .collect();
             for (&i, table) in todo.iter().zip(tables) {
                 let packed = memo.pack(lang, table);

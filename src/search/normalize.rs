@@ -105,27 +105,27 @@ pub const KAZAKH_SUBSTITUTES: &[(char, char)] = &[
 /// «4,2»).
 pub fn tokens(lang: &str, text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_token(lang, text, |word| out.push(word.to_owned()));
+    for_each_token(lang, text, |word| out.push(word.into_owned()));
     out
 }
 
 /// [`tokens`] without a `String` per word: calls `f` with each word of
 /// `text`, normalised, in order. The index reads every word of every
 /// document this way; most words are already canonical and are passed as
-/// the slice of `text` they are, so only the others are rebuilt.
-pub fn for_each_token(lang: &str, text: &str, mut f: impl FnMut(&str)) {
+/// the slice of `text` they are (so a caller may keep them without a copy),
+/// and only the others are rebuilt.
+pub fn for_each_token<'a>(lang: &str, text: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
     let case = Case::new(lang);
-    let mut emit = |word: &str| {
-        if is_plain(word) {
-            f(word);
+    if simple_words(text, &mut |word: &'a str, plain: bool| {
+        if plain {
+            f(Cow::Borrowed(word));
         } else {
             let word = case.normalize(word);
             if !word.is_empty() {
-                f(&word);
+                f(Cow::Owned(word));
             }
         }
-    };
-    if simple_words(text, &mut emit) {
+    }) {
         return;
     }
     // Cutting words from the NFC text, as a reader's query is: a quick
@@ -137,7 +137,14 @@ pub fn for_each_token(lang: &str, text: &str, mut f: impl FnMut(&str)) {
             Cow::Owned(text.nfc().collect())
         };
     for word in text.unicode_words() {
-        emit(word);
+        let word = if is_plain(word) {
+            word.to_owned()
+        } else {
+            case.normalize(word)
+        };
+        if !word.is_empty() {
+            f(Cow::Owned(word));
+        }
     }
 }
 
@@ -166,91 +173,137 @@ enum Class {
 /// punctuation, Cyrillic letters and the common typographic punctuation.
 /// All of them are starters that NFC keeps, so a text of them is in NFC.
 fn class(c: char) -> Option<Class> {
+    info(c).map(|(k, _)| k)
+}
+
+/// What [`is_plain`] makes of a character: a small ASCII letter, a small
+/// Russian or Kazakh letter but `ё`, or anything else but a digit.
+const PLAIN_LATIN: u8 = 1;
+const PLAIN_CYRILLIC: u8 = 2;
+const NOT_PLAIN: u8 = 4;
+
+/// [`class`] of `c` with its [`is_plain`] flag (0 for a digit).
+fn info(c: char) -> Option<(Class, u8)> {
+    // Most characters of a text are ASCII: one table look-up.
+    if let Some(&k) = ASCII_CLASSES.get(c as usize) {
+        return k.map(|k| {
+            let flag = match c {
+                'a'..='z' => PLAIN_LATIN,
+                '0'..='9' => 0,
+                _ => NOT_PLAIN,
+            };
+            (k, flag)
+        });
+    }
     Some(match c {
-        'a'..='z' | 'A'..='Z' => Class::Letter,
-        '0'..='9' => Class::Digit,
-        ':' => Class::MidLetter,
-        '.' | '\'' | '’' => Class::MidNumLet,
-        ',' | ';' => Class::MidNum,
-        '_' => Class::Underscore,
-        '\t' | '\n' | '\r' | ' '..='~' | '«' | '»' | '–' | '—' | '“' | '”' | '„' | '…' => {
-            Class::Other
+        '’' => (Class::MidNumLet, NOT_PLAIN),
+        '«' | '»' | '–' | '—' | '“' | '”' | '„' | '…' => (Class::Other, NOT_PLAIN),
+        'а'..='я' | 'ђ'..='џ' | 'ә' | 'ғ' | 'қ' | 'ң' | 'ө' | 'ұ' | 'ү' | 'һ' => {
+            (Class::Letter, PLAIN_CYRILLIC)
         }
         // Cyrillic and Cyrillic Supplement letters: the blocks without the
         // thousands sign U+0482 and the combining marks U+0483–U+0489.
-        '\u{400}'..='\u{481}' | '\u{48a}'..='\u{52f}' => Class::Letter,
+        '\u{400}'..='\u{481}' | '\u{48a}'..='\u{52f}' => (Class::Letter, NOT_PLAIN),
         _ => return None,
     })
 }
 
+/// [`class`] of each ASCII character.
+const ASCII_CLASSES: [Option<Class>; 128] = {
+    let mut table = [None; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = Some(match b as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
+            b'0'..=b'9' => Class::Digit,
+            b':' => Class::MidLetter,
+            b'.' | b'\'' => Class::MidNumLet,
+            b',' | b';' => Class::MidNum,
+            b'_' => Class::Underscore,
+            b'\t' | b'\n' | b'\r' | b' '..=b'~' => Class::Other,
+            // Other control characters.
+            _ => {
+                b += 1;
+                continue;
+            }
+        });
+        b += 1;
+    }
+    table
+};
+
 /// Cuts `text` into words as UAX #29 does when every character is in the
-/// alphabet of [`class`], and calls `f` with each (not normalised);
-/// returns false, having called nothing, when a character is not. Letters
+/// alphabet of [`class`], and calls `f` with each (not normalised) and
+/// whether it [`is_plain`]; returns false, having called nothing, when a
+/// character is not. Letters
 /// and digits join; a `:`, `.` or apostrophe between two letters and a `.`,
 /// apostrophe, `,` or `;` between two digits stays inside the word
 /// (rules WB6, WB7, WB11, WB12); `_` joins what it touches (WB13a, WB13b).
 /// The words of a release are nearly all of this alphabet, and this is
 /// several times faster than the general segmentation; a test checks the
 /// two agree.
-fn simple_words(text: &str, f: &mut impl FnMut(&str)) -> bool {
-    // Checked whole first: a word must not be passed on before the text is
-    // known to be of this alphabet.
-    if !text.chars().all(|c| class(c).is_some()) {
+fn simple_words<'a>(text: &'a str, f: &mut impl FnMut(&'a str, bool)) -> bool {
+    // Each character's offset, class and plain flag, all of them first: a
+    // word must not be passed on before the text is known to be of this
+    // alphabet, and the rules below look up to two characters ahead.
+    let Ok(len) = u32::try_from(text.len()) else {
         return false;
+    };
+    let mut chars: Vec<(u32, Class, u8)> = Vec::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        match info(c) {
+            // `at` < `len`, which fits.
+            Some((k, flag)) => chars.push((at as u32, k, flag)),
+            None => return false,
+        }
     }
     let wordy = |k: Class| matches!(k, Class::Letter | Class::Digit | Class::Underscore);
-    // Each character with its class and the two after it, as the rules look
-    // that far ahead.
-    let mut chars = text
-        .char_indices()
-        .map(|(at, c)| (at, class(c).unwrap_or(Class::Other)))
-        .peekable();
-    let mut start: Option<(usize, bool)> = None;
-    let mut skip = 0;
-    while let Some((at, k)) = chars.next() {
-        if skip > 0 {
-            skip -= 1;
-            continue;
-        }
+    let class_at = |i: usize| chars.get(i).map(|&(_, k, _)| k);
+    // The word being read: where it starts, whether it has a letter or
+    // digit, and its characters' plain flags together.
+    let mut start: Option<(usize, bool, u8)> = None;
+    let mut i = 0;
+    while let Some(&(at, k, flag)) = chars.get(i) {
         if start.is_none() {
             if !wordy(k) {
+                i += 1;
                 continue;
             }
-            start = Some((at, false));
+            start = Some((at as usize, false, 0));
         }
-        if let Some((_, alnum)) = start.as_mut() {
-            *alnum |= k != Class::Underscore;
-        }
-        let next = chars.peek().map(|&(_, k)| k);
-        // Only a middle character makes the rules look two ahead.
-        let after = || {
-            let mut ahead = chars.clone();
-            ahead.next();
-            ahead.next().map(|(_, k)| k)
-        };
-        let joins = match (k, next) {
+        // A middle character joins, and is stepped over, only between two
+        // letters or two digits.
+        let (joins, step) = match (k, class_at(i + 1)) {
             // WB5, WB8–WB10, WB13a, WB13b.
-            (_, Some(n)) if wordy(n) => true,
+            (_, Some(n)) if wordy(n) => (true, 1),
             (Class::Letter, Some(Class::MidLetter | Class::MidNumLet))
-                if after() == Some(Class::Letter) =>
+                if class_at(i + 2) == Some(Class::Letter) =>
             {
-                skip = 1;
-                true
+                (true, 2)
             }
             (Class::Digit, Some(Class::MidNum | Class::MidNumLet))
-                if after() == Some(Class::Digit) =>
+                if class_at(i + 2) == Some(Class::Digit) =>
             {
-                skip = 1;
-                true
+                (true, 2)
             }
-            _ => false,
+            _ => (false, 1),
         };
-        if !joins && let Some((from, alnum)) = start.take() {
-            let end = chars.peek().map_or(text.len(), |&(at, _)| at);
-            if alnum {
-                f(&text[from..end]);
+        if let Some((_, alnum, flags)) = start.as_mut() {
+            *alnum |= k != Class::Underscore;
+            *flags |= flag;
+            if step == 2 {
+                // The middle character stepped over is in the word.
+                *flags |= NOT_PLAIN;
             }
         }
+        if !joins && let Some((from, alnum, flags)) = start.take() {
+            let end = chars.get(i + 1).map_or(len, |&(at, _, _)| at) as usize;
+            if alnum {
+                let plain = flags & NOT_PLAIN == 0 && flags != PLAIN_LATIN | PLAIN_CYRILLIC;
+                f(&text[from..end], plain);
+            }
+        }
+        i += step;
     }
     true
 }
@@ -561,6 +614,22 @@ mod tests {
             texts.extend(longer);
         }
         assert!(texts.len() > 50_000);
+        // The alphabet with the plain letters of each script, for the
+        // plain flag the shortcut works out as it cuts.
+        let plain_alphabet = ["a", "я", "қ", "ё", "1", ".", "_", " ", "Z"];
+        let mut plain_texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = plain_texts
+                .iter()
+                .flat_map(|t| plain_alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            plain_texts = longer;
+            for text in &plain_texts {
+                simple_words(text, &mut |word, plain| {
+                    assert_eq!(plain, is_plain(word), "{word:?} in {text:?}");
+                });
+            }
+        }
         for text in &texts {
             for lang in ["ru", "tr"] {
                 assert_eq!(

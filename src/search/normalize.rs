@@ -185,15 +185,8 @@ const NOT_PLAIN: u8 = 4;
 /// [`class`] of `c` with its [`is_plain`] flag (0 for a digit).
 fn info(c: char) -> Option<(Class, u8)> {
     // Most characters of a text are ASCII: one table look-up.
-    if let Some(&k) = ASCII_CLASSES.get(c as usize) {
-        return k.map(|k| {
-            let flag = match c {
-                'a'..='z' => PLAIN_LATIN,
-                '0'..='9' => 0,
-                _ => NOT_PLAIN,
-            };
-            (k, flag)
-        });
+    if let Some(&k) = ASCII_INFO.get(c as usize) {
+        return k;
     }
     Some(match c {
         '’' => (Class::MidNumLet, NOT_PLAIN),
@@ -208,12 +201,13 @@ fn info(c: char) -> Option<(Class, u8)> {
     })
 }
 
-/// [`class`] of each ASCII character.
-const ASCII_CLASSES: [Option<Class>; 128] = {
+/// [`info`] of each ASCII character.
+const ASCII_INFO: [Option<(Class, u8)>; 128] = {
     let mut table = [None; 128];
     let mut b = 0;
     while b < 128 {
-        table[b] = Some(match b as u8 {
+        let c = b as u8;
+        let class = match c {
             b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
             b'0'..=b'9' => Class::Digit,
             b':' => Class::MidLetter,
@@ -226,7 +220,13 @@ const ASCII_CLASSES: [Option<Class>; 128] = {
                 b += 1;
                 continue;
             }
-        });
+        };
+        let flag = match c {
+            b'a'..=b'z' => PLAIN_LATIN,
+            b'0'..=b'9' => 0,
+            _ => NOT_PLAIN,
+        };
+        table[b] = Some((class, flag));
         b += 1;
     }
     table
@@ -569,6 +569,17 @@ mod tests {
         ) {
             let case = Case::new(&lang);
             proptest::prop_assert_eq!(case.normalize(&word), case.rebuild(&word));
+        }
+    }
+
+    #[test]
+    fn capitals_lower_as_the_case_tables_say() {
+        let case = Case::new("ru");
+        for c in ('A'..='Z').chain('\u{400}'..='\u{52f}') {
+            let word = format!("{c}ок");
+            if case.simple_lower(&word).is_some() {
+                assert_eq!(case.normalize(&word), case.rebuild(&word), "{c:?}");
+            }
         }
     }
 

@@ -432,11 +432,22 @@ impl Case {
                 Some(Class::Digit) => {}
                 _ => return None,
             }
-            let mut lower = c.to_lowercase();
-            let l = lower.next()?;
-            if lower.next().is_some() {
-                return None;
-            }
+            // Small letters and the capitals of most words without the
+            // case tables (a binary search per character).
+            let l = match c {
+                'a'..='z' | '0'..='9' | 'а'..='я' => c,
+                'A'..='Z' => c.to_ascii_lowercase(),
+                // А–Я to а–я: one block, 32 code points apart.
+                'А'..='Я' => char::from_u32(u32::from(c) + 0x20)?,
+                _ => {
+                    let mut lower = c.to_lowercase();
+                    let l = lower.next()?;
+                    if lower.next().is_some() {
+                        return None;
+                    }
+                    l
+                }
+            };
             out.push(if l == 'ё' { 'е' } else { l });
         }
         (!(cyrillic && latin)).then_some(out)

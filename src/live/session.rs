@@ -704,6 +704,7 @@ impl Session {
         let fresh: Vec<bool> = if self.state == OutputState::Unknown {
             vec![false; jobs.len()]
         } else {
+            let revalidating = Instant::now();
             let lookup = renderer.lookup();
             let current: Vec<u64> = self
                 .manifest
@@ -711,6 +712,11 @@ impl Session {
                 .par_iter()
                 .map(|dep| renderer.current(dep, &lookup))
                 .collect();
+            log::debug!(
+                "{} recorded dependencies hashed in {:?}",
+                current.len(),
+                revalidating.elapsed()
+            );
             let out = self.opts.output.as_deref();
             let from_cache = self.state == OutputState::FromCache;
             let checks: Vec<(bool, Option<String>)> = jobs

@@ -78,7 +78,10 @@ pub(super) fn built<'r, 's>(renderer: &'r Renderer<'s>, l: usize) -> &'r Built<'
     let (built, reads) = renderer.search[l].get_or_init(|| {
         let lang = renderer.read.config().languages[l].code.clone();
         let memo = renderer.search_words.get(l);
-        deps::capture(|| build(renderer.read, &lang, memo))
+        let started = std::time::Instant::now();
+        let made = deps::capture(|| build(renderer.read, &lang, memo));
+        log::debug!("search: {lang} indexed in {:?}", started.elapsed());
+        made
     });
     deps::replay(reads);
     built

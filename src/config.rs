@@ -694,10 +694,11 @@ pub fn check_base_url(url: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// Checks the values of the `deploy:` section that serde cannot: URLs,
-/// endpoints, names, globs and counts, each error at its value.
-/// Widths and qualities must be ones an encoder can make; each error points
-/// at the `images:` section.
+/// The widths, in pixels, a photo file may be made in.
+const WIDTHS: std::ops::RangeInclusive<u32> = 16..=8192;
+
+/// Checks the values of the `images:` section: widths and qualities must be
+/// ones an encoder can make; each error points at the section.
 fn check_images(images: &ImagesConfig, (line, column): (usize, usize), problems: &mut Diagnostics) {
     let display = Path::new(CONFIG_FILE);
     let mut error = |message: String, help: &str| {
@@ -709,13 +710,13 @@ fn check_images(images: &ImagesConfig, (line, column): (usize, usize), problems:
             "list the widths photos are made in, e.g. `widths: [480, 800, 1200, 1600]`",
         );
     }
-    if let Some(w) = images.widths.iter().find(|w| !(16..=8192).contains(*w)) {
+    if let Some(w) = images.widths.iter().find(|w| !WIDTHS.contains(*w)) {
         error(
             format!("`images.widths` has {w}, outside 16 to 8192 pixels"),
             "use widths between 16 and 8192, e.g. `widths: [480, 800, 1200, 1600]`",
         );
     }
-    if !(16..=8192).contains(&images.dense_width) {
+    if !WIDTHS.contains(&images.dense_width) {
         error(
             format!(
                 "`images.dense_width` is {}, outside 16 to 8192 pixels",
@@ -739,6 +740,8 @@ fn check_images(images: &ImagesConfig, (line, column): (usize, usize), problems:
     }
 }
 
+/// Checks the values of the `deploy:` section that serde cannot: URLs,
+/// endpoints, names, globs and counts, each error at its value.
 fn check_deploy(deploy: &DeployConfig, text: &str, problems: &mut Diagnostics) {
     let display = Path::new(CONFIG_FILE);
     let items = list_items(text, "deploy", "targets");

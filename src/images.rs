@@ -594,18 +594,11 @@ mod tests {
         assert_eq!(narrow.key(&probe, &base), narrow.key(&probe, &denser));
         assert_eq!(base.qualities(1200), (60, 40));
         assert_eq!(base.qualities(999), (75, 55));
-        assert_eq!(
-            Variant {
-                shape: Shape::Card,
-                format: Format::Jpeg
-            }
-            .key(&probe, &base),
-            Variant {
-                shape: Shape::Card,
-                format: Format::Jpeg
-            }
-            .key(&probe, &denser)
-        );
+        let card = Variant {
+            shape: Shape::Card,
+            format: Format::Jpeg,
+        };
+        assert_eq!(card.key(&probe, &base), card.key(&probe, &denser));
         // And the encoder is given them: a noisy 1200-pixel photo is smaller
         // at the dense quality than at the normal one.
         let mut seed = 7u32;

@@ -299,8 +299,7 @@ fn simple_words<'a>(text: &'a str, f: &mut impl FnMut(&'a str, bool)) -> bool {
         if !joins && let Some((from, alnum, flags)) = start.take() {
             let end = chars.get(i + 1).map_or(len, |&(at, _, _)| at) as usize;
             if alnum {
-                let plain = flags & NOT_PLAIN == 0 && flags != PLAIN_LATIN | PLAIN_CYRILLIC;
-                f(&text[from..end], plain);
+                f(&text[from..end], plain(flags));
             }
         }
         i += step;
@@ -315,18 +314,16 @@ fn simple_words<'a>(text: &'a str, f: &mut impl FnMut(&'a str, bool)) -> bool {
 /// mapping and the word's NFC form. Every such character is a starter that
 /// NFC keeps, so a word of them is in NFC.
 fn is_plain(word: &str) -> bool {
-    let (mut cyrillic, mut latin) = (false, false);
-    for c in word.chars() {
-        match c {
-            'a'..='z' => latin = true,
-            '0'..='9' => {}
-            'а'..='я' | 'ђ'..='џ' | 'ә' | 'ғ' | 'қ' | 'ң' | 'ө' | 'ұ' | 'ү' | 'һ' => {
-                cyrillic = true;
-            }
-            _ => return false,
-        }
-    }
-    !(cyrillic && latin)
+    word.chars()
+        .try_fold(0, |flags, c| info(c).map(|(_, flag)| flags | flag))
+        .is_some_and(plain)
+}
+
+/// Whether a word whose characters' [`info`] flags together are `flags` is
+/// plain: no character but small letters and digits, and not Latin and
+/// Cyrillic mixed.
+fn plain(flags: u8) -> bool {
+    flags & NOT_PLAIN == 0 && flags != PLAIN_LATIN | PLAIN_CYRILLIC
 }
 
 /// One word in its canonical spelling for the language `lang`: steps 1–5 of

@@ -39,7 +39,7 @@ use xxhash_rust::xxh3::Xxh3;
 pub const CACHE_DIR: &str = ".pressroom-cache";
 
 /// Bumped whenever the encoding or the meaning of a hash changes.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 
 /// What the manifest knows about one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,8 +293,9 @@ impl Manifest {
             w.u64(shape.hash);
             w.u64(shape.docs as u64);
             w.u64(shape.chunks.len() as u64);
-            for chunk in &shape.chunks {
+            for (chunk, hash) in shape.chunks.iter().zip(&shape.chunk_hashes) {
                 w.str(chunk);
+                w.u64(*hash);
             }
         }
         // The files with their stamps come before what they depend on, so
@@ -367,8 +368,10 @@ impl Manifest {
             let (lang, hash, docs) = (r.string()?, r.u64()?, r.u64()?);
             let count = r.len()?;
             let mut chunks = Vec::with_capacity(count);
+            let mut chunk_hashes = Vec::with_capacity(count);
             for _ in 0..count {
                 chunks.push(r.string()?);
+                chunk_hashes.push(r.u64()?);
             }
             let docs = usize::try_from(docs).map_err(|_| ())?;
             search.push(SearchShape {
@@ -376,6 +379,7 @@ impl Manifest {
                 hash,
                 docs,
                 chunks,
+                chunk_hashes,
             });
         }
         let mut manifest = Manifest {
@@ -781,6 +785,16 @@ impl<'a> Writer<'a> {
                 self.u8(22);
                 self.str(lang);
             }
+            Dep::SearchShard(lang, n) => {
+                self.u8(25);
+                self.str(lang);
+                self.u64(*n as u64);
+            }
+            Dep::SearchChunk(lang, name) => {
+                self.u8(26);
+                self.str(lang);
+                self.str(name);
+            }
             Dep::Photo(s) => {
                 self.u8(23);
                 self.str(s);
@@ -1039,6 +1053,8 @@ impl<'a> Reader<'a> {
             22 => Dep::Search(self.string()?),
             23 => Dep::Photo(self.string()?),
             24 => Dep::PhotoFile(self.string()?),
+            25 => Dep::SearchShard(self.string()?, self.u64()? as usize),
+            26 => Dep::SearchChunk(self.string()?, self.string()?),
             _ => return Err(()),
         })
     }
@@ -1060,6 +1076,8 @@ mod tests {
             (Dep::List(ListKey::Year("en".into(), 2015), 0, 10), 3),
             (Dep::TagListed("ru".into(), "x".into()), 4),
             (Dep::Group(Section::Pages, "about".into()), 5),
+            (Dep::SearchShard("kk".into(), 7), 6),
+            (Dep::SearchChunk("kk".into(), "қа".into()), 7),
         ];
         m.insert("en/index.html".into(), 1, reads, 8);
         m.set_stamp("en/index.html", Some((6, 7)));
@@ -1069,6 +1087,7 @@ mod tests {
             hash: 10,
             docs: 11,
             chunks: vec![String::new(), "қа".into()],
+            chunk_hashes: vec![12, 13],
         }];
         m
     }

@@ -24,6 +24,8 @@ use crate::site::{Alias, AssetCopy, Entry, ListItem, Photo, Site, TagRegistry, U
 use crate::source::Section;
 use crate::util::hash::{StableHasher, stable_hash};
 
+use super::search::SHARD;
+
 /// One thing an output file read, by a key stable across builds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dep {
@@ -77,6 +79,13 @@ pub enum Dep {
     /// What a language's search index is made of: which documents, in which
     /// order, with their text, place, location, versions and tag labels.
     Search(String),
+    /// The documents of one shard file of a language's search index (what
+    /// [`Reader::search_shard`] reads), by language and shard number.
+    SearchShard(String, usize),
+    /// One chunk of a language's search index, by language and chunk name:
+    /// its stems, postings and word forms (see
+    /// [`crate::search::index::Index::chunk_hash`]).
+    SearchChunk(String, String),
     /// The photo a file reference leads to (its sizes, files and settings),
     /// by the output path the reference resolves to.
     Photo(String),
@@ -515,7 +524,7 @@ impl<'s> Reader<'s> {
     /// dependency stands for all they are made of, so that a search file
     /// records one read, not one per document; the hash costs no more than
     /// the list of documents (no word is read to make it).
-    fn search_docs_hashed(&self, lang: &str) -> (Vec<SearchDoc<'s>>, u64) {
+    fn search_docs_hashed(&self, lang: &str) -> (Vec<SearchDoc<'s>>, SearchHashes) {
         let site = self.site;
         let mut docs: Vec<SearchDoc<'s>> = site
             .pages()
@@ -537,8 +546,7 @@ impl<'s> Reader<'s> {
                 translated: item.translated,
             }));
         }
-        let mut h = StableHasher::new();
-        h.add(&self.tags_hash);
+        let mut each = Vec::with_capacity(docs.len());
         for doc in &docs {
             let versions: Vec<(&str, &str)> = match doc.section {
                 Section::Releases => site
@@ -551,29 +559,49 @@ impl<'s> Reader<'s> {
                 Section::Releases => site.location_in(doc.entry, lang),
                 Section::Pages => None,
             };
+            let mut h = StableHasher::new();
             h.add(&doc.entry.doc.source.rel)
                 .add(&doc.entry.doc.hash)
                 .add(&doc.entry.path)
                 .add(&doc.translated)
                 .add(&location)
                 .add(&versions);
+            each.push(h.finish());
         }
-        (docs, h.finish())
+        let total = stable_hash(&(self.tags_hash, &each));
+        (docs, SearchHashes { total, each })
     }
 
     /// The documents the search index of `lang` holds, recorded as one
-    /// [`Dep::Search`] read, with the hash recorded.
-    pub fn search_docs(&self, lang: &str) -> (Vec<SearchDoc<'s>>, u64) {
-        let (docs, hash) = self.search_docs_hashed(lang);
-        record(Dep::Search(lang.to_owned()), hash);
-        (docs, hash)
+    /// [`Dep::Search`] read, with their hashes.
+    pub fn search_docs(&self, lang: &str) -> (Vec<SearchDoc<'s>>, SearchHashes) {
+        let (docs, hashes) = self.search_docs_hashed(lang);
+        record(Dep::Search(lang.to_owned()), hashes.total);
+        (docs, hashes)
     }
 
-    /// The hash [`Reader::search_docs`] would record for `lang`, recording
-    /// nothing: for deciding whether what an earlier build learnt of the
-    /// index still holds, not for rendering.
-    pub fn search_hash(&self, lang: &str) -> u64 {
+    /// The hashes [`Reader::search_docs`] gives for `lang`, recording
+    /// nothing: for working out the current hash of [`Dep::Search`] and
+    /// [`Dep::SearchShard`] once per language, and for deciding whether
+    /// what an earlier build learnt of the index still holds.
+    pub fn search_hashes(&self, lang: &str) -> SearchHashes {
         self.search_docs_hashed(lang).1
+    }
+
+    /// Shard `n` of `docs` (a language's search documents, with `hashes`
+    /// as [`Reader::search_docs`] gave them): the documents one `d/{n}.json`
+    /// file shows, recorded as one [`Dep::SearchShard`] read, so that the
+    /// file depends on its own documents only.
+    pub fn search_shard<'d>(
+        &self,
+        lang: &str,
+        n: usize,
+        docs: &'d [SearchDoc<'s>],
+        hashes: &SearchHashes,
+    ) -> &'d [SearchDoc<'s>] {
+        let (range, hash) = hashes.shard(n);
+        record(Dep::SearchShard(lang.to_owned(), n), hash);
+        &docs[range]
     }
 
     fn alias_hashed(&self, index: usize) -> (&'s Alias, u64) {
@@ -698,7 +726,10 @@ impl<'s> Reader<'s> {
                 Some((Section::Releases, i)) => self.heading_hashed(i).1,
                 _ => ABSENT,
             },
-            Dep::Search(lang) => self.search_docs_hashed(lang).1,
+            Dep::Search(lang) => self.search_docs_hashed(lang).1.total,
+            Dep::SearchShard(lang, n) => self.search_docs_hashed(lang).1.shard(*n).1,
+            // Only the index knows its chunks: see `Renderer::current`.
+            Dep::SearchChunk(..) => return None,
             Dep::Alias(output) => index
                 .aliases
                 .get(output)
@@ -728,6 +759,33 @@ pub struct SearchDoc<'s> {
     pub entry: &'s Entry,
     /// False for a release with no version in the index's language.
     pub translated: bool,
+}
+
+/// The hashes of a language's search documents: one per document (its
+/// source, text, place, location and versions) and, over them and the tag
+/// labels, the [`Dep::Search`] hash.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchHashes {
+    /// The [`Dep::Search`] hash.
+    pub total: u64,
+    /// Per document, in the index's order.
+    pub each: Vec<u64>,
+}
+
+impl SearchHashes {
+    /// The documents of shard `n` (`n * SHARD..`, at most `SHARD` of them)
+    /// and the [`Dep::SearchShard`] hash of what they are; [`ABSENT`] for
+    /// a shard past the last document.
+    pub fn shard(&self, n: usize) -> (std::ops::Range<usize>, u64) {
+        let start = (n * SHARD).min(self.each.len());
+        let end = ((n + 1) * SHARD).min(self.each.len());
+        let hash = if start < end {
+            stable_hash(&self.each[start..end])
+        } else {
+            ABSENT
+        };
+        (start..end, hash)
+    }
 }
 
 /// Stable keys → positions in the current model, for [`Reader::current`].

@@ -20,7 +20,7 @@ pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tera::{Context, Value};
 
@@ -179,6 +179,9 @@ pub struct Renderer<'s> {
     /// when the caller keeps them between builds (watch mode): taken by the
     /// language's indexing, and handed back by [`Renderer::take_search_words`].
     search_words: Vec<Mutex<WordMemo>>,
+    /// Per language, the hashes of its search documents, worked out once:
+    /// its [`Dep::Search`] and every [`Dep::SearchShard`] come from them.
+    search_hashes: Vec<OnceLock<deps::SearchHashes>>,
     /// Encoded photo files, kept across builds.
     images: images::Store,
 }
@@ -222,6 +225,12 @@ impl<'s> Renderer<'s> {
             search: search::cache(site.config().languages.len()),
             known_search: vec![None; site.config().languages.len()],
             search_words: Vec::new(),
+            search_hashes: site
+                .config()
+                .languages
+                .iter()
+                .map(|_| OnceLock::new())
+                .collect(),
             images,
         }
     }
@@ -431,17 +440,23 @@ impl<'s> Renderer<'s> {
     /// search jobs without being indexed, and is indexed only if one of
     /// those files must be rendered.
     pub fn know_search(&mut self, shapes: &[SearchShape]) {
-        let read = self.read;
-        self.known_search = read
-            .unlogged()
-            .config()
-            .languages
+        let languages = &self.read.unlogged().config().languages;
+        self.known_search = languages
             .iter()
-            .map(|language| {
+            .enumerate()
+            .map(|(l, language)| {
                 let shape = shapes.iter().find(|s| s.lang == language.code)?;
-                (shape.hash == read.search_hash(&language.code)).then(|| shape.clone())
+                (shape.hash == self.search_hashes(l).total).then(|| shape.clone())
             })
             .collect();
+    }
+
+    /// The hashes of language `l`'s search documents.
+    fn search_hashes(&self, l: usize) -> &deps::SearchHashes {
+        self.search_hashes[l].get_or_init(|| {
+            let code = &self.read.unlogged().config().languages[l].code;
+            self.read.search_hashes(code)
+        })
     }
 
     /// The shape of each language's search index as of this build, for
@@ -473,6 +488,17 @@ impl<'s> Renderer<'s> {
             Dep::Bundle(lang) => self.i18n.fingerprint(lang),
             Dep::Template(name) => self.templates.template_hash(name),
             Dep::Static(rel) => self.templates.static_hash(rel),
+            Dep::Search(lang) | Dep::SearchShard(lang, _) | Dep::SearchChunk(lang, _) => {
+                let languages = &self.read.unlogged().config().languages;
+                let Some(l) = languages.iter().position(|x| x.code == *lang) else {
+                    return deps::ABSENT;
+                };
+                match dep {
+                    Dep::SearchChunk(_, name) => search::chunk_hash(self, l, name),
+                    Dep::SearchShard(_, n) => self.search_hashes(l).shard(*n).1,
+                    _ => self.search_hashes(l).total,
+                }
+            }
             _ => self.read.current(dep, lookup).unwrap_or(deps::ABSENT),
         }
     }

@@ -13,13 +13,14 @@
 //! [`Reader`], so the build cache and watch mode re-render it exactly when
 //! what it was made from changed. The index of a language is computed once
 //! per renderer (the first search file of the language to need it), with
-//! the reads that made it, and every file made from it replays those reads:
-//! one [`Dep::Search`] for all the language's documents, so a file records a
-//! few reads whatever the archive's size. A changed document makes every
-//! index file of its language stale; rendering them again is one pass over
-//! the language's words, and the output keeps the bytes (and times) of the
-//! files that come out the same, so only the chunks that changed are
-//! written.
+//! the reads that made it: one [`Dep::Search`] for all the language's
+//! documents. `meta.json` and `tags.json` replay those reads, as they are
+//! made from every document. A chunk file records the one thing it shows,
+//! its chunk ([`Dep::SearchChunk`], hashed by
+//! [`Index::chunk_hash`]), and a shard file its ten documents
+//! ([`Dep::SearchShard`]): an edited release makes its own shard stale and
+//! the chunks whose postings or forms changed, not the language's other
+//! 1,800 files.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -27,7 +28,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::deps::{self, Dep, Reader, Reads, SearchDoc};
+use super::deps::{self, Dep, Reader, Reads, SearchDoc, SearchHashes};
 use super::{Job, Rendered, Renderer};
 use crate::diagnostics::Diagnostic;
 use crate::render::i18n::I18n;
@@ -42,8 +43,11 @@ pub(super) const SHARD: usize = 10;
 pub(super) struct Built<'s> {
     index: Index,
     docs: Vec<SearchDoc<'s>>,
-    /// The [`Dep::Search`] hash of the documents it was made from.
-    hash: u64,
+    /// The hashes of the documents it was made from.
+    hashes: SearchHashes,
+    /// Per chunk, in the order of [`Index::chunks`], its
+    /// [`Index::chunk_hash`].
+    chunk_hashes: Vec<u64>,
 }
 
 /// What the job list needs of a language's index: how many documents it
@@ -62,6 +66,19 @@ pub struct SearchShape {
     pub docs: usize,
     /// Its chunk names, sorted.
     pub chunks: Vec<String>,
+    /// Per chunk, its [`Index::chunk_hash`].
+    pub chunk_hashes: Vec<u64>,
+}
+
+impl SearchShape {
+    /// The [`Index::chunk_hash`] of chunk `name`, if the index has it.
+    pub fn chunk_hash(&self, name: &str) -> Option<u64> {
+        let at = self
+            .chunks
+            .binary_search_by(|c| c.as_str().cmp(name))
+            .ok()?;
+        self.chunk_hashes.get(at).copied()
+    }
 }
 
 /// Per language, the index once made, with the reads that made it.
@@ -88,7 +105,7 @@ pub(super) fn built<'r, 's>(renderer: &'r Renderer<'s>, l: usize) -> &'r Built<'
 }
 
 fn build<'s>(read: Reader<'s>, lang: &str, memo: Option<&std::sync::Mutex<WordMemo>>) -> Built<'s> {
-    let (docs, hash) = read.search_docs(lang);
+    let (docs, hashes) = read.search_docs(lang);
     let registry = read.tags();
     let site = read.unlogged();
     // What the index reads of each document is covered by the one
@@ -122,7 +139,17 @@ fn build<'s>(read: Reader<'s>, lang: &str, memo: Option<&std::sync::Mutex<WordMe
     // waited for.
     let mut memo = memo.map(|m| m.lock().unwrap_or_else(|e| e.into_inner()));
     let index = Index::build_with(lang, &texts, memo.as_deref_mut());
-    Built { index, docs, hash }
+    let chunk_hashes = index
+        .chunks()
+        .par_iter()
+        .map(|c| index.chunk_hash(c))
+        .collect();
+    Built {
+        index,
+        docs,
+        hashes,
+        chunk_hashes,
+    }
 }
 
 fn location<'s>(site: &'s crate::site::Site, doc: &SearchDoc<'s>, lang: &str) -> Option<&'s str> {
@@ -130,6 +157,31 @@ fn location<'s>(site: &'s crate::site::Site, doc: &SearchDoc<'s>, lang: &str) ->
         Section::Releases => site.location_in(doc.entry, lang).map(|(text, _)| text),
         Section::Pages => None,
     }
+}
+
+/// The index of language `l` without its reads: for a file that records
+/// the part of the index it shows instead.
+fn made<'r, 's>(renderer: &'r Renderer<'s>, l: usize) -> &'r Built<'s> {
+    deps::capture(|| built(renderer, l)).0
+}
+
+/// The current [`Dep::SearchChunk`] hash of chunk `name` of language `l`:
+/// from the index's shape an earlier build recorded while the language's
+/// documents hash the same, or else from the index, which the job list has
+/// made ([`Renderer::jobs`]). [`deps::ABSENT`] for a chunk the index does
+/// not have.
+pub(super) fn chunk_hash(renderer: &Renderer<'_>, l: usize, name: &str) -> u64 {
+    let found = match (&renderer.known_search[l], renderer.search[l].get()) {
+        (Some(known), _) => known.chunk_hash(name),
+        (None, Some((built, _))) => {
+            let chunks = built.index.chunks();
+            let at = chunks.binary_search_by(|c| c.as_str().cmp(name)).ok();
+            at.map(|c| built.chunk_hashes[c])
+        }
+        // Search is off, or the language has no search file.
+        (None, None) => None,
+    };
+    found.unwrap_or(deps::ABSENT)
 }
 
 /// The document count and chunk names of language `l`'s index: known from
@@ -153,9 +205,10 @@ pub(super) fn shapes(renderer: &Renderer<'_>) -> Vec<SearchShape> {
         .filter_map(|(l, language)| match renderer.search[l].get() {
             Some((built, _)) => Some(SearchShape {
                 lang: language.code.clone(),
-                hash: built.hash,
+                hash: built.hashes.total,
                 docs: built.docs.len(),
                 chunks: built.index.chunks().to_vec(),
+                chunk_hashes: built.chunk_hashes.clone(),
             }),
             None => renderer.known_search[l].clone(),
         })
@@ -274,11 +327,17 @@ pub(super) fn render(renderer: &Renderer<'_>, job: Job) -> Result<Rendered, Diag
         Job::SearchMeta(l) => meta(renderer, l),
         Job::SearchTags(l) => tags(renderer, l),
         Job::SearchChunk(l, c) => {
-            let built = built(renderer, l);
+            let built = made(renderer, l);
             // The job list may have come from an earlier build's shape; it
             // is the same function of the same documents, so the names agree.
             debug_assert_eq!(shape(renderer, l).1, built.index.chunks());
-            built.index.chunk_json(&built.index.chunks()[c])
+            let name = &built.index.chunks()[c];
+            let lang = &renderer.read.config().languages[l].code;
+            deps::record(
+                Dep::SearchChunk(lang.clone(), name.clone()),
+                built.chunk_hashes[c],
+            );
+            built.index.chunk_json(name)
         }
         Job::SearchShard(l, n) => shard(renderer, l, n),
         _ => String::new(),
@@ -342,7 +401,7 @@ fn tags(renderer: &Renderer<'_>, l: usize) -> String {
 }
 
 fn shard(renderer: &Renderer<'_>, l: usize, n: usize) -> String {
-    let built = built(renderer, l);
+    let built = made(renderer, l);
     let read = renderer.read;
     let site = read.unlogged();
     let urls = read.urls();
@@ -350,8 +409,8 @@ fn shard(renderer: &Renderer<'_>, l: usize, n: usize) -> String {
     let lang = config.languages[l].code.as_str();
     let i18n: &I18n = &renderer.i18n;
     deps::record(Dep::Bundle(lang.to_owned()), i18n.fingerprint(lang));
-    let end = ((n + 1) * SHARD).min(built.docs.len());
-    let docs: Vec<ShardDoc<'_>> = built.docs[n * SHARD..end]
+    let docs: Vec<ShardDoc<'_>> = read
+        .search_shard(lang, n, &built.docs, &built.hashes)
         .iter()
         .map(|doc| {
             let date = doc.entry.doc.front.date.map(|d| d.date);

@@ -36,6 +36,8 @@ use std::fmt::Write as _;
 
 use rayon::prelude::*;
 
+use crate::util::hash::StableHasher;
+
 use super::{normalize, stem};
 
 /// The bytes above which a prefix's keys are split into longer prefixes.
@@ -362,24 +364,52 @@ impl Index {
     /// The name of the chunk that holds `key`: the longest chunk name that
     /// is a prefix of it.
     pub fn chunk_of<'a>(chunks: &'a [String], key: &str) -> &'a str {
-        chunks
-            .iter()
-            .filter(|c| key.starts_with(c.as_str()))
-            .max_by_key(|c| c.len())
-            .map_or("", String::as_str)
+        // `chunks` is sorted: look each prefix of the key up, longest first,
+        // instead of testing every chunk (the index has hundreds).
+        // Every char boundary but 0, longest first, then the empty prefix.
+        let ends = key.char_indices().rev().map(|(at, c)| at + c.len_utf8());
+        ends.chain([0])
+            .find_map(|end| {
+                let prefix = &key[..end];
+                let at = chunks.binary_search_by(|c| c.as_str().cmp(prefix)).ok()?;
+                Some(chunks[at].as_str())
+            })
+            .unwrap_or("")
+    }
+
+    /// The keys of chunk `name`, in order: what [`Index::chunk_json`]
+    /// writes and [`Index::chunk_hash`] hashes.
+    fn chunk_keys<'a>(&'a self, name: &'a str) -> impl Iterator<Item = (&'a String, &'a Key)> {
+        self.keys
+            .range(name.to_owned()..)
+            .take_while(move |(key, _)| key.starts_with(name))
+            .filter(move |(key, _)| Index::chunk_of(&self.chunks, key) == name)
+    }
+
+    /// A stable hash of everything chunk `name` holds: two indexes whose
+    /// chunk hashes agree write the same [`Index::chunk_json`], so a chunk
+    /// file can record this hash instead of the whole language's documents.
+    pub fn chunk_hash(&self, name: &str) -> u64 {
+        let mut h = StableHasher::new();
+        // The postings go in as one slice of bytes per key: the hasher is
+        // slow on many tiny writes.
+        let mut bytes = Vec::new();
+        for (key, entry) in self.chunk_keys(name) {
+            bytes.clear();
+            bytes.extend(entry.postings.iter().flat_map(|p| p.to_le_bytes()));
+            h.add(key.as_str())
+                .add(&entry.stem)
+                .add(&(bytes.len() as u64));
+            h.bytes(&bytes);
+        }
+        h.finish()
     }
 
     /// Chunk `name` as JSON: `{"s":{stem:[postings]},"f":{form:stem}}`.
     pub fn chunk_json(&self, name: &str) -> String {
         let mut stems = String::new();
         let mut forms = String::new();
-        for (key, entry) in self.keys.range(name.to_owned()..) {
-            if !key.starts_with(name) {
-                break;
-            }
-            if Index::chunk_of(&self.chunks, key) != name {
-                continue;
-            }
+        for (key, entry) in self.chunk_keys(name) {
             if !entry.postings.is_empty() {
                 if !stems.is_empty() {
                     stems.push(',');
@@ -587,6 +617,55 @@ mod tests {
             seen += stems.len();
         }
         assert_eq!(seen, 4001);
+    }
+
+    #[test]
+    fn a_key_belongs_to_its_longest_chunk_prefix() {
+        // Sorted, as an index keeps them.
+        let chunks: Vec<String> = ["", "a", "ab", "abd", "z", "ка", "қ"]
+            .map(String::from)
+            .to_vec();
+        // The definition, tested against every chunk.
+        let longest = |key: &str| {
+            chunks
+                .iter()
+                .filter(|c| key.starts_with(c.as_str()))
+                .max_by_key(|c| c.len())
+                .map_or("", String::as_str)
+        };
+        for key in [
+            "", "a", "ab", "abc", "abd", "abde", "b", "кат", "к", "қаз", "z", "zz", "ä",
+        ] {
+            assert_eq!(Index::chunk_of(&chunks, key), longest(key), "{key}");
+        }
+        assert_eq!(Index::chunk_of(&chunks[1..], "b"), "");
+    }
+
+    #[test]
+    fn chunk_hashes_differ_exactly_where_the_chunks_do() {
+        let body: String = (0..3000).map(|i| format!("word{i} ")).collect();
+        let first: Vec<DocText<'_>> = (0..3).map(|_| doc("t", &body)).collect();
+        let edited = format!("{body} word77 word2999 fresh");
+        let mut second = first.clone();
+        second[1] = doc("t", &edited);
+        let (a, b) = (Index::build("xx", &first), Index::build("xx", &second));
+        assert_eq!(a.chunks(), b.chunks());
+        let mut differ = 0;
+        for name in a.chunks() {
+            let same_json = a.chunk_json(name) == b.chunk_json(name);
+            assert_eq!(
+                same_json,
+                a.chunk_hash(name) == b.chunk_hash(name),
+                "{name:?}"
+            );
+            differ += usize::from(!same_json);
+        }
+        // The new word and the two with more postings, not every chunk.
+        assert!(
+            (1..=3).contains(&differ),
+            "{differ} of {}",
+            a.chunks().len()
+        );
     }
 
     #[test]

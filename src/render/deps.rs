@@ -358,9 +358,9 @@ impl<'s> Reader<'s> {
         let slice = items
             .get(start..(start + len).min(items.len()))
             .unwrap_or(&[]);
-        let lines: Vec<(&PathBuf, bool)> = slice
+        let lines: Vec<(u64, bool)> = slice
             .iter()
-            .map(|i| (&self.site.releases()[i.entry].doc.source.rel, i.translated))
+            .map(|i| (self.site.release_id(i.entry), i.translated))
             .collect();
         ((slice, items.len()), stable_hash(&(items.len(), lines)))
     }
@@ -480,7 +480,7 @@ impl<'s> Reader<'s> {
     fn reading_hashed(&self, index: usize) -> (&'s crate::site::Reading, u64) {
         let site = self.site;
         let reading = site.reading(index);
-        let rel = |i: usize| &site.releases()[i].doc.source.rel;
+        let rel = |i: usize| site.release_id(i);
         let value = (
             reading.previous.map(rel),
             reading.next.map(rel),

@@ -152,6 +152,9 @@ pub struct Site {
     tags: TagRegistry,
     /// Published releases, newest first.
     releases: Vec<Entry>,
+    /// Per release, the stable hash of its source path (see
+    /// [`Site::release_id`]).
+    release_ids: Vec<u64>,
     /// Release translation groups.
     release_groups: Vec<Group>,
     /// Published static pages, by language, weight and title.
@@ -182,6 +185,14 @@ impl Site {
     /// The configuration it was built with.
     pub fn config(&self) -> &SiteConfig {
         &self.config
+    }
+
+    /// The stable hash of release `index`'s source path, worked out once
+    /// per model: a read that names many releases (a list, a reading list)
+    /// hashes these numbers instead of every path again, and reads one
+    /// small array instead of every release's document.
+    pub fn release_id(&self, index: usize) -> u64 {
+        self.release_ids[index]
     }
 
     /// What release `index` offers to read on.
@@ -414,9 +425,14 @@ impl Site {
                 Arc::new(reading)
             }
         };
+        let release_ids = releases
+            .iter()
+            .map(|e| crate::util::hash::stable_hash(&e.doc.source.rel))
+            .collect();
         let mut site = Site {
             reading,
             reading_key,
+            release_ids,
             tag_lists,
             year_lists,
             urls,

@@ -28,7 +28,7 @@ use crate::source::{Section, SourceAsset};
 use crate::util::slug::is_valid_slug;
 pub use files::output_of as reference_output;
 pub use images::{Photo, Photos};
-pub use reading::Reading;
+pub use reading::{Reading, ReadingMemo};
 pub use tags::TagRegistry;
 pub use urls::{Urls, output_path, paginated};
 
@@ -47,19 +47,12 @@ pub struct ModelOptions {
     /// size and modification time), so that an unchanged photo is not read
     /// again; `None` reads every photo.
     pub image_cache: Option<PathBuf>,
-    /// What an earlier model worked out each release offers to read next
-    /// ([`Site::reading_memo`]): taken over when worked out from the same
-    /// releases, in the same order, with the same tags (watch mode's body
-    /// edits), instead of ranking every release's related ones again.
+    /// The related releases an earlier model worked out
+    /// ([`Site::reading_memo`]): a language's are taken over when worked
+    /// out from the same releases, in the same order, with the same tags
+    /// (watch mode's body edits, and every other language than the edited
+    /// one's), instead of ranking its releases' related ones again.
     pub reading: Option<ReadingMemo>,
-}
-
-/// The reading lists of a model, with the hash of everything they were
-/// worked out from (see [`ModelOptions::reading`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadingMemo {
-    key: u64,
-    reading: Arc<Vec<Reading>>,
 }
 
 /// One published document in one language.
@@ -176,9 +169,9 @@ pub struct Site {
     /// `releases/2015/forum` or `pages/about` → (section, group), for `@/` links.
     sources: HashMap<String, (Section, usize)>,
     /// Per release: previous, next and related releases.
-    reading: Arc<Vec<Reading>>,
-    /// The hash of what `reading` was worked out from.
-    reading_key: u64,
+    reading: Vec<Reading>,
+    /// The related releases per language, for the next model.
+    reading_memo: ReadingMemo,
 }
 
 impl Site {
@@ -203,10 +196,7 @@ impl Site {
     /// The reading lists of this model, for the next model's
     /// [`ModelOptions::reading`].
     pub fn reading_memo(&self) -> ReadingMemo {
-        ReadingMemo {
-            key: self.reading_key,
-            reading: Arc::clone(&self.reading),
-        }
+        self.reading_memo.clone()
     }
 
     /// The URL scheme.
@@ -412,26 +402,15 @@ impl Site {
             );
         }
 
-        let reading_key = reading::key(&releases, config.related_releases);
-        let reading = match &opts.reading {
-            Some(memo) if memo.key == reading_key && memo.reading.len() == releases.len() => {
-                log::debug!("reading lists taken over from the last model");
-                Arc::clone(&memo.reading)
-            }
-            _ => {
-                let t = std::time::Instant::now();
-                let reading = reading::compute(&releases, config.related_releases);
-                log::debug!("reading lists worked out in {:?}", t.elapsed());
-                Arc::new(reading)
-            }
-        };
+        let (reading, reading_memo) =
+            reading::compute(&releases, config.related_releases, opts.reading.as_ref());
         let release_ids = releases
             .iter()
             .map(|e| crate::util::hash::stable_hash(&e.doc.source.rel))
             .collect();
         let mut site = Site {
             reading,
-            reading_key,
+            reading_memo,
             release_ids,
             tag_lists,
             year_lists,
@@ -1005,18 +984,35 @@ mod tests {
         let mut fixture = Fixture::new();
         let mut docs = docs();
         let first = fixture.build(&docs);
+        let fresh = |fixture: &mut Fixture, docs: &[Arc<Document>]| {
+            let memo = fixture.opts.reading.take();
+            let site = fixture.build(docs);
+            fixture.opts.reading = memo;
+            site.reading
+        };
         fixture.opts.reading = Some(first.reading_memo());
         // A body edit: the same releases and tags, so the lists are shared.
         docs[2] = release("two", "en", "date: 2016-01-01\ntags: [a, b]\nsummary: new");
         let same = fixture.build(&docs);
-        assert!(Arc::ptr_eq(&same.reading, &first.reading));
-        // A tag edit: worked out again, as a model without a memo does.
+        assert!(same.reading_memo.shares(&first.reading_memo, "en"));
+        assert!(same.reading_memo.shares(&first.reading_memo, "ru"));
+        // A tag edit: English worked out again, as a model without a memo
+        // does; Russian taken over.
         docs[3] = release("three", "en", "date: 2017-01-01\ntags: [b]");
         let moved = fixture.build(&docs);
-        assert!(!Arc::ptr_eq(&moved.reading, &first.reading));
-        fixture.opts.reading = None;
-        assert_eq!(moved.reading, fixture.build(&docs).reading);
+        assert!(!moved.reading_memo.shares(&first.reading_memo, "en"));
+        assert!(moved.reading_memo.shares(&first.reading_memo, "ru"));
+        assert_eq!(moved.reading, fresh(&mut fixture, &docs));
         assert_ne!(moved.reading, first.reading);
+        // A new Russian release between English ones moves every release
+        // after it in the model: the English lists, taken over, still name
+        // the right releases.
+        fixture.opts.reading = Some(moved.reading_memo());
+        docs.push(release("five", "ru", "date: 2016-06-01\ntags: [a]"));
+        let grown = fixture.build(&docs);
+        assert!(grown.reading_memo.shares(&moved.reading_memo, "en"));
+        assert!(!grown.reading_memo.shares(&moved.reading_memo, "ru"));
+        assert_eq!(grown.reading, fresh(&mut fixture, &docs));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -26,46 +27,97 @@ pub struct Reading {
     pub related: Vec<usize>,
 }
 
+/// Per language, the related releases of each of its releases, as
+/// positions among the language's releases (newest first), with the hash
+/// of what they were worked out from. A later model takes a language's
+/// lists over while that hash is the same, so that an edit ranks again only
+/// the language whose releases or tags changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadingMemo {
+    langs: BTreeMap<String, (u64, Related)>,
+}
+
+/// One language's related lists: per release, positions among the
+/// language's releases.
+type Related = Arc<Vec<Vec<u32>>>;
+
+impl ReadingMemo {
+    /// Whether `self` holds the very lists of `lang` that `other` holds
+    /// (taken over, not worked out again).
+    #[cfg(test)]
+    pub(super) fn shares(&self, other: &ReadingMemo, lang: &str) -> bool {
+        match (self.langs.get(lang), other.langs.get(lang)) {
+            (Some((_, a)), Some((_, b))) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
 /// The reading of every release in `releases` (newest first), showing up to
-/// `related` related releases each.
-pub(super) fn compute(releases: &[Entry], related: usize) -> Vec<Reading> {
+/// `related` related releases each, taking over from `memo` the related
+/// lists of each language whose releases and tags are as they were; with
+/// the memo of this model's lists.
+pub(super) fn compute(
+    releases: &[Entry],
+    related: usize,
+    memo: Option<&ReadingMemo>,
+) -> (Vec<Reading>, ReadingMemo) {
     let mut reading = vec![Reading::default(); releases.len()];
     let mut by_lang: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, entry) in releases.iter().enumerate() {
         by_lang.entry(entry.lang()).or_default().push(i);
     }
-    for members in by_lang.values() {
+    let mut kept = ReadingMemo::default();
+    for (lang, members) in by_lang {
         // Newest first, as the model orders releases: the next one in time
         // comes before in the list.
         for (k, &i) in members.iter().enumerate() {
             reading[i].next = k.checked_sub(1).map(|p| members[p]);
             reading[i].previous = members.get(k + 1).copied();
         }
-        if related > 0 {
-            rank_related(releases, members, related, &mut reading);
+        let key = key(releases, &members, related);
+        let local = match memo.and_then(|m| m.langs.get(lang)) {
+            Some((was, local)) if *was == key => {
+                log::debug!("reading lists of {lang} taken over from the last model");
+                Arc::clone(local)
+            }
+            _ => {
+                let t = std::time::Instant::now();
+                let local = if related > 0 {
+                    rank_related(releases, &members, related)
+                } else {
+                    vec![Vec::new(); members.len()]
+                };
+                log::debug!("reading lists of {lang} worked out in {:?}", t.elapsed());
+                Arc::new(local)
+            }
+        };
+        for (&i, positions) in members.iter().zip(local.iter()) {
+            reading[i].related = positions.iter().map(|&p| members[p as usize]).collect();
         }
+        kept.langs.insert(lang.to_owned(), (key, local));
     }
-    reading
+    (reading, kept)
 }
 
-/// The hash of everything [`compute`] reads: the number to show, and each
-/// release's language and tags in the model's order.
-pub(super) fn key(releases: &[Entry], related: usize) -> u64 {
+/// The hash of everything [`rank_related`] reads of one language: the
+/// number to show, and each of its releases' tags in the model's order.
+fn key(releases: &[Entry], members: &[usize], related: usize) -> u64 {
     let mut h = crate::util::hash::StableHasher::new();
-    h.add(&(related as u64)).add(&(releases.len() as u64));
-    for entry in releases {
-        h.add(entry.lang())
-            .add(&(entry.doc.front.tags.len() as u64));
-        for tag in &entry.doc.front.tags {
+    h.add(&(related as u64)).add(&(members.len() as u64));
+    for &i in members {
+        let tags = &releases[i].doc.front.tags;
+        h.add(&(tags.len() as u64));
+        for tag in tags {
             h.add(tag.as_str());
         }
     }
     h.finish()
 }
 
-/// Fills in the related releases of `members` (one language's releases,
-/// newest first).
-fn rank_related(releases: &[Entry], members: &[usize], keep: usize, reading: &mut [Reading]) {
+/// The related releases of each of `members` (one language's releases,
+/// newest first), as positions in `members`.
+fn rank_related(releases: &[Entry], members: &[usize], keep: usize) -> Vec<Vec<u32>> {
     // Postings: tag → positions in `members` (newest first). Tags are then
     // numbered in their sorted order, so that each release's weights are
     // added in the same order as before the numbering (the same floats).
@@ -116,16 +168,18 @@ fn rank_related(releases: &[Entry], members: &[usize], keep: usize, reading: &mu
             |(score, touched), (set, _)| rank(set, &postings, &weight, keep + 1, score, touched),
         )
         .collect();
+    let mut local = vec![Vec::new(); members.len()];
     for ((_, ks), top) in sets.iter().zip(&ranked) {
         for &k in ks {
-            reading[members[k]].related = top
+            local[k] = top
                 .iter()
                 .filter(|&&other| other != k)
                 .take(keep)
-                .map(|&other| members[other])
+                .map(|&other| other as u32)
                 .collect();
         }
     }
+    local
 }
 
 /// The first `keep` positions, most related first, for a release with the
@@ -176,7 +230,6 @@ mod tests {
     use super::*;
     use crate::source::{Section, SourceDoc};
     use std::path::PathBuf;
-    use std::sync::Arc;
 
     fn release(key: &str, lang: &str, tags: &[&str]) -> Entry {
         let source = SourceDoc {
@@ -208,7 +261,7 @@ mod tests {
             release("b", "en", &[]),
             release("a", "en", &[]),
         ];
-        let r = compute(&releases, 3);
+        let r = compute(&releases, 3, None).0;
         assert_eq!((r[0].previous, r[0].next), (Some(2), None));
         assert_eq!((r[2].previous, r[2].next), (Some(3), Some(0)));
         assert_eq!((r[3].previous, r[3].next), (None, Some(2)));
@@ -225,15 +278,37 @@ mod tests {
             release("other", "en", &["unrelated"]),
             release("ru", "ru", &["common", "rare"]),
         ];
-        let r = compute(&releases, 3);
+        let r = compute(&releases, 3, None).0;
         // "rare" is shared with one release, "common" with three: the rare
         // one first, then the two common ones newest first; the unrelated
         // release and the other language never.
         assert_eq!(r[2].related, [1, 0, 3]);
-        assert_eq!(compute(&releases, 1)[2].related, [1]);
-        assert!(compute(&releases, 0).iter().all(|x| x.related.is_empty()));
+        assert_eq!(compute(&releases, 1, None).0[2].related, [1]);
+        assert!(
+            compute(&releases, 0, None)
+                .0
+                .iter()
+                .all(|x| x.related.is_empty())
+        );
         assert_eq!(r[4].related, Vec::<usize>::new());
         assert_eq!(r[5].related, Vec::<usize>::new());
+    }
+
+    #[test]
+    fn related_releases_are_named_by_their_place_in_the_model() {
+        // The languages interleave, as they do in a model ordered by date.
+        let releases = [
+            release("d", "ru", &["x"]),
+            release("d", "en", &["x"]),
+            release("c", "ru", &["x", "y"]),
+            release("b", "en", &["x", "y"]),
+            release("a", "en", &["x"]),
+        ];
+        let r = compute(&releases, 3, None).0;
+        assert_eq!(r[1].related, [3, 4]);
+        assert_eq!(r[3].related, [1, 4]);
+        assert_eq!(r[0].related, [2]);
+        assert_eq!(r[2].related, [0]);
     }
 
     /// Many releases sharing a few tags: the first `keep` of a full sort by
@@ -251,7 +326,7 @@ mod tests {
             })
             .collect();
         for keep in [1, 3, 20] {
-            let r = compute(&releases, keep);
+            let r = compute(&releases, keep, None).0;
             for (i, entry) in releases.iter().enumerate() {
                 let count = |tag: &str| {
                     releases
@@ -297,7 +372,7 @@ mod tests {
             release("z", "en", &["c", "b"]),
             release("w", "en", &["b", "a", "c"]),
         ];
-        assert_eq!(compute(&a, 3), compute(&b, 3));
-        assert_eq!(compute(&a, 3)[0].related, [3, 1, 2]);
+        assert_eq!(compute(&a, 3, None).0, compute(&b, 3, None).0);
+        assert_eq!(compute(&a, 3, None).0[0].related, [3, 1, 2]);
     }
 }

@@ -256,16 +256,21 @@ mod tests {
     fn previous_and_next_stay_in_the_language() {
         // Newest first.
         let releases = [
-            release("c", "en", &[]),
-            release("c", "ru", &[]),
-            release("b", "en", &[]),
-            release("a", "en", &[]),
+            release("c", "en", &["x"]),
+            release("c", "ru", &["x"]),
+            release("b", "en", &["x"]),
+            release("a", "en", &["x"]),
         ];
         let r = compute(&releases, 3, None).0;
         assert_eq!((r[0].previous, r[0].next), (Some(2), None));
         assert_eq!((r[2].previous, r[2].next), (Some(3), Some(0)));
         assert_eq!((r[3].previous, r[3].next), (None, Some(2)));
         assert_eq!((r[1].previous, r[1].next), (None, None));
+        // Related releases too are named by their place in the model, where
+        // the languages interleave.
+        assert_eq!(r[0].related, [2, 3]);
+        assert_eq!(r[3].related, [0, 2]);
+        assert_eq!(r[1].related, Vec::<usize>::new());
     }
 
     #[test]
@@ -292,23 +297,6 @@ mod tests {
         );
         assert_eq!(r[4].related, Vec::<usize>::new());
         assert_eq!(r[5].related, Vec::<usize>::new());
-    }
-
-    #[test]
-    fn related_releases_are_named_by_their_place_in_the_model() {
-        // The languages interleave, as they do in a model ordered by date.
-        let releases = [
-            release("d", "ru", &["x"]),
-            release("d", "en", &["x"]),
-            release("c", "ru", &["x", "y"]),
-            release("b", "en", &["x", "y"]),
-            release("a", "en", &["x"]),
-        ];
-        let r = compute(&releases, 3, None).0;
-        assert_eq!(r[1].related, [3, 4]);
-        assert_eq!(r[3].related, [1, 4]);
-        assert_eq!(r[0].related, [2]);
-        assert_eq!(r[2].related, [0]);
     }
 
     /// Many releases sharing a few tags: the first `keep` of a full sort by

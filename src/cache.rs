@@ -31,6 +31,7 @@ use crate::document::markdown::LinkRef;
 use crate::document::{Derived, Document, FrontMatter, PubDate};
 use crate::render::SearchShape;
 use crate::render::deps::{Dep, ListKey, Reads};
+use crate::site::ReadingMemo;
 use crate::source::Section;
 use crate::util::hash::{StableHasher, hash_bytes};
 use xxhash_rust::xxh3::Xxh3;
@@ -39,7 +40,7 @@ use xxhash_rust::xxh3::Xxh3;
 pub const CACHE_DIR: &str = ".pressroom-cache";
 
 /// Bumped whenever the encoding or the meaning of a hash changes.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 
 /// What the manifest knows about one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +77,10 @@ pub struct Manifest {
     /// The shape of each language's search index as of that build, so the
     /// next one need not index a language whose documents did not change.
     pub search: Vec<SearchShape>,
+    /// The related releases that build's model worked out, so that the
+    /// next build's model need not rank the languages whose releases and
+    /// tags did not change. Read with the dependencies.
+    pub reading: ReadingMemo,
 }
 
 /// The stamps of every input file, and what else decides the output.
@@ -324,6 +329,19 @@ impl Manifest {
                 w.u64(h);
             }
         }
+        let langs: Vec<_> = self.reading.parts().collect();
+        w.u64(langs.len() as u64);
+        for (lang, key, lists) in langs {
+            w.str(lang);
+            w.u64(key);
+            w.u64(lists.len() as u64);
+            for list in lists {
+                w.u64(list.len() as u64);
+                for &p in list {
+                    w.u32(p);
+                }
+            }
+        }
     }
 
     /// Reads a manifest written by [`Manifest::encode`]; why not, when it is
@@ -442,6 +460,23 @@ impl Manifest {
             let record = manifest.files.get_mut(&path).ok_or(())?;
             record.deps = (start, count);
         }
+        let n = r.len()?;
+        let mut langs = Vec::with_capacity(n);
+        for _ in 0..n {
+            let (lang, key) = (r.string()?, r.u64()?);
+            let releases = r.len()?;
+            let mut lists = Vec::with_capacity(releases);
+            for _ in 0..releases {
+                let count = r.len()?;
+                let mut list = Vec::with_capacity(count);
+                for _ in 0..count {
+                    list.push(r.u32()?);
+                }
+                lists.push(list);
+            }
+            langs.push((lang, key, lists));
+        }
+        manifest.reading = ReadingMemo::from_parts(langs);
         if r.at != r.bytes.len() {
             return Err(());
         }
@@ -1089,6 +1124,7 @@ mod tests {
             chunks: vec![String::new(), "қа".into()],
             chunk_hashes: vec![12, 13],
         }];
+        m.reading = ReadingMemo::from_parts([("en".into(), 14, vec![vec![1, 2], Vec::new()])]);
         m
     }
 
@@ -1101,6 +1137,7 @@ mod tests {
         assert_eq!(back.keys, m.keys);
         assert_eq!(back.files.len(), m.files.len());
         assert_eq!(back.search, m.search);
+        assert_eq!(back.reading, m.reading);
         for (path, record) in &m.files {
             assert_eq!(back.deps_of(&back.files[path]), m.deps_of(record));
             assert_eq!(back.files[path].stamp, record.stamp);

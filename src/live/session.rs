@@ -559,7 +559,12 @@ impl Session {
             return;
         };
         match Manifest::decode(&bytes) {
-            Ok(manifest) => self.manifest = manifest,
+            Ok(manifest) => {
+                if self.inputs.reading.is_none() {
+                    self.inputs.reading = Some(manifest.reading.clone());
+                }
+                self.manifest = manifest;
+            }
             Err(why) => {
                 notes.push(format!("cache: not used: {why}; building everything"));
                 self.manifest = Manifest::new();
@@ -982,6 +987,7 @@ impl Session {
             self.state = OutputState::Written;
         }
         self.manifest.search = renderer.search_shapes();
+        self.manifest.reading = self.inputs.reading.clone().unwrap_or_default();
         if self.keep_words {
             self.search_words = renderer.take_search_words();
         }

@@ -42,6 +42,28 @@ pub struct ReadingMemo {
 type Related = Arc<Vec<Vec<u32>>>;
 
 impl ReadingMemo {
+    /// Per language: the code, the hash the lists were worked out from, and
+    /// per release the positions of its related releases, for the build
+    /// cache to keep.
+    pub fn parts(&self) -> impl Iterator<Item = (&str, u64, &[Vec<u32>])> {
+        self.langs
+            .iter()
+            .map(|(lang, (key, lists))| (lang.as_str(), *key, lists.as_slice()))
+    }
+
+    /// The memo of [`ReadingMemo::parts`] read back. Lists that do not fit
+    /// the model are never used: a language's are taken over only while
+    /// its hash is the same, and the hash covers how many releases it has.
+    pub fn from_parts(
+        parts: impl IntoIterator<Item = (String, u64, Vec<Vec<u32>>)>,
+    ) -> ReadingMemo {
+        let langs = parts
+            .into_iter()
+            .map(|(lang, key, lists)| (lang, (key, Arc::new(lists))))
+            .collect();
+        ReadingMemo { langs }
+    }
+
     /// Whether `self` holds the very lists of `lang` that `other` holds
     /// (taken over, not worked out again).
     #[cfg(test)]

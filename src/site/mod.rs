@@ -372,7 +372,9 @@ impl Site {
         let mut tag_lists = BTreeMap::new();
         let mut year_lists = BTreeMap::new();
         for (lang, items) in &lists {
-            let mut by_tag: BTreeMap<&str, Vec<ListItem>> = BTreeMap::new();
+            // Hashed, then sorted once: a tree map compared tag strings
+            // at every one of the 90,000 insertions of a 10k × 3 archive.
+            let mut by_tag: rustc_hash::FxHashMap<&str, Vec<ListItem>> = Default::default();
             let mut by_year: BTreeMap<i32, Vec<ListItem>> = BTreeMap::new();
             for item in items {
                 let doc = &releases[item.entry].doc;
@@ -382,6 +384,8 @@ impl Site {
                 let year = doc.front.date.map_or(0, |d| d.date.year());
                 by_year.entry(year).or_default().push(*item);
             }
+            let mut by_tag: Vec<(&str, Vec<ListItem>)> = by_tag.into_iter().collect();
+            by_tag.sort_unstable_by_key(|(key, _)| *key);
             tag_lists.insert(
                 lang.clone(),
                 by_tag

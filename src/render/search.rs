@@ -19,8 +19,8 @@
 //! its chunk ([`Dep::SearchChunk`], hashed by
 //! [`Index::chunk_hash`]), and a shard file its ten documents
 //! ([`Dep::SearchShard`]): an edited release makes its own shard stale and
-//! the chunks whose postings or forms changed, not the language's other
-//! 1,800 files.
+//! the chunks whose postings or forms changed, not every file of the
+//! language.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -332,7 +332,9 @@ pub(super) fn render(renderer: &Renderer<'_>, job: Job) -> Result<Rendered, Diag
             // is the same function of the same documents, so the names agree.
             debug_assert_eq!(shape(renderer, l).1, built.index.chunks());
             let name = &built.index.chunks()[c];
-            let lang = &renderer.read.config().languages[l].code;
+            // The chunk's hash stands for all the file shows: nothing else
+            // is recorded, not even the configuration.
+            let lang = &renderer.read.unlogged().config().languages[l].code;
             deps::record(
                 Dep::SearchChunk(lang.clone(), name.clone()),
                 built.chunk_hashes[c],

@@ -520,11 +520,16 @@ impl<'s> Reader<'s> {
 
     /// The documents the search index of `lang` holds, oldest first: its
     /// static pages, then the releases its list shows (a release with no
-    /// version in `lang` in another language, as the list shows it). One
-    /// dependency stands for all they are made of, so that a search file
-    /// records one read, not one per document; the hash costs no more than
-    /// the list of documents (no word is read to make it).
-    fn search_docs_hashed(&self, lang: &str) -> (Vec<SearchDoc<'s>>, SearchHashes) {
+    /// version in `lang` in another language, as the list shows it), with
+    /// a hash of each and, over them, the [`Dep::Search`] hash that stands
+    /// for all they are made of, so that a file made from the whole index
+    /// records one read, not one per document. The hashes cost no more than
+    /// the list of documents (no word is read to make them).
+    ///
+    /// Records nothing: the renderer works them out once per language
+    /// (for [`Dep::Search`], [`Dep::SearchShard`] and the index), and an
+    /// index records them with [`Reader::search_docs`].
+    pub fn search_docs_unrecorded(&self, lang: &str) -> SearchDocs<'s> {
         let site = self.site;
         let mut docs: Vec<SearchDoc<'s>> = site
             .pages()
@@ -572,24 +577,16 @@ impl<'s> Reader<'s> {
         (docs, SearchHashes { total, each })
     }
 
-    /// The documents the search index of `lang` holds, recorded as one
-    /// [`Dep::Search`] read, with their hashes.
-    pub fn search_docs(&self, lang: &str) -> (Vec<SearchDoc<'s>>, SearchHashes) {
-        let (docs, hashes) = self.search_docs_hashed(lang);
-        record(Dep::Search(lang.to_owned()), hashes.total);
-        (docs, hashes)
-    }
-
-    /// The hashes [`Reader::search_docs`] gives for `lang`, recording
-    /// nothing: for working out the current hash of [`Dep::Search`] and
-    /// [`Dep::SearchShard`] once per language, and for deciding whether
-    /// what an earlier build learnt of the index still holds.
-    pub fn search_hashes(&self, lang: &str) -> SearchHashes {
-        self.search_docs_hashed(lang).1
+    /// The documents the search index of `lang` holds, as
+    /// [`Reader::search_docs_unrecorded`] gave them (`made`), recorded as
+    /// one [`Dep::Search`] read.
+    pub fn search_docs<'d>(&self, lang: &str, made: &'d SearchDocs<'s>) -> &'d SearchDocs<'s> {
+        record(Dep::Search(lang.to_owned()), made.1.total);
+        made
     }
 
     /// Shard `n` of `docs` (a language's search documents, with `hashes`
-    /// as [`Reader::search_docs`] gave them): the documents one `d/{n}.json`
+    /// as [`Reader::search_docs_unrecorded`] gave them): the documents one `d/{n}.json`
     /// file shows, recorded as one [`Dep::SearchShard`] read, so that the
     /// file depends on its own documents only.
     pub fn search_shard<'d>(
@@ -726,10 +723,9 @@ impl<'s> Reader<'s> {
                 Some((Section::Releases, i)) => self.heading_hashed(i).1,
                 _ => ABSENT,
             },
-            Dep::Search(lang) => self.search_docs_hashed(lang).1.total,
-            Dep::SearchShard(lang, n) => self.search_docs_hashed(lang).1.shard(*n).1,
-            // Only the index knows its chunks: see `Renderer::current`.
-            Dep::SearchChunk(..) => return None,
+            // Worked out once per language, and the chunks from the index:
+            // see `Renderer::current`.
+            Dep::Search(_) | Dep::SearchShard(..) | Dep::SearchChunk(..) => return None,
             Dep::Alias(output) => index
                 .aliases
                 .get(output)
@@ -760,6 +756,9 @@ pub struct SearchDoc<'s> {
     /// False for a release with no version in the index's language.
     pub translated: bool,
 }
+
+/// A language's search documents with their hashes.
+pub type SearchDocs<'s> = (Vec<SearchDoc<'s>>, SearchHashes);
 
 /// The hashes of a language's search documents: one per document (its
 /// source, text, place, location and versions) and, over them and the tag

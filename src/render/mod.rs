@@ -179,9 +179,10 @@ pub struct Renderer<'s> {
     /// when the caller keeps them between builds (watch mode): taken by the
     /// language's indexing, and handed back by [`Renderer::take_search_words`].
     search_words: Vec<Mutex<WordMemo>>,
-    /// Per language, the hashes of its search documents, worked out once:
-    /// its [`Dep::Search`] and every [`Dep::SearchShard`] come from them.
-    search_hashes: Vec<OnceLock<deps::SearchHashes>>,
+    /// Per language, its search documents with their hashes, worked out
+    /// once: its index, its [`Dep::Search`] and every [`Dep::SearchShard`]
+    /// come from them.
+    search_docs: Vec<OnceLock<deps::SearchDocs<'s>>>,
     /// Encoded photo files, kept across builds.
     images: images::Store,
 }
@@ -225,7 +226,7 @@ impl<'s> Renderer<'s> {
             search: search::cache(site.config().languages.len()),
             known_search: vec![None; site.config().languages.len()],
             search_words: Vec::new(),
-            search_hashes: site
+            search_docs: site
                 .config()
                 .languages
                 .iter()
@@ -446,16 +447,17 @@ impl<'s> Renderer<'s> {
             .enumerate()
             .map(|(l, language)| {
                 let shape = shapes.iter().find(|s| s.lang == language.code)?;
-                (shape.hash == self.search_hashes(l).total).then(|| shape.clone())
+                (shape.hash == self.search_docs(l).1.total).then(|| shape.clone())
             })
             .collect();
     }
 
-    /// The hashes of language `l`'s search documents.
-    fn search_hashes(&self, l: usize) -> &deps::SearchHashes {
-        self.search_hashes[l].get_or_init(|| {
+    /// Language `l`'s search documents with their hashes, recording
+    /// nothing.
+    fn search_docs(&self, l: usize) -> &deps::SearchDocs<'s> {
+        self.search_docs[l].get_or_init(|| {
             let code = &self.read.unlogged().config().languages[l].code;
-            self.read.search_hashes(code)
+            self.read.search_docs_unrecorded(code)
         })
     }
 
@@ -495,8 +497,8 @@ impl<'s> Renderer<'s> {
                 };
                 match dep {
                     Dep::SearchChunk(_, name) => search::chunk_hash(self, l, name),
-                    Dep::SearchShard(_, n) => self.search_hashes(l).shard(*n).1,
-                    _ => self.search_hashes(l).total,
+                    Dep::SearchShard(_, n) => self.search_docs(l).1.shard(*n).1,
+                    _ => self.search_docs(l).1.total,
                 }
             }
             _ => self.read.current(dep, lookup).unwrap_or(deps::ABSENT),

@@ -70,15 +70,11 @@ pub struct SearchShape {
     pub chunk_hashes: Vec<u64>,
 }
 
-impl SearchShape {
-    /// The [`Index::chunk_hash`] of chunk `name`, if the index has it.
-    pub fn chunk_hash(&self, name: &str) -> Option<u64> {
-        let at = self
-            .chunks
-            .binary_search_by(|c| c.as_str().cmp(name))
-            .ok()?;
-        self.chunk_hashes.get(at).copied()
-    }
+/// The hash in `hashes` of chunk `name` of the sorted `chunks`, if there
+/// is such a chunk.
+fn hash_of(chunks: &[String], hashes: &[u64], name: &str) -> Option<u64> {
+    let at = chunks.binary_search_by(|c| c.as_str().cmp(name)).ok()?;
+    hashes.get(at).copied()
 }
 
 /// Per language, the index once made, with the reads that made it.
@@ -96,7 +92,8 @@ pub(super) fn built<'r, 's>(renderer: &'r Renderer<'s>, l: usize) -> &'r Built<'
         let lang = renderer.read.config().languages[l].code.clone();
         let memo = renderer.search_words.get(l);
         let started = std::time::Instant::now();
-        let made = deps::capture(|| build(renderer.read, &lang, memo));
+        let docs = renderer.search_docs(l);
+        let made = deps::capture(|| build(renderer.read, &lang, docs, memo));
         log::debug!("search: {lang} indexed in {:?}", started.elapsed());
         made
     });
@@ -104,8 +101,13 @@ pub(super) fn built<'r, 's>(renderer: &'r Renderer<'s>, l: usize) -> &'r Built<'
     built
 }
 
-fn build<'s>(read: Reader<'s>, lang: &str, memo: Option<&std::sync::Mutex<WordMemo>>) -> Built<'s> {
-    let (docs, hashes) = read.search_docs(lang);
+fn build<'s>(
+    read: Reader<'s>,
+    lang: &str,
+    docs: &deps::SearchDocs<'s>,
+    memo: Option<&std::sync::Mutex<WordMemo>>,
+) -> Built<'s> {
+    let (docs, hashes) = read.search_docs(lang, docs).clone();
     let registry = read.tags();
     let site = read.unlogged();
     // What the index reads of each document is covered by the one
@@ -172,12 +174,8 @@ fn made<'r, 's>(renderer: &'r Renderer<'s>, l: usize) -> &'r Built<'s> {
 /// not have.
 pub(super) fn chunk_hash(renderer: &Renderer<'_>, l: usize, name: &str) -> u64 {
     let found = match (&renderer.known_search[l], renderer.search[l].get()) {
-        (Some(known), _) => known.chunk_hash(name),
-        (None, Some((built, _))) => {
-            let chunks = built.index.chunks();
-            let at = chunks.binary_search_by(|c| c.as_str().cmp(name)).ok();
-            at.map(|c| built.chunk_hashes[c])
-        }
+        (Some(known), _) => hash_of(&known.chunks, &known.chunk_hashes, name),
+        (None, Some((built, _))) => hash_of(built.index.chunks(), &built.chunk_hashes, name),
         // Search is off, or the language has no search file.
         (None, None) => None,
     };

@@ -29,7 +29,7 @@
 //! the common words' lists to two or three digits per document.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
@@ -458,15 +458,6 @@ impl Index {
             None if !key.postings.is_empty() => Some(word),
             None => None,
         }
-    }
-
-    /// The stems of chunk `name`.
-    pub fn chunk_stems(&self, name: &str) -> BTreeSet<String> {
-        self.keys
-            .iter()
-            .filter(|(k, v)| !v.postings.is_empty() && Index::chunk_of(&self.chunks, k) == name)
-            .map(|(k, _)| k.clone())
-            .collect()
     }
 }
 

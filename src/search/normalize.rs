@@ -117,13 +117,8 @@ pub fn tokens(lang: &str, text: &str) -> Vec<String> {
 pub fn for_each_token<'a>(lang: &str, text: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
     let case = Case::new(lang);
     if simple_words(text, &mut |word: &'a str, plain: bool| {
-        if plain {
-            f(Cow::Borrowed(word));
-        } else {
-            let word = case.normalize(word);
-            if !word.is_empty() {
-                f(Cow::Owned(word));
-            }
+        if let Some(word) = normalized(&case, word, plain) {
+            f(word);
         }
     }) {
         return;
@@ -137,15 +132,21 @@ pub fn for_each_token<'a>(lang: &str, text: &'a str, mut f: impl FnMut(Cow<'a, s
             Cow::Owned(text.nfc().collect())
         };
     for word in text.unicode_words() {
-        let word = if is_plain(word) {
-            word.to_owned()
-        } else {
-            case.normalize(word)
-        };
-        if !word.is_empty() {
-            f(Cow::Owned(word));
+        // The words borrow the NFC copy, which this call drops.
+        if let Some(word) = normalized(&case, word, is_plain(word)) {
+            f(Cow::Owned(word.into_owned()));
         }
     }
+}
+
+/// `word` in its canonical spelling, itself when it is `plain`
+/// ([`is_plain`]); `None` when nothing of it is left.
+fn normalized<'w>(case: &Case, word: &'w str, plain: bool) -> Option<Cow<'w, str>> {
+    if plain {
+        return Some(Cow::Borrowed(word));
+    }
+    let word = case.normalize(word);
+    (!word.is_empty()).then_some(Cow::Owned(word))
 }
 
 /// What a character is to [`simple_words`]: the word-break classes of

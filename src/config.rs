@@ -710,16 +710,17 @@ fn check_images(images: &ImagesConfig, (line, column): (usize, usize), problems:
             "list the widths photos are made in, e.g. `widths: [480, 800, 1200, 1600]`",
         );
     }
+    let (min, max) = (WIDTHS.start(), WIDTHS.end());
     if let Some(w) = images.widths.iter().find(|w| !WIDTHS.contains(*w)) {
         error(
-            format!("`images.widths` has {w}, outside 16 to 8192 pixels"),
-            "use widths between 16 and 8192, e.g. `widths: [480, 800, 1200, 1600]`",
+            format!("`images.widths` has {w}, outside {min} to {max} pixels"),
+            &format!("use widths between {min} and {max}, e.g. `widths: [480, 800, 1200, 1600]`"),
         );
     }
     if !WIDTHS.contains(&images.dense_width) {
         error(
             format!(
-                "`images.dense_width` is {}, outside 16 to 8192 pixels",
+                "`images.dense_width` is {}, outside {min} to {max} pixels",
                 images.dense_width
             ),
             "use the width from which files are only for high-density screens, e.g. `dense_width: 1000`",
@@ -879,6 +880,15 @@ mod tests {
         SiteConfig::parse(Path::new("/site"), text)
     }
 
+    /// The errors `text` gives, each as the build prints it, in order;
+    /// there must be `count` of them.
+    fn errors(text: &str, count: usize) -> Vec<String> {
+        let e = parse(text).unwrap_err();
+        let messages: Vec<String> = e.sorted().iter().map(|d| d.to_string()).collect();
+        assert_eq!(e.error_count(), count, "{messages:#?}");
+        messages
+    }
+
     #[test]
     fn minimal_config_gets_defaults() {
         let c =
@@ -926,22 +936,19 @@ mod tests {
 
     #[test]
     fn semantic_errors_are_all_reported() {
-        let e =
-            parse("title: P\nbase_url: example.org\nlanguages: [en, en, Russian]\npagination: 0\n")
-                .unwrap_err();
-        let messages: Vec<String> = e.sorted().iter().map(|d| d.to_string()).collect();
-        assert_eq!(e.error_count(), 4, "{messages:#?}");
+        let messages = errors(
+            "title: P\nbase_url: example.org\nlanguages: [en, en, Russian]\npagination: 0\n",
+            4,
+        );
         assert!(messages[0].starts_with("site.yaml:2:11: error: base_url"));
     }
 
     #[test]
     fn image_settings_out_of_range_are_located() {
-        let e = parse(
+        let messages = errors(
             "title: P\nbase_url: https://example.org/\nlanguages: [en]\nimages:\n  dense_width: 5\n  dense_avif_quality: 0\n",
-        )
-        .unwrap_err();
-        let messages: Vec<String> = e.sorted().iter().map(|d| d.to_string()).collect();
-        assert_eq!(e.error_count(), 2, "{messages:#?}");
+            2,
+        );
         assert!(
             messages[0].starts_with("site.yaml:5:3: error: `images.dense_avif_quality` is 0"),
             "{messages:#?}"
@@ -984,12 +991,10 @@ mod tests {
 
     #[test]
     fn deploy_mistakes_are_located() {
-        let e = parse(
+        let messages = errors(
             "title: P\nbase_url: https://e.org\nlanguages: [en]\ndeploy:\n  targets:\n    - name: prod\n      url: ftp://press\n    - name: prod\n      url: s3://Bad_Bucket\n      endpoint: localhost:9000\n      workers: 0\n      cache_control:\n        - pattern: \"a[\"\n          value: \"\"\n",
-        )
-        .unwrap_err();
-        let messages: Vec<String> = e.sorted().iter().map(|d| d.to_string()).collect();
-        assert_eq!(e.error_count(), 7, "{messages:#?}");
+            7,
+        );
         assert!(
             messages[0].starts_with("site.yaml:7:12: error: `ftp://press` is neither"),
             "{messages:#?}"

@@ -438,6 +438,11 @@ impl Manifest {
     fn read_body(r: &mut Reader<'_>) -> Result<Manifest, ()> {
         let (mut manifest, order) = Manifest::read_files(r)?;
         let n = r.len()?;
+        // Sized once: growing the table would hash every dependency (paths,
+        // hashed part by part) again at each doubling.
+        let room = n.min(r.bytes.len());
+        manifest.keys.reserve_exact(room);
+        manifest.index.reserve(room);
         for _ in 0..n {
             let dep = r.dep()?;
             manifest.intern(dep);

@@ -444,8 +444,7 @@ impl Session {
         {
             return Ok(done);
         }
-        self.read_dependencies(&mut notes);
-        self.read_documents(&mut notes);
+        self.read_dependencies_and_documents(&mut notes);
         log::debug!(
             "dependencies and parsed documents read after {:?}",
             started.elapsed()
@@ -511,20 +510,30 @@ impl Session {
         Ok(())
     }
 
-    /// Reads the parsed documents from the cache folder, the first time
-    /// only: after the check for a build with nothing changed, which does
-    /// not need them (23 MB at 10k × 3).
-    fn read_documents(&mut self, notes: &mut Vec<String>) {
-        if self.documents_read || !self.opts.cache {
-            return;
+    /// Decodes the rest of the manifest (see [`Session::read_dependencies`])
+    /// and reads the parsed documents from the cache folder, the first time
+    /// only: after the check for a build with nothing changed, which needs
+    /// neither (60 MB and 23 MB at 10k × 3). The two are decoded at once, on
+    /// two threads.
+    fn read_dependencies_and_documents(&mut self, notes: &mut Vec<String>) {
+        let bytes = self.manifest_bytes.take();
+        let documents = !self.documents_read && self.opts.cache;
+        self.documents_read |= documents;
+        let root = &self.opts.root;
+        let (manifest, parsed) = rayon::join(
+            || bytes.map(|b| Manifest::decode(&b)),
+            || documents.then(|| crate::cache::load_documents(root)),
+        );
+        if let Some(manifest) = manifest {
+            self.read_dependencies(manifest, notes);
         }
-        self.documents_read = true;
-        match crate::cache::load_documents(&self.opts.root) {
-            Ok(parsed) => {
+        match parsed {
+            Some(Ok(parsed)) => {
                 self.inputs.saved = !parsed.is_empty();
                 self.inputs.parsed = Arc::new(parsed);
             }
-            Err(why) => notes.push(format!("cache: parsed documents not used: {why}")),
+            Some(Err(why)) => notes.push(format!("cache: parsed documents not used: {why}")),
+            None => {}
         }
     }
 
@@ -552,13 +561,10 @@ impl Session {
         }
     }
 
-    /// Reads the whole manifest, dependencies included, when only its
-    /// stamps were read so far.
-    fn read_dependencies(&mut self, notes: &mut Vec<String>) {
-        let Some(bytes) = self.manifest_bytes.take() else {
-            return;
-        };
-        match Manifest::decode(&bytes) {
+    /// Takes the whole manifest, dependencies included, decoded when only
+    /// its stamps were read so far.
+    fn read_dependencies(&mut self, decoded: Result<Manifest, String>, notes: &mut Vec<String>) {
+        match decoded {
             Ok(manifest) => {
                 if self.inputs.reading.is_none() {
                     self.inputs.reading = Some(manifest.reading.clone());

@@ -150,3 +150,30 @@ fn verify_mode_fails_on_a_file_the_cache_wrongly_calls_up_to_date() {
     assert!(stderr.contains("en/about/index.html"), "{stderr}");
     assert!(stderr.contains("called this file up to date"), "{stderr}");
 }
+
+#[test]
+fn a_file_reached_through_a_linked_folder_is_watched_by_the_cache() {
+    let site = Site::fixture("basic");
+    // A folder of the site linked into `static/`, and a linked file.
+    site.write("shared/logos/mark.svg", "<svg>first</svg>");
+    site.write("shared/notice.txt", "first notice");
+    std::fs::create_dir_all(site.root().join("static")).unwrap();
+    std::os::unix::fs::symlink("../shared/logos", site.root().join("static/logos")).unwrap();
+    std::os::unix::fs::symlink(
+        "../shared/notice.txt",
+        site.root().join("static/notice.txt"),
+    )
+    .unwrap();
+    build(&site, &[]);
+    assert_eq!(site.read("logos/mark.svg"), "<svg>first</svg>");
+    let (stdout, _) = build(&site, &[]);
+    assert!(stdout.contains(" (0 written, "), "{stdout}");
+    // Edited where it lives, with another size, so that the stamp differs
+    // whatever the clock's resolution.
+    site.write("shared/logos/mark.svg", "<svg>second one</svg>");
+    site.write("shared/notice.txt", "second, longer notice");
+    build(&site, &[]);
+    assert_eq!(site.read("logos/mark.svg"), "<svg>second one</svg>");
+    assert_eq!(site.read("notice.txt"), "second, longer notice");
+    assert_eq!(site.tree(), clean(&site));
+}

@@ -309,7 +309,7 @@ impl Staging {
             .with_help("something else changed the output folder during the build; build again"));
         }
         match self.mode {
-            Mode::Swap => self.commit_swap(produced, &unchanged, &written),
+            Mode::Swap => self.commit_swap(produced, &unchanged, &written, &stale),
             Mode::InPlace => {
                 let mut written: Vec<&String> = written.iter().collect();
                 written.sort();
@@ -324,6 +324,7 @@ impl Staging {
         produced: &BTreeSet<String>,
         unchanged: &[&String],
         written: &HashSet<String>,
+        stale: &[&String],
     ) -> Result<Diagnostics, Diagnostic> {
         let started = std::time::Instant::now();
         let fail = |path: &Path, e: &io::Error| {
@@ -334,13 +335,8 @@ impl Staging {
             Some(relink) => {
                 // The reused tree holds every other unchanged file already;
                 // the files it holds that the build no longer produces go.
-                let stale = self
-                    .previous
-                    .files
-                    .iter()
-                    .filter(|p| !produced.contains(*p) && !relink.contains(*p));
                 let mut emptied = BTreeSet::new();
-                for rel in stale {
+                for rel in stale.iter().filter(|p| !relink.contains(p.as_str())) {
                     let path = self.staging.join(rel);
                     remove_gone(&path).map_err(|e| fail(&path, &e))?;
                     emptied.insert(rel.as_str());
@@ -418,7 +414,7 @@ impl Staging {
         // path, is kept for the next build to update (its files are hard
         // links to the output's, so it costs little space) rather than
         // deleting and recreating every folder each time.
-        let record = Record::of(&self.out, &self.previous, produced, written);
+        let record = Record::of(&self.out, &self.previous, produced, written, stale);
         log::debug!("record of the two trees made after {:?}", started.elapsed());
         let mut warnings = Diagnostics::new();
         if let Err(e) = std::fs::write(sibling(&self.out, "previous"), record.encode()) {
@@ -591,18 +587,19 @@ fn dir_stamp(path: &Path) -> Option<DirStamp> {
 
 impl Record {
     /// The record of `out` as this commit leaves it: `previous` is what the
-    /// output held before (now the previous tree), `produced` what it holds.
+    /// output held before (now the previous tree), `produced` what it holds,
+    /// `stale` what it held and no longer does.
     fn of(
         out: &Path,
         previous: &Previous,
         produced: &BTreeSet<String>,
         written: &HashSet<String>,
+        stale: &[&String],
     ) -> Record {
         let mut differs: Vec<String> = written
             .iter()
-            .chain(previous.files.iter().filter(|p| !produced.contains(*p)))
+            .chain(stale.iter().copied())
             .chain(&previous.dots)
-            .chain(&previous.others)
             .cloned()
             .collect();
         differs.sort();

@@ -76,7 +76,7 @@ impl ThemeFile {
     pub fn read_text(&self) -> Result<String, Diagnostic> {
         match &self.origin {
             Origin::Disk(path) => fs::read_text(path, &self.display),
-            Origin::Builtin(bytes) => fs::decode_text(bytes.to_vec(), &self.display),
+            Origin::Builtin(bytes) => fs::decode_str(bytes, &self.display).map(Cow::into_owned),
         }
     }
 

@@ -94,36 +94,7 @@ fn first_xml_forbidden(text: &str) -> Option<(usize, char)> {
 
 /// Decodes bytes read from `display` as UTF-8 text, normalised as in [`read_text`].
 pub fn decode_text(bytes: Vec<u8>, display: &Path) -> Result<String, Diagnostic> {
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) => {
-            let valid = err.utf8_error().valid_up_to();
-            let bytes = err.into_bytes();
-            let before = String::from_utf8_lossy(&bytes[..valid]);
-            let (line, column) = line_col(&before, before.len());
-            return Err(Diagnostic::error(
-                display,
-                line,
-                column,
-                format!(
-                    "the file is not valid UTF-8 (byte 0x{:02X} at offset {valid})",
-                    bytes[valid]
-                ),
-            )
-            .with_help(
-                "save the file as UTF-8 in your editor (File → Save with encoding → UTF-8)",
-            ));
-        }
-    };
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
-    };
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text
-    })
+    decode_str(&bytes, display).map(Cow::into_owned)
 }
 
 /// Decodes bytes as [`decode_text`] does, borrowing them where they need no
@@ -131,9 +102,13 @@ pub fn decode_text(bytes: Vec<u8>, display: &Path) -> Result<String, Diagnostic>
 /// whose multi-byte text the SIMD validator checks several times faster
 /// than the standard library's.
 pub fn decode_str<'a>(bytes: &'a [u8], display: &Path) -> Result<Cow<'a, str>, Diagnostic> {
-    let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
-        // The standard library's validator tells where the bad byte is.
-        return decode_text(bytes.to_vec(), display).map(Cow::Owned);
+    let text = match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => text,
+        // The fast check does not say where the bad byte is; the standard
+        // library's does.
+        Err(_) => {
+            std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to(), display))?
+        }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok(if text.contains('\r') {
@@ -141,6 +116,20 @@ pub fn decode_str<'a>(bytes: &'a [u8], display: &Path) -> Result<Cow<'a, str>, D
     } else {
         Cow::Borrowed(text)
     })
+}
+
+/// The error for `bytes`, valid UTF-8 up to byte `valid` only.
+fn not_utf8(bytes: &[u8], valid: usize, display: &Path) -> Diagnostic {
+    let before = String::from_utf8_lossy(&bytes[..valid]);
+    let (line, column) = line_col(&before, before.len());
+    let byte = bytes.get(valid).copied().unwrap_or_default();
+    Diagnostic::error(
+        display,
+        line,
+        column,
+        format!("the file is not valid UTF-8 (byte 0x{byte:02X} at offset {valid})"),
+    )
+    .with_help("save the file as UTF-8 in your editor (File → Save with encoding → UTF-8)")
 }
 
 /// The folders input may come from: the site root and the theme in use,
@@ -306,29 +295,44 @@ mod tests {
     }
 
     #[test]
-    fn decode_str_reads_as_decode_text_does() {
-        let inputs: [&[u8]; 7] = [
-            b"\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\n",
-            "заголовок: Қазақстан\rжол\n".as_bytes(),
-            b"plain\n",
-            b"",
-            b"title: ok\nbad: \xFF\xFE\n",
-            b"cut \xD0",
-            b"\xEF\xBB\xBFonly a mark, then \xC3\x28",
+    fn text_is_decoded_and_normalised_and_bad_bytes_located() {
+        type Want = Result<&'static str, (usize, usize, &'static str)>;
+        let cases: [(&[u8], Want); 7] = [
+            (
+                b"\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\n",
+                Ok("---\ntitle: x\n---\n"),
+            ),
+            (
+                "заголовок: Қазақстан\rжол\n".as_bytes(),
+                Ok("заголовок: Қазақстан\nжол\n"),
+            ),
+            (b"plain\n", Ok("plain\n")),
+            (b"", Ok("")),
+            (
+                b"title: ok\nbad: \xFF\xFE\n",
+                Err((2, 6, "(byte 0xFF at offset 15)")),
+            ),
+            (b"cut \xD0", Err((1, 5, "(byte 0xD0 at offset 4)"))),
+            (
+                b"\xEF\xBB\xBFonly a mark, then \xC3\x28",
+                Err((1, 20, "(byte 0xC3 at offset 21)")),
+            ),
         ];
         let display = Path::new("a.md");
-        for bytes in inputs {
+        for (bytes, want) in cases {
+            // Borrowed and owned, the same text or the same error.
             let by_str = decode_str(bytes, display).map(Cow::into_owned);
             let by_text = decode_text(bytes.to_vec(), display);
-            match (by_str, by_text) {
-                (Ok(a), Ok(b)) => assert_eq!(a, b),
-                (Err(a), Err(b)) => {
-                    assert_eq!(
-                        (a.line, a.column, &a.message),
-                        (b.line, b.column, &b.message)
-                    );
+            for got in [by_str, by_text] {
+                match (got, want) {
+                    (Ok(text), Ok(want)) => assert_eq!(text, want),
+                    (Err(d), Err((line, column, end))) => {
+                        assert_eq!((d.line, d.column), (line, column), "{bytes:?}");
+                        assert!(d.message.starts_with("the file is not valid UTF-8"));
+                        assert!(d.message.ends_with(end), "{}", d.message);
+                    }
+                    (got, want) => panic!("{bytes:?}: {got:?}, not {want:?}"),
                 }
-                (a, b) => panic!("{bytes:?}: {a:?} against {b:?}"),
             }
         }
         // Text that needs no change is borrowed, not copied.

@@ -201,7 +201,7 @@ impl Staging {
         std::fs::create_dir_all(&staging).map_err(|e| io_error(&staging, &e))?;
         let known = match &record {
             Some(bytes) if reuse && !empty => {
-                Record::decode(bytes).and_then(|r| Some((r.previous(out)?, r.differs)))
+                Record::decode(bytes).and_then(|r| r.into_previous(out))
             }
             _ => None,
         };
@@ -718,8 +718,9 @@ impl Record {
         })
     }
 
-    /// What the output holds, when every folder is as the record left it.
-    fn previous(&self, out: &Path) -> Option<Previous> {
+    /// What the output holds, when every folder is as the record left it,
+    /// and the paths where the previous tree may differ from it.
+    fn into_previous(self, out: &Path) -> Option<(Previous, Vec<String>)> {
         let same = self
             .dirs
             .par_iter()
@@ -767,11 +768,12 @@ impl Record {
                 }
             }
         }
-        Some(Previous {
-            files: self.files.iter().cloned().collect(),
-            dots: self.dots.clone(),
+        let previous = Previous {
+            files: self.files.into_iter().collect(),
+            dots: self.dots,
             others: Vec::new(),
-        })
+        };
+        Some((previous, self.differs))
     }
 }
 
@@ -1300,12 +1302,10 @@ fn output_relative(rel: &str) -> Result<PathBuf, Diagnostic> {
 /// `rel` as a relative path of plain segments, none hidden, or `None`.
 fn safe_relative(rel: &str) -> Option<PathBuf> {
     let path = Path::new(rel);
-    if rel.is_empty() || rel.contains('\0') || rel.contains('\\') {
-        return None;
-    }
-    path.components()
-        .all(|c| matches!(c, Component::Normal(n) if !n.to_string_lossy().starts_with('.')))
-        .then(|| path.to_path_buf())
+    let hidden = path
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    (plain_relative(rel) && !hidden).then(|| path.to_path_buf())
 }
 
 /// Creates `dir` (under `out`), replacing any file or link that stands where

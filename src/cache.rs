@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 
 use crate::document::markdown::LinkRef;
+use crate::document::reads::BodyReads;
 use crate::document::{Derived, Document, FrontMatter, PubDate};
 use crate::render::SearchShape;
 use crate::render::deps::{Dep, ListKey, Reads};
@@ -70,6 +71,10 @@ pub struct Manifest {
     // FNV rather than the standard SipHash: these maps hold 100k keys and
     // nothing in them comes from an adversary.
     index: fnv::FnvHashMap<Dep, u32>,
+    /// Per key, when this session worked it out: its hash in the last
+    /// model and the documents whose bodies that read. Not saved: a
+    /// session starts without it.
+    known: Vec<Option<(u64, BodyReads)>>,
     files: fnv::FnvHashMap<String, FileRecord>,
     /// The input files and their stamps as of the build that wrote it, with
     /// the options that build ran with; empty when not known.
@@ -186,8 +191,22 @@ impl Manifest {
         }
         let i = self.keys.len() as u32;
         self.keys.push(dep.clone());
+        self.known.push(None);
         self.index.insert(dep, i);
         i
+    }
+
+    /// Key `k`'s hash in the last model and the documents whose bodies
+    /// working it out read, when this session worked it out.
+    pub fn known(&self, k: usize) -> Option<&(u64, BodyReads)> {
+        self.known.get(k)?.as_ref()
+    }
+
+    /// Records what working out key `k` in this build's model gave.
+    pub fn set_known(&mut self, k: usize, hash: u64, reads: BodyReads) {
+        if let Some(state) = self.known.get_mut(k) {
+            *state = Some((hash, reads));
+        }
     }
 
     /// Compacts the manifest when most of its dependency list is left over
@@ -221,12 +240,20 @@ impl Manifest {
         }
         let mut renumber = vec![u32::MAX; self.keys.len()];
         let mut keys = Vec::new();
-        for (i, dep) in std::mem::take(&mut self.keys).into_iter().enumerate() {
+        let mut known = Vec::new();
+        let was = std::mem::take(&mut self.known);
+        for (i, (dep, state)) in std::mem::take(&mut self.keys)
+            .into_iter()
+            .zip(was)
+            .enumerate()
+        {
             if in_use[i] {
                 renumber[i] = keys.len() as u32;
                 keys.push(dep);
+                known.push(state);
             }
         }
+        self.known = known;
         let mut deps = Vec::with_capacity(live);
         let mut paths: Vec<&String> = self.files.keys().collect();
         paths.sort();
@@ -1175,9 +1202,9 @@ mod tests {
         let text = "---\ntitle: A\ndate: 2015-01-02T10:00:00+06:00\ntags: [x, y]\nembargo: 2030-01-01T00:00:00Z\naliases: [/old/]\nweight: -3\n---\n\nSee [b](@/releases/2015/b.md#top).\n";
         let (doc, _) = crate::document::parse(source.clone(), text).unwrap();
         let derived = doc.derived();
-        save_documents(dir.path(), std::iter::once((doc.hash, &doc))).unwrap();
+        save_documents(dir.path(), std::iter::once((doc.hash(), &doc))).unwrap();
         let back = load_documents(dir.path()).unwrap();
-        assert_eq!(back[&doc.hash], derived);
+        assert_eq!(back[&doc.hash()], derived);
         let rebuilt = crate::document::Document::from_derived(source, text, derived).unwrap();
         assert_eq!(rebuilt, doc);
     }

@@ -457,11 +457,11 @@ fn the_seeds_reproduce_the_example_archive() {
             .unwrap_or_else(|| panic!("no import has the title {:?}", made.front.title));
         // The example corrects the seeds where they are plainly wrong, and
         // only there: a Cyrillic «а» typed inside a Latin name (issue 19).
-        let mut expected = ours.body.trim().to_owned();
+        let mut expected = ours.body().trim().to_owned();
         for (wrong, right) in SEED_CORRECTIONS {
             expected = expected.replace(wrong, right);
         }
-        assert_eq!(expected, made.body.trim(), "{}", made.front.title);
+        assert_eq!(expected, made.body().trim(), "{}", made.front.title);
         if ours.front.date.map(|d| d.date) != made.front.date.map(|d| d.date) {
             differences.push(format!(
                 "{}: date {:?}, draft {}",

@@ -241,7 +241,7 @@ fn translation(doc: &Document, lang: &str) -> String {
     }
     out.push_str("draft: true\n---\n\n");
     out.push_str(&format!("> {}\n\n", words.translation_note));
-    out.push_str(doc.body.trim_start_matches('\n'));
+    out.push_str(doc.body().trim_start_matches('\n'));
     if !out.ends_with('\n') {
         out.push('\n');
     }

@@ -7,6 +7,7 @@
 //! (duplicate URLs, unknown tags, broken links) belong to the model.
 
 pub mod markdown;
+pub mod reads;
 pub mod typography;
 pub mod yaml;
 
@@ -115,8 +116,9 @@ pub struct Document {
     pub front: FrontMatter,
     /// The front matter text, kept to locate fields in later diagnostics.
     pub front_text: String,
-    /// The markdown body.
-    pub body: String,
+    /// The markdown body: read through [`Document::body`], which logs the
+    /// read (see [`reads`]).
+    body: String,
     /// The 1-based line of the file on which the body starts.
     pub body_line: usize,
     /// Plain-text summary: front matter's, or the body's first paragraph.
@@ -127,8 +129,9 @@ pub struct Document {
     /// by the model against the bundle's files and the static files.
     pub files: Vec<LinkRef>,
     /// A stable hash of the file's text and identity: what a page that reads
-    /// the document records (see `render::deps`).
-    pub hash: u64,
+    /// the document records (see `render::deps`). Read through
+    /// [`Document::hash`], which logs the read as one of the body's.
+    hash: u64,
 }
 
 /// What parsing a file derives beyond slicing its text: kept by the build
@@ -173,6 +176,51 @@ impl Document {
             hash: content_hash(&source, text),
             source,
         })
+    }
+
+    /// The markdown body.
+    pub fn body(&self) -> &str {
+        reads::note(|| self.id());
+        &self.body
+    }
+
+    /// A stable hash of the file's text and identity (which changes with
+    /// the body, so reading it counts as reading the body).
+    pub fn hash(&self) -> u64 {
+        reads::note(|| self.id());
+        self.hash
+    }
+
+    /// Its identity across builds and processes: a stable hash of its path
+    /// relative to the site root.
+    pub fn id(&self) -> u64 {
+        crate::util::hash::stable_hash(&self.source.rel)
+    }
+
+    /// Whether `other` is this document with only its body changed: the same
+    /// file, the same front matter text, and the same summary, links and file
+    /// references (what the model derives from a body). A model built from
+    /// one is the model built from the other but for the text pages show.
+    pub fn same_but_body(&self, other: &Document) -> bool {
+        // Every field is named, so that a new one has to be placed on one
+        // side or the other of this comparison.
+        let Document {
+            source,
+            front,
+            front_text,
+            body: _,
+            body_line: _,
+            summary,
+            links,
+            files,
+            hash: _,
+        } = self;
+        *source == other.source
+            && *front_text == other.front_text
+            && *front == other.front
+            && *summary == other.summary
+            && *links == other.links
+            && *files == other.files
     }
 
     /// The 1-based line and column of a front-matter field (or of `needle`

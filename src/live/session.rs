@@ -32,6 +32,7 @@ use crate::build::{BuildOptions, BuildReport, Counts, Loaded};
 use crate::cache::{Inputs, Manifest};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::document::reads::{self as body_reads, BodyReads};
 use crate::document::{self, Derived, Document};
 use crate::output::{self, Staging, WriteOutcome};
 use crate::progress::Progress;
@@ -81,6 +82,10 @@ struct InputCache {
     dropped: Vec<PathBuf>,
     /// The last model's reading lists (previous, next and related releases).
     reading: Option<ReadingMemo>,
+    /// The model of the last rebuild that succeeded, while nothing but
+    /// documents changed since: the next model may take it over (see
+    /// [`Site::build`]).
+    model: Option<Site>,
     tags: Option<Result<(TagRegistry, Diagnostics), Diagnostics>>,
     i18n: Option<Result<(Arc<I18n>, Diagnostics), Diagnostics>>,
     templates: Option<Arc<TemplateSet>>,
@@ -284,6 +289,11 @@ impl Session {
         let mut relevant = Vec::new();
         for path in paths {
             let kind = self.classify(path);
+            // The model reads photos and static files from disk: it may be
+            // taken over only after edits of documents it was built from.
+            if kind != ChangeKind::Unrelated && !self.is_document(path) {
+                self.inputs.model = None;
+            }
             let matters = match kind {
                 ChangeKind::Config => {
                     self.forget_all();
@@ -308,6 +318,16 @@ impl Session {
         relevant
     }
 
+    /// Whether `path` is one of the documents of the current classification.
+    fn is_document(&self, path: &Path) -> bool {
+        self.inputs.sources.as_ref().is_some_and(|sources| {
+            sources
+                .docs
+                .binary_search_by(|d| d.path.as_path().cmp(path))
+                .is_ok()
+        })
+    }
+
     /// Forgets everything read; used when `site.yaml` changes or events were
     /// lost. The manifest stays: it still describes the output folder.
     pub fn forget_all(&mut self) {
@@ -321,7 +341,7 @@ impl Session {
                     if let Ok((doc, warnings)) = doc
                         && warnings.is_empty()
                     {
-                        parsed.insert(derived_key(doc.hash, limits), doc.derived());
+                        parsed.insert(derived_key(doc.hash(), limits), doc.derived());
                     }
                 }
                 Arc::new(parsed)
@@ -500,7 +520,7 @@ impl Session {
             .values()
             .filter_map(|(_, parsed)| match parsed {
                 Ok((doc, warnings)) if warnings.is_empty() => {
-                    Some((derived_key(doc.hash, limits), &**doc))
+                    Some((derived_key(doc.hash(), limits), &**doc))
                 }
                 _ => None,
             })
@@ -731,15 +751,36 @@ impl Session {
             vec![false; jobs.len()]
         } else {
             let revalidating = Instant::now();
-            let lookup = renderer.lookup();
-            let current: Vec<u64> = self
-                .manifest
+            // A model taken over differs from the last one only in the
+            // bodies of some documents: a dependency worked out in this
+            // session without reading one of them hashes as it did.
+            let bodies = site.bodies_changed();
+            let manifest = &self.manifest;
+            let worked: Vec<(u64, Option<BodyReads>)> = manifest
                 .keys()
                 .par_iter()
-                .map(|dep| renderer.current(dep, &lookup))
+                .enumerate()
+                .map(|(k, dep)| {
+                    if let (Some(changed), Some((hash, read))) = (bodies, manifest.known(k))
+                        && !read.meets(changed)
+                    {
+                        return (*hash, None);
+                    }
+                    let (hash, read) = body_reads::track(|| renderer.current(dep));
+                    (hash, Some(read))
+                })
                 .collect();
+            let mut current = Vec::with_capacity(worked.len());
+            let mut again = 0;
+            for (k, (hash, read)) in worked.into_iter().enumerate() {
+                if let Some(read) = read {
+                    self.manifest.set_known(k, hash, read);
+                    again += 1;
+                }
+                current.push(hash);
+            }
             log::debug!(
-                "{} recorded dependencies hashed in {:?}",
+                "{again} of {} recorded dependencies hashed in {:?}",
                 current.len(),
                 revalidating.elapsed()
             );
@@ -1020,6 +1061,9 @@ impl Session {
         log::debug!("manifest updated after {:?}", started.elapsed());
         warnings.extend(problems);
         rendered.sort();
+        drop(renderer);
+        // Kept for the next model; the reading memo above is part of it.
+        self.inputs.model = Some(site);
         Ok(Rebuild {
             report: BuildReport {
                 counts,
@@ -1251,13 +1295,28 @@ impl Session {
         log::debug!("documents ready after {:?}", t.elapsed());
         let t = Instant::now();
         let docs = &assembled.docs;
-        let site = Site::build(config.clone(), docs, &sources.assets, tags, &model_opts).map_err(
-            |mut e| {
-                e.extend(problems.clone());
-                e
+        let previous = self.inputs.model.take().filter(|_| reuse);
+        let site = Site::build(
+            config.clone(),
+            docs,
+            &sources.assets,
+            tags,
+            &model_opts,
+            previous,
+        )
+        .map_err(|mut e| {
+            e.extend(problems.clone());
+            e
+        })?;
+        log::debug!(
+            "model {} in {:?}",
+            if site.bodies_changed().is_some() {
+                "taken over"
+            } else {
+                "built"
             },
-        )?;
-        log::debug!("model built in {:?}", t.elapsed());
+            t.elapsed()
+        );
         self.inputs.reading = Some(site.reading_memo());
         // Locations shown from another version (issue 19: every fallback is
         // reported).

@@ -240,7 +240,7 @@ impl<'s> Reader<'s> {
 
     /// A document's text (front matter and body).
     fn text_hash(entry: &Entry) -> u64 {
-        entry.doc.hash
+        entry.doc.hash()
     }
 
     /// Where a document lives.
@@ -566,7 +566,7 @@ impl<'s> Reader<'s> {
             };
             let mut h = StableHasher::new();
             h.add(&doc.entry.doc.source.rel)
-                .add(&doc.entry.doc.hash)
+                .add(&doc.entry.doc.hash())
                 .add(&doc.entry.path)
                 .add(&doc.translated)
                 .add(&location)
@@ -683,7 +683,8 @@ impl<'s> Reader<'s> {
     /// `dep` would record now (the same `*_hashed` function). `None` for
     /// dependencies that are not the model's (templates, bundles, static
     /// files).
-    pub(super) fn current(&self, dep: &Dep, index: &Lookup) -> Option<u64> {
+    pub(super) fn current(&self, dep: &Dep) -> Option<u64> {
+        let index = self.site.positions();
         let entry = |rel: &PathBuf| index.entries.get(rel).copied();
         let lists = |lang: &str| self.site.tag_lists().contains_key(lang);
         Some(match dep {
@@ -784,66 +785,6 @@ impl SearchHashes {
             ABSENT
         };
         (start..end, hash)
-    }
-}
-
-/// Stable keys → positions in the current model, for [`Reader::current`].
-pub struct Lookup {
-    entries: fnv::FnvHashMap<PathBuf, (Section, usize)>,
-    groups: fnv::FnvHashMap<(Section, String), usize>,
-    aliases: fnv::FnvHashMap<String, usize>,
-    assets: fnv::FnvHashMap<String, usize>,
-    photo_files: fnv::FnvHashMap<String, usize>,
-}
-
-impl Lookup {
-    pub(crate) fn new(site: &Site) -> Lookup {
-        let mut entries = fnv::FnvHashMap::default();
-        let mut groups = fnv::FnvHashMap::default();
-        for (section, list) in [
-            (Section::Releases, site.releases()),
-            (Section::Pages, site.pages()),
-        ] {
-            for (i, entry) in list.iter().enumerate() {
-                entries.insert(entry.doc.source.rel.clone(), (section, i));
-            }
-            let group_list = match section {
-                Section::Releases => site.release_groups(),
-                Section::Pages => site.page_groups(),
-            };
-            for group in group_list {
-                // Any version leads to the group.
-                if let Some(&i) = group.versions.values().next() {
-                    groups.insert((section, group.key.clone()), i);
-                }
-            }
-        }
-        let aliases = site
-            .aliases()
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.output.clone(), i))
-            .collect();
-        let assets = site
-            .assets()
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.output.clone(), i))
-            .collect();
-        let photos = site.photos();
-        let photo_files = photos
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, &(p, v))| (photos.list[p].outputs[v].clone(), i))
-            .collect();
-        Lookup {
-            entries,
-            groups,
-            aliases,
-            assets,
-            photo_files,
-        }
     }
 }
 

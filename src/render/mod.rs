@@ -27,12 +27,13 @@ use tera::{Context, Value};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::markdown::{self, RenderOptions};
+use crate::document::reads::{self as body_reads, BodyReads};
 use crate::images::{self, Format, Shape};
 use crate::render::i18n::I18n;
 use crate::search::index::WordMemo;
 use crate::site::{Entry, ListItem, Site, output_path, paginated};
 use crate::source::Section;
-use deps::{Dep, ListKey, Lookup, Reader, Reads};
+use deps::{Dep, ListKey, Reader, Reads};
 use jsonld::{Publisher, SocialImage};
 pub use templates::TemplateSet;
 use views::*;
@@ -182,7 +183,7 @@ pub struct Renderer<'s> {
     /// Per language, its search documents with their hashes, worked out
     /// once: its index, its [`Dep::Search`] and every [`Dep::SearchShard`]
     /// come from them.
-    search_docs: Vec<OnceLock<deps::SearchDocs<'s>>>,
+    search_docs: Vec<OnceLock<(deps::SearchDocs<'s>, BodyReads)>>,
     /// Encoded photo files, kept across builds.
     images: images::Store,
 }
@@ -455,10 +456,12 @@ impl<'s> Renderer<'s> {
     /// Language `l`'s search documents with their hashes, recording
     /// nothing.
     fn search_docs(&self, l: usize) -> &deps::SearchDocs<'s> {
-        self.search_docs[l].get_or_init(|| {
+        let (docs, bodies) = self.search_docs[l].get_or_init(|| {
             let code = &self.read.unlogged().config().languages[l].code;
-            self.read.search_docs_unrecorded(code)
-        })
+            body_reads::track(|| self.read.search_docs_unrecorded(code))
+        });
+        body_reads::replay(bodies);
+        docs
     }
 
     /// The shape of each language's search index as of this build, for
@@ -485,7 +488,7 @@ impl<'s> Renderer<'s> {
     }
 
     /// The current hash of `dep`: what a file that read it would record now.
-    pub(crate) fn current(&self, dep: &Dep, lookup: &Lookup) -> u64 {
+    pub(crate) fn current(&self, dep: &Dep) -> u64 {
         match dep {
             Dep::Bundle(lang) => self.i18n.fingerprint(lang),
             Dep::Template(name) => self.templates.template_hash(name),
@@ -495,19 +498,18 @@ impl<'s> Renderer<'s> {
                 let Some(l) = languages.iter().position(|x| x.code == *lang) else {
                     return deps::ABSENT;
                 };
+                // Every search file of a language is made from its search
+                // documents, and whether an earlier build's index shape
+                // still holds is decided by them: their reads come first.
+                self.search_docs(l);
                 match dep {
                     Dep::SearchChunk(_, name) => search::chunk_hash(self, l, name),
                     Dep::SearchShard(_, n) => self.search_docs(l).1.shard(*n).1,
                     _ => self.search_docs(l).1.total,
                 }
             }
-            _ => self.read.current(dep, lookup).unwrap_or(deps::ABSENT),
+            _ => self.read.current(dep).unwrap_or(deps::ABSENT),
         }
-    }
-
-    /// Positions of stable keys in this renderer's model, for [`Renderer::current`].
-    pub(crate) fn lookup(&self) -> Lookup {
-        Lookup::new(self.read.unlogged())
     }
 
     fn common(&self, lang: &str, site_path: &str, translations: Vec<LanguageView<'s>>) -> Context {
@@ -757,7 +759,7 @@ impl<'s> Renderer<'s> {
             typography: self.i18n.typography(lang),
         };
         markdown::render_with_pictures(
-            &entry.doc.body,
+            entry.doc.body(),
             opts,
             &|target| self.read.resolve_link(target, lang),
             &|target, alt| {

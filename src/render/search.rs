@@ -31,6 +31,7 @@ use serde::Serialize;
 use super::deps::{self, Dep, Reader, Reads, SearchDoc, SearchHashes};
 use super::{Job, Rendered, Renderer};
 use crate::diagnostics::Diagnostic;
+use crate::document::reads::{self as body_reads, BodyReads};
 use crate::render::i18n::I18n;
 use crate::search::index::{DocText, Index, WordMemo, chunk_file};
 use crate::source::Section;
@@ -77,8 +78,9 @@ fn hash_of(chunks: &[String], hashes: &[u64], name: &str) -> Option<u64> {
     hashes.get(at).copied()
 }
 
-/// Per language, the index once made, with the reads that made it.
-pub(super) type Cache<'s> = Vec<OnceLock<(Built<'s>, Reads)>>;
+/// Per language, the index once made, with the reads that made it and the
+/// documents whose bodies it read.
+pub(super) type Cache<'s> = Vec<OnceLock<(Built<'s>, Reads, BodyReads)>>;
 
 /// A new, empty cache for `languages` languages.
 pub(super) fn cache<'s>(languages: usize) -> Cache<'s> {
@@ -88,16 +90,19 @@ pub(super) fn cache<'s>(languages: usize) -> Cache<'s> {
 /// The index of language `l`, made on first use; its reads are replayed in
 /// the caller's capture.
 pub(super) fn built<'r, 's>(renderer: &'r Renderer<'s>, l: usize) -> &'r Built<'s> {
-    let (built, reads) = renderer.search[l].get_or_init(|| {
+    let (built, reads, bodies) = renderer.search[l].get_or_init(|| {
         let lang = renderer.read.config().languages[l].code.clone();
         let memo = renderer.search_words.get(l);
         let started = std::time::Instant::now();
-        let docs = renderer.search_docs(l);
-        let made = deps::capture(|| build(renderer.read, &lang, docs, memo));
+        let ((built, reads), bodies) = body_reads::track(|| {
+            let docs = renderer.search_docs(l);
+            deps::capture(|| build(renderer.read, &lang, docs, memo))
+        });
         log::debug!("search: {lang} indexed in {:?}", started.elapsed());
-        made
+        (built, reads, bodies)
     });
     deps::replay(reads);
+    body_reads::replay(bodies);
     built
 }
 
@@ -134,7 +139,7 @@ fn build<'s>(
             summary: &d.entry.doc.summary,
             tags,
             location: location(site, d, lang),
-            body: &d.entry.doc.body,
+            body: d.entry.doc.body(),
         })
         .collect();
     // Each language is indexed once per renderer, so its memo is never
@@ -175,7 +180,7 @@ fn made<'r, 's>(renderer: &'r Renderer<'s>, l: usize) -> &'r Built<'s> {
 pub(super) fn chunk_hash(renderer: &Renderer<'_>, l: usize, name: &str) -> u64 {
     let found = match (&renderer.known_search[l], renderer.search[l].get()) {
         (Some(known), _) => hash_of(&known.chunks, &known.chunk_hashes, name),
-        (None, Some((built, _))) => hash_of(built.index.chunks(), &built.chunk_hashes, name),
+        (None, Some((built, ..))) => hash_of(built.index.chunks(), &built.chunk_hashes, name),
         // Search is off, or the language has no search file.
         (None, None) => None,
     };
@@ -201,7 +206,7 @@ pub(super) fn shapes(renderer: &Renderer<'_>) -> Vec<SearchShape> {
         .iter()
         .enumerate()
         .filter_map(|(l, language)| match renderer.search[l].get() {
-            Some((built, _)) => Some(SearchShape {
+            Some((built, ..)) => Some(SearchShape {
                 lang: language.code.clone(),
                 hash: built.hashes.total,
                 docs: built.docs.len(),

@@ -1,0 +1,168 @@
+//! Which documents' bodies a computation read.
+//!
+//! A model taken over after an edit ([`crate::site::Site::build`]) differs
+//! from the one before only in some documents' bodies. A value worked out
+//! from it (a recorded dependency's hash, see `render::deps`) is then the
+//! same as before unless working it out read one of those bodies. The body
+//! and the hash of its text are private to [`super::Document`], and their
+//! accessors log the document here, so that [`track`] tells which bodies a
+//! computation read without anyone listing them. A value computed once and
+//! shared (a language's search documents) keeps what it read and passes it
+//! on with [`replay`] to every computation that uses it.
+//!
+//! The log is per thread: a computation that reads bodies on other threads
+//! would hide those reads, so bodies are read on the thread that tracks
+//! (the search index takes its texts before indexing them in parallel).
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+/// The documents whose bodies a computation read, by [`super::Document::id`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BodyReads(Option<Arc<[u64]>>);
+
+impl BodyReads {
+    /// Whether any of `ids` (sorted) is among them.
+    pub fn meets(&self, ids: &[u64]) -> bool {
+        let Some(read) = &self.0 else {
+            return false;
+        };
+        // Few documents change at a time: look each up in the longer list.
+        ids.iter().any(|id| read.binary_search(id).is_ok())
+    }
+
+    /// How many documents were read.
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |r| r.len())
+    }
+
+    /// Whether no body was read.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What one [`track`] has seen so far.
+#[derive(Default)]
+struct Frame {
+    /// Documents read directly.
+    ids: Vec<u64>,
+    /// Reads of shared values, passed on by [`replay`].
+    shared: Vec<Arc<[u64]>>,
+}
+
+thread_local! {
+    /// One frame per [`track`] running on this thread, innermost last.
+    static FRAMES: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Logs that the body of the document `id` was read, in the innermost
+/// [`track`] on this thread; does nothing outside one. `id` is called only
+/// inside one, as rendering reads bodies without tracking.
+pub(super) fn note(id: impl FnOnce() -> u64) {
+    FRAMES.with(|frames| {
+        if let Some(frame) = frames.borrow_mut().last_mut() {
+            frame.ids.push(id());
+        }
+    });
+}
+
+/// Logs the reads of a shared value in the innermost [`track`].
+pub fn replay(reads: &BodyReads) {
+    let Some(read) = &reads.0 else {
+        return;
+    };
+    FRAMES.with(|frames| {
+        if let Some(frame) = frames.borrow_mut().last_mut() {
+            frame.shared.push(Arc::clone(read));
+        }
+    });
+}
+
+/// Runs `f` and returns which documents' bodies it read on this thread.
+pub fn track<T>(f: impl FnOnce() -> T) -> (T, BodyReads) {
+    FRAMES.with(|frames| frames.borrow_mut().push(Frame::default()));
+    // Popped even if `f` panics, so a later track on this thread is clean.
+    struct Pop;
+    impl Drop for Pop {
+        fn drop(&mut self) {
+            FRAMES.with(|frames| frames.borrow_mut().pop());
+        }
+    }
+    let pop = Pop;
+    let value = f();
+    let frame =
+        FRAMES.with(|frames| std::mem::take(frames.borrow_mut().last_mut().expect("pushed above")));
+    drop(pop);
+    let mut shared = frame.shared;
+    // Values shared by many computations are often passed on together (a
+    // search file reads a language's documents and the index made of them):
+    // the same list twice is one list.
+    shared.dedup_by(|a, b| Arc::ptr_eq(a, b));
+    let reads = match (frame.ids.is_empty(), shared.len()) {
+        (true, 0) => None,
+        // One shared value and nothing else: its list, not a copy.
+        (true, 1) => shared.pop(),
+        _ => {
+            let mut all = frame.ids;
+            for list in &shared {
+                all.extend_from_slice(list);
+            }
+            all.sort_unstable();
+            all.dedup();
+            // The same documents as a shared list: that list, so that what
+            // passes this result on shares it too.
+            match shared.iter().find(|list| ***list == *all) {
+                Some(same) => Some(Arc::clone(same)),
+                None => Some(Arc::from(all)),
+            }
+        }
+    };
+    (value, BodyReads(reads))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_are_told_per_frame_and_shared_ones_passed_on() {
+        let ((), none) = track(|| {});
+        assert!(none.is_empty());
+        let (inner, outer) = track(|| {
+            note(|| 7);
+            let ((), inner) = track(|| {
+                note(|| 3);
+                note(|| 1);
+                note(|| 3);
+            });
+            replay(&inner);
+            note(|| 9);
+            inner
+        });
+        assert_eq!(inner.0.as_deref(), Some(&[1, 3][..]));
+        assert_eq!(outer.0.as_deref(), Some(&[1, 3, 7, 9][..]));
+        assert!(outer.meets(&[2, 9]));
+        assert!(!outer.meets(&[2, 8]));
+        assert!(!none.meets(&[1]));
+        // A frame that only passes one shared value on shares its list.
+        let (_, again) = track(|| replay(&inner));
+        assert!(Arc::ptr_eq(
+            again.0.as_ref().unwrap(),
+            inner.0.as_ref().unwrap()
+        ));
+        // A list equal to a shared one is that one.
+        let (_, same) = track(|| {
+            replay(&inner);
+            note(|| 1);
+        });
+        assert!(Arc::ptr_eq(
+            same.0.as_ref().unwrap(),
+            inner.0.as_ref().unwrap()
+        ));
+        // Outside any frame nothing is logged, and nothing is left over.
+        note(|| panic!("not called outside a frame"));
+        let ((), clean) = track(|| {});
+        assert!(clean.is_empty());
+    }
+}

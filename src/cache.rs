@@ -41,7 +41,7 @@ use xxhash_rust::xxh3::Xxh3;
 pub const CACHE_DIR: &str = ".pressroom-cache";
 
 /// Bumped whenever the encoding or the meaning of a hash changes.
-const FORMAT: u32 = 9;
+const FORMAT: u32 = 10;
 
 /// What the manifest knows about one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +71,15 @@ pub struct Manifest {
     // FNV rather than the standard SipHash: these maps hold 100k keys and
     // nothing in them comes from an adversary.
     index: fnv::FnvHashMap<Dep, u32>,
-    /// Per key, when this session worked it out: its hash in the last
-    /// model and the documents whose bodies that read. Not saved: a
-    /// session starts without it.
+    /// Per key, when it was worked out in the model of the build that
+    /// wrote the manifest: its hash and the documents whose bodies that
+    /// read (see [`Manifest::known`]); shorter than `keys` when the last
+    /// keys were never worked out (empty until something is).
     known: Vec<Option<(u64, BodyReads)>>,
+    /// Per document of that model, by [`Document::id`], sorted: its
+    /// [`Document::meta_hash`]. With the input stamps, what tells a later
+    /// process that only bodies changed since.
+    metas: Vec<(u64, u64)>,
     files: fnv::FnvHashMap<String, FileRecord>,
     /// The input files and their stamps as of the build that wrote it, with
     /// the options that build ran with; empty when not known.
@@ -191,7 +196,6 @@ impl Manifest {
         }
         let i = self.keys.len() as u32;
         self.keys.push(dep.clone());
-        self.known.push(None);
         self.index.insert(dep, i);
         i
     }
@@ -202,11 +206,34 @@ impl Manifest {
         self.known.get(k)?.as_ref()
     }
 
+    /// Whether some key was never worked out (it was first recorded by a
+    /// file rendered since).
+    pub fn unknown_keys(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.keys.len()).filter(|&k| self.known(k).is_none())
+    }
+
+    /// Keeps [`Document::meta_hash`] of every document of this build's model.
+    pub fn set_metas(&mut self, mut metas: Vec<(u64, u64)>) {
+        metas.sort_unstable();
+        self.metas = metas;
+    }
+
+    /// The [`Document::meta_hash`] document `id` had in the model of the
+    /// build that wrote the manifest.
+    pub fn meta_of(&self, id: u64) -> Option<u64> {
+        let at = self.metas.binary_search_by_key(&id, |&(i, _)| i).ok()?;
+        Some(self.metas[at].1)
+    }
+
     /// Records what working out key `k` in this build's model gave.
     pub fn set_known(&mut self, k: usize, hash: u64, reads: BodyReads) {
-        if let Some(state) = self.known.get_mut(k) {
-            *state = Some((hash, reads));
+        if k >= self.keys.len() {
+            return;
         }
+        if self.known.len() <= k {
+            self.known.resize(k + 1, None);
+        }
+        self.known[k] = Some((hash, reads));
     }
 
     /// Compacts the manifest when most of its dependency list is left over
@@ -241,7 +268,9 @@ impl Manifest {
         let mut renumber = vec![u32::MAX; self.keys.len()];
         let mut keys = Vec::new();
         let mut known = Vec::new();
-        let was = std::mem::take(&mut self.known);
+        let was = std::mem::take(&mut self.known)
+            .into_iter()
+            .chain(std::iter::repeat(None));
         for (i, (dep, state)) in std::mem::take(&mut self.keys)
             .into_iter()
             .zip(was)
@@ -253,6 +282,8 @@ impl Manifest {
                 known.push(state);
             }
         }
+        // Kept as short as what was worked out.
+        known.truncate(known.iter().rposition(Option::is_some).map_or(0, |i| i + 1));
         self.known = known;
         let mut deps = Vec::with_capacity(live);
         let mut paths: Vec<&String> = self.files.keys().collect();
@@ -368,6 +399,38 @@ impl Manifest {
                     w.u32(p);
                 }
             }
+        }
+        // Per key what working it out gave, the lists of documents read
+        // written once each (a language's search files share one list).
+        let mut at: HashMap<*const u64, u32> = HashMap::new();
+        let mut lists: Vec<&[u64]> = Vec::new();
+        for k in 0..self.keys.len() {
+            match self.known(k) {
+                None => w.u8(0),
+                Some((hash, reads)) => {
+                    w.u8(1);
+                    w.u64(*hash);
+                    let index = reads.list().map_or(0, |list| {
+                        *at.entry(list.as_ptr()).or_insert_with(|| {
+                            lists.push(list);
+                            lists.len() as u32
+                        })
+                    });
+                    w.u32(index);
+                }
+            }
+        }
+        w.u64(lists.len() as u64);
+        for list in lists {
+            w.u64(list.len() as u64);
+            for &id in list {
+                w.u64(id);
+            }
+        }
+        w.u64(self.metas.len() as u64);
+        for &(id, meta) in &self.metas {
+            w.u64(id);
+            w.u64(meta);
         }
     }
 
@@ -509,6 +572,43 @@ impl Manifest {
             langs.push((lang, key, lists));
         }
         manifest.reading = ReadingMemo::from_parts(langs);
+        let mut states = Vec::with_capacity(manifest.keys.len());
+        for _ in 0..manifest.keys.len() {
+            states.push(match r.u8()? {
+                0 => None,
+                1 => Some((r.u64()?, r.u32()?)),
+                _ => return Err(()),
+            });
+        }
+        let n = r.len()?;
+        let mut lists: Vec<std::sync::Arc<[u64]>> = Vec::with_capacity(n.min(r.bytes.len()));
+        for _ in 0..n {
+            let len = r.len()?;
+            let mut list = Vec::with_capacity(len.min(r.bytes.len() / 8));
+            for _ in 0..len {
+                list.push(r.u64()?);
+            }
+            lists.push(list.into());
+        }
+        manifest.known = states
+            .into_iter()
+            .map(|state| {
+                let Some((hash, list)) = state else {
+                    return Ok(None);
+                };
+                let list = match list {
+                    0 => None,
+                    i => Some(lists.get(i as usize - 1).ok_or(())?.clone()),
+                };
+                Ok(Some((hash, BodyReads::from_list(list))))
+            })
+            .collect::<Result<_, ()>>()?;
+        let n = r.len()?;
+        let mut metas = Vec::with_capacity(n.min(r.bytes.len() / 16));
+        for _ in 0..n {
+            metas.push((r.u64()?, r.u64()?));
+        }
+        manifest.metas = metas;
         if r.at != r.bytes.len() {
             return Err(());
         }
@@ -1157,6 +1257,14 @@ mod tests {
             chunk_hashes: vec![12, 13],
         }];
         m.reading = ReadingMemo::from_parts([("en".into(), 14, vec![vec![1, 2], Vec::new()])]);
+        // Two keys share a list of bodies read, one read one body, one none;
+        // the rest were never worked out.
+        let shared = BodyReads::from_list(Some(vec![15, 16].into()));
+        m.set_known(0, 17, BodyReads::default());
+        m.set_known(1, 18, BodyReads::from_list(Some(vec![19].into())));
+        m.set_known(5, 20, shared.clone());
+        m.set_known(6, 21, shared);
+        m.set_metas(vec![(23, 24), (22, 25)]);
         m
     }
 
@@ -1170,6 +1278,17 @@ mod tests {
         assert_eq!(back.files.len(), m.files.len());
         assert_eq!(back.search, m.search);
         assert_eq!(back.reading, m.reading);
+        for k in 0..m.keys.len() {
+            assert_eq!(back.known(k), m.known(k), "key {k}");
+        }
+        assert!(m.known(2).is_none() && m.known(5).is_some());
+        let (a, b) = (back.known(5).unwrap(), back.known(6).unwrap());
+        assert!(std::sync::Arc::ptr_eq(
+            a.1.list().unwrap(),
+            b.1.list().unwrap()
+        ));
+        assert_eq!((back.meta_of(22), back.meta_of(23)), (Some(25), Some(24)));
+        assert_eq!(back.meta_of(24), None);
         for (path, record) in &m.files {
             assert_eq!(back.deps_of(&back.files[path]), m.deps_of(record));
             assert_eq!(back.files[path].stamp, record.stamp);

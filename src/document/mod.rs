@@ -223,6 +223,46 @@ impl Document {
             && *files == other.files
     }
 
+    /// A stable hash of what [`Document::same_but_body`] compares, for a
+    /// later process to compare with: the same file, front matter text,
+    /// summary, links and file references hash the same. The parsed front
+    /// matter is not hashed: it is made from the front matter text, the
+    /// file's identity and the configuration, which the build cache stamps.
+    pub fn meta_hash(&self) -> u64 {
+        let Document {
+            source,
+            front: _,
+            front_text,
+            body: _,
+            body_line: _,
+            summary,
+            links,
+            files,
+            hash: _,
+        } = self;
+        let mut h = crate::util::hash::StableHasher::new();
+        h.add(&source.path)
+            .add(&source.rel)
+            .add(&(source.section as u64))
+            .add(&source.key)
+            .add(&source.stem)
+            .add(&source.lang)
+            .add(&source.bundle)
+            .add(front_text)
+            .add(summary);
+        for list in [links, files] {
+            h.add(&list.len());
+            for link in list {
+                h.add(&link.target)
+                    .add(&link.fragment.is_some())
+                    .add(link.fragment.as_deref().unwrap_or(""))
+                    .add(&link.line)
+                    .add(&link.column);
+            }
+        }
+        h.finish()
+    }
+
     /// The 1-based line and column of a front-matter field (or of `needle`
     /// inside its value) in the file.
     pub fn position_of(&self, key: &str, needle: Option<&str>) -> (usize, usize) {

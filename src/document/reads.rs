@@ -31,6 +31,18 @@ impl BodyReads {
         ids.iter().any(|id| read.binary_search(id).is_ok())
     }
 
+    /// The documents read, sorted; `None` when none was. Shared with every
+    /// other [`BodyReads`] made from the same list.
+    pub fn list(&self) -> Option<&Arc<[u64]>> {
+        self.0.as_ref()
+    }
+
+    /// The reads of `list` (sorted, each once), as [`BodyReads::list`] gave
+    /// it: for reading them back from the build cache.
+    pub fn from_list(list: Option<Arc<[u64]>>) -> BodyReads {
+        BodyReads(list.filter(|l| !l.is_empty()))
+    }
+
     /// How many documents were read.
     pub fn len(&self) -> usize {
         self.0.as_ref().map_or(0, |r| r.len())

@@ -66,6 +66,43 @@ fn a_build_with_nothing_changed_writes_nothing_and_an_edit_writes_its_pages() {
 }
 
 #[test]
+fn after_a_body_edit_a_new_process_works_out_only_what_read_that_body() {
+    let site = Site::fixture("basic");
+    build(&site, &[]);
+    let rel = "content/releases/2015/forum.en.md";
+    let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
+    // A paragraph at the end: the summary (the first paragraph) stays.
+    site.write(rel, format!("{text}\nA closing paragraph, cached.\n"));
+    let (_, stderr) = build(&site, &["--verify-cache", "-vv"]);
+    assert!(
+        stderr.contains("only the bodies of 1 document(s) changed"),
+        "{stderr}"
+    );
+    let hashed = stderr
+        .lines()
+        .find(|l| l.contains("recorded dependencies hashed"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let counts: Vec<usize> = hashed
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(counts[0] < counts[1], "{hashed}");
+    assert!(
+        site.read("en/releases/2015/forum/index.html")
+            .contains("A closing paragraph, cached.")
+    );
+    assert_eq!(site.tree(), clean(&site));
+    // A title is not a body: everything is worked out again.
+    let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
+    let retitled = text.replacen("title: ", "title: Retitled ", 1);
+    assert_ne!(retitled, text);
+    site.write(rel, retitled);
+    let (_, stderr) = build(&site, &["--verify-cache", "-vv"]);
+    assert!(!stderr.contains("only the bodies"), "{stderr}");
+    assert_eq!(site.tree(), clean(&site));
+}
+
+#[test]
 fn warnings_are_shown_again_by_a_build_with_nothing_changed() {
     let site = Site::fixture("basic");
     site.write("content/releases/2015/stray.pdf", "%PDF");

@@ -134,6 +134,17 @@ pub struct Document {
     hash: u64,
 }
 
+/// A document without its body (see [`Document::meta`]).
+#[derive(PartialEq)]
+struct Meta<'a> {
+    source: &'a SourceDoc,
+    front: &'a FrontMatter,
+    front_text: &'a str,
+    summary: &'a str,
+    links: &'a [LinkRef],
+    files: &'a [LinkRef],
+}
+
 /// What parsing a file derives beyond slicing its text: kept by the build
 /// cache (keyed by [`Document::hash`]) so that an unchanged file need not be
 /// parsed again in the next process.
@@ -197,13 +208,11 @@ impl Document {
         crate::util::hash::stable_hash(&self.source.rel)
     }
 
-    /// Whether `other` is this document with only its body changed: the same
-    /// file, the same front matter text, and the same summary, links and file
-    /// references (what the model derives from a body). A model built from
-    /// one is the model built from the other but for the text pages show.
-    pub fn same_but_body(&self, other: &Document) -> bool {
-        // Every field is named, so that a new one has to be placed on one
-        // side or the other of this comparison.
+    /// Everything but the body: the file, the parsed and the written front
+    /// matter, and what the model derives from the body (summary, links
+    /// and file references). Every field is named, so that a new one has to
+    /// be placed on one side or the other.
+    fn meta(&self) -> Meta<'_> {
         let Document {
             source,
             front,
@@ -215,31 +224,36 @@ impl Document {
             files,
             hash: _,
         } = self;
-        *source == other.source
-            && *front_text == other.front_text
-            && *front == other.front
-            && *summary == other.summary
-            && *links == other.links
-            && *files == other.files
-    }
-
-    /// A stable hash of what [`Document::same_but_body`] compares, for a
-    /// later process to compare with: the same file, front matter text,
-    /// summary, links and file references hash the same. The parsed front
-    /// matter is not hashed: it is made from the front matter text, the
-    /// file's identity and the configuration, which the build cache stamps.
-    pub fn meta_hash(&self) -> u64 {
-        let Document {
+        Meta {
             source,
-            front: _,
+            front,
             front_text,
-            body: _,
-            body_line: _,
             summary,
             links,
             files,
-            hash: _,
-        } = self;
+        }
+    }
+
+    /// Whether `other` is this document with only its body changed (see
+    /// [`Document::meta`]): a model built from one is the model built from
+    /// the other but for the text pages show.
+    pub fn same_but_body(&self, other: &Document) -> bool {
+        self.meta() == other.meta()
+    }
+
+    /// A stable hash of what [`Document::same_but_body`] compares, for a
+    /// later process to compare with. The parsed front matter is not
+    /// hashed: it is made from the front matter text, the file's identity
+    /// and the configuration, which the build cache stamps.
+    pub fn meta_hash(&self) -> u64 {
+        let Meta {
+            source,
+            front: _,
+            front_text,
+            summary,
+            links,
+            files,
+        } = self.meta();
         let mut h = crate::util::hash::StableHasher::new();
         h.add(&source.path)
             .add(&source.rel)

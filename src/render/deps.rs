@@ -9,7 +9,10 @@
 //! dependency's hash in the current build by doing the same read again, so
 //! the hash a file recorded and the hash it is compared with come from one
 //! piece of code: nothing lists a page's inputs by hand, and a new input read
-//! through the reader is tracked by construction.
+//! through the reader is tracked by construction. Working a hash out again
+//! also tells which documents' bodies it read ([`crate::document::reads`]):
+//! after an edit that changed only bodies, only the dependencies that read
+//! one of them are worked out again.
 //!
 //! The idea is salsa's (a query's inputs are the reads it made, revalidated
 //! one by one; a re-run that gives the same bytes stops there), without the

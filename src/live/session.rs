@@ -1143,10 +1143,11 @@ impl Session {
         }
         self.manifest.search = renderer.search_shapes();
         self.manifest.reading = self.inputs.reading.clone().unwrap_or_default();
+        let indexed = renderer.indexed_languages();
         if self.keep_words {
+            // Takes the indexes this renderer made along with the words.
             self.search_words = renderer.take_search_words();
         }
-        let indexed = renderer.indexed_languages();
         if !indexed.is_empty() {
             log::debug!("search: indexed {}", indexed.join(", "));
         }

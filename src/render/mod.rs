@@ -427,16 +427,21 @@ impl<'s> Renderer<'s> {
     /// The memos given to [`Renderer::keep_search_words`], each now holding
     /// the words of its language's documents as indexed by this renderer (or
     /// as it was given, for a language this renderer did not index).
+    ///
+    /// A language this renderer indexed leaves its index in its memo, for
+    /// the next renderer to update rather than make again.
     pub fn take_search_words(&mut self) -> BTreeMap<String, WordMemo> {
         let languages = &self.read.unlogged().config().languages;
-        std::mem::take(&mut self.search_words)
-            .into_iter()
-            .zip(languages)
-            .map(|(memo, l)| {
-                let memo = memo.into_inner().unwrap_or_else(|e| e.into_inner());
-                (l.code.clone(), memo)
-            })
-            .collect()
+        let memos = std::mem::take(&mut self.search_words);
+        let mut out = BTreeMap::new();
+        for (l, (memo, language)) in memos.into_iter().zip(languages).enumerate() {
+            let mut memo = memo.into_inner().unwrap_or_else(|e| e.into_inner());
+            if let Some((index, hashes)) = search::take_index(self, l) {
+                memo.keep_index(index, hashes);
+            }
+            out.insert(language.code.clone(), memo);
+        }
+        out
     }
 
     /// Takes the index shapes an earlier build recorded ([`Renderer::search_shapes`]):

@@ -117,8 +117,11 @@ fn build<'s>(
     let site = read.unlogged();
     // What the index reads of each document is covered by the one
     // `Dep::Search` that `search_docs` recorded.
+    // Labels and locations are model values, not bodies: worked out on
+    // every thread. The bodies are taken below, on this one, where their
+    // reads are tracked (see `document::reads`).
     let tags: Vec<String> = docs
-        .iter()
+        .par_iter()
         .map(|d| {
             let labels: Vec<&str> = d
                 .entry
@@ -131,26 +134,23 @@ fn build<'s>(
             labels.join(" ")
         })
         .collect();
+    let locations: Vec<Option<&str>> = docs.par_iter().map(|d| location(site, d, lang)).collect();
     let texts: Vec<DocText<'_>> = docs
         .iter()
         .zip(&tags)
-        .map(|(d, tags)| DocText {
+        .zip(locations)
+        .map(|((d, tags), location)| DocText {
             title: &d.entry.doc.front.title,
             summary: &d.entry.doc.summary,
             tags,
-            location: location(site, d, lang),
+            location,
             body: d.entry.doc.body(),
         })
         .collect();
     // Each language is indexed once per renderer, so its memo is never
     // waited for.
     let mut memo = memo.map(|m| m.lock().unwrap_or_else(|e| e.into_inner()));
-    let index = Index::build_with(lang, &texts, memo.as_deref_mut());
-    let chunk_hashes = index
-        .chunks()
-        .par_iter()
-        .map(|c| index.chunk_hash(c))
-        .collect();
+    let (index, chunk_hashes) = Index::build_hashed(lang, &texts, memo.as_deref_mut());
     Built {
         index,
         docs,
@@ -164,6 +164,13 @@ fn location<'s>(site: &'s crate::site::Site, doc: &SearchDoc<'s>, lang: &str) ->
         Section::Releases => site.location_in(doc.entry, lang).map(|(text, _)| text),
         Section::Pages => None,
     }
+}
+
+/// The index of language `l` and its chunk hashes, if this renderer made
+/// it, taken out of the renderer (for the word memo to keep).
+pub(super) fn take_index(renderer: &mut Renderer<'_>, l: usize) -> Option<(Index, Vec<u64>)> {
+    let (built, ..) = renderer.search.get_mut(l)?.take()?;
+    Some((built.index, built.chunk_hashes))
 }
 
 /// The index of language `l` without its reads: for a file that records

@@ -151,6 +151,16 @@ pub struct WordMemo {
     /// Per document text hash, its words packed as `word << 32 | fields << 24
     /// | body count` (the count capped: a score reads at most 3 of it).
     docs: FxHashMap<u64, Box<[u64]>>,
+    /// The text hash of each document of the last index made with this
+    /// memo, in its order.
+    order: Vec<u64>,
+    /// Per word, how many of those documents have it: a word form stays in
+    /// the index while one does.
+    word_docs: Vec<u32>,
+    /// That index with its chunk hashes, once handed back
+    /// ([`WordMemo::keep_index`]): the next index is that one updated when
+    /// only a few documents' texts changed in place.
+    last: Option<(Index, Vec<u64>)>,
 }
 
 impl WordMemo {
@@ -204,6 +214,55 @@ impl WordMemo {
     }
 }
 
+impl WordMemo {
+    /// Keeps `index` (the last one [`Index::build_hashed`] made with this
+    /// memo) and its chunk hashes for the next build to update.
+    pub fn keep_index(&mut self, index: Index, chunk_hashes: Vec<u64>) {
+        if index.docs == self.order.len() {
+            self.last = Some((index, chunk_hashes));
+        }
+    }
+
+    /// Reads the words of `docs[i]` for each `i` of `at` whose text hash
+    /// (`hash(i)`) it does not have yet: in parallel, as the memo is only
+    /// read, then numbering their new words in order.
+    fn read_missing(
+        &mut self,
+        lang: &str,
+        docs: &[DocText<'_>],
+        at: impl Iterator<Item = usize>,
+        hash: impl Fn(usize) -> u64,
+    ) {
+        let todo: Vec<usize> = at.filter(|&i| !self.docs.contains_key(&hash(i))).collect();
+        let known: &WordMemo = self;
+        let tables: Vec<Looked<'_>> = todo
+            .par_iter()
+            .map(|&i| known.look_up(words_of(lang, &docs[i])))
+            .collect();
+        for (&i, table) in todo.iter().zip(tables) {
+            let packed = self.pack(lang, table);
+            self.docs.insert(hash(i), packed);
+        }
+    }
+
+    /// A document's words summed per stem: the fields they are in and their
+    /// count in the body.
+    fn per_stem(&self, packed: &[u64]) -> FxHashMap<u32, (u8, u32)> {
+        let mut by_stem: FxHashMap<u32, (u8, u32)> = FxHashMap::default();
+        for &p in packed {
+            let stem = self.stem_of[(p >> 32) as usize];
+            let seen = by_stem.entry(stem).or_default();
+            seen.0 |= (p >> 24) as u8;
+            seen.1 += (p & 0xFF_FFFF) as u32;
+        }
+        by_stem
+    }
+}
+
+/// Documents whose text may change for an index to be updated rather than
+/// made again.
+const UPDATE_LIMIT: usize = 16;
+
 /// A document's words as [`WordMemo::look_up`] finds them.
 #[derive(Default)]
 struct Looked<'a> {
@@ -239,6 +298,151 @@ impl Index {
     /// leaving in `memo` the words of exactly these documents. The index is
     /// the same byte for byte.
     pub fn build_with(lang: &str, docs: &[DocText<'_>], memo: Option<&mut WordMemo>) -> Index {
+        Index::build_hashed(lang, docs, memo).0
+    }
+
+    /// [`Index::build_with`] with the hash of each chunk
+    /// ([`Index::chunk_hash`], in the order of [`Index::chunks`]). When the
+    /// memo holds the last index it made ([`WordMemo::keep_index`]) and the
+    /// documents are the same but for the texts of a few, that index is
+    /// updated: the postings and word forms of those documents' old and new
+    /// words, the chunk cut worked out again, and the hashes of the chunks
+    /// whose keys changed. The result is the same byte for byte.
+    pub fn build_hashed(
+        lang: &str,
+        docs: &[DocText<'_>],
+        mut memo: Option<&mut WordMemo>,
+    ) -> (Index, Vec<u64>) {
+        if let Some(memo) = memo.as_deref_mut()
+            && let Some((index, hashes)) = memo.last.take()
+            && memo.order.len() == docs.len()
+        {
+            let texts: Vec<u64> = docs.par_iter().map(text_hash).collect();
+            let changed: Vec<usize> = (0..docs.len())
+                .filter(|&i| texts[i] != memo.order[i])
+                .collect();
+            if changed.len() <= UPDATE_LIMIT
+                && changed
+                    .iter()
+                    .all(|&i| memo.docs.contains_key(&memo.order[i]))
+            {
+                return Index::update(lang, docs, memo, (index, hashes), &texts, &changed);
+            }
+        }
+        let index = Index::build_all(lang, docs, memo);
+        let hashes = index
+            .chunks
+            .par_iter()
+            .map(|c| index.chunk_hash(c))
+            .collect();
+        (index, hashes)
+    }
+
+    /// `last` (made with `memo` from the documents `memo.order` names)
+    /// updated to `docs`, whose text hashes are `texts` and differ from the
+    /// last ones at `changed`, with its chunk hashes.
+    fn update(
+        lang: &str,
+        docs: &[DocText<'_>],
+        memo: &mut WordMemo,
+        last: (Index, Vec<u64>),
+        texts: &[u64],
+        changed: &[usize],
+    ) -> (Index, Vec<u64>) {
+        let (mut index, mut hashes) = last;
+        memo.read_missing(lang, docs, changed.iter().copied(), |i| texts[i]);
+        memo.word_docs.resize(memo.words.len(), 0);
+        let mut touched: Vec<String> = Vec::new();
+        for &n in changed {
+            let id = n as u32;
+            let old = memo.docs[&memo.order[n]].clone();
+            let new = memo.docs[&texts[n]].clone();
+            for stem in memo.per_stem(&old).into_keys() {
+                let name = &memo.stems[stem as usize];
+                if let Some(key) = index.keys.get_mut(&**name) {
+                    if let Ok(at) = key.postings.binary_search_by_key(&id, |p| p >> 5) {
+                        key.postings.remove(at);
+                    }
+                    touched.push(name.to_string());
+                }
+            }
+            for (stem, (fields, body)) in memo.per_stem(&new) {
+                let name = &memo.stems[stem as usize];
+                let postings = &mut index.keys.entry(name.to_string()).or_default().postings;
+                let at = postings.partition_point(|p| (p >> 5) < id);
+                postings.insert(at, (id << 5) | score(fields, body));
+                touched.push(name.to_string());
+            }
+            // A word form is a key while some document has the word.
+            for &p in old.iter() {
+                let word = (p >> 32) as usize;
+                memo.word_docs[word] -= 1;
+                let stem = &memo.stems[memo.stem_of[word] as usize];
+                if memo.word_docs[word] == 0 && memo.words[word] != *stem {
+                    if let Some(key) = index.keys.get_mut(&*memo.words[word]) {
+                        key.stem = None;
+                    }
+                    touched.push(memo.words[word].to_string());
+                }
+            }
+            for &p in new.iter() {
+                let word = (p >> 32) as usize;
+                memo.word_docs[word] += 1;
+                let stem = &memo.stems[memo.stem_of[word] as usize];
+                if memo.word_docs[word] == 1 && memo.words[word] != *stem {
+                    index
+                        .keys
+                        .entry(memo.words[word].to_string())
+                        .or_default()
+                        .stem = Some(stem.to_string());
+                    touched.push(memo.words[word].to_string());
+                }
+            }
+            memo.order[n] = texts[n];
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for name in &touched {
+            if index
+                .keys
+                .get(name)
+                .is_some_and(|k| k.postings.is_empty() && k.stem.is_none())
+            {
+                index.keys.remove(name);
+            }
+        }
+        // Texts no document has any more are forgotten, as a full build does.
+        let kept: rustc_hash::FxHashSet<u64> = memo.order.iter().copied().collect();
+        memo.docs.retain(|hash, _| kept.contains(hash));
+        let chunks = cut(&index.keys);
+        if chunks == index.chunks {
+            let mut stale: Vec<usize> = touched
+                .iter()
+                .map(|name| Index::chunk_of(&chunks, name))
+                .filter_map(|c| chunks.binary_search_by(|x| x.as_str().cmp(c)).ok())
+                .collect();
+            stale.sort_unstable();
+            stale.dedup();
+            let fresh: Vec<u64> = stale
+                .par_iter()
+                .map(|&c| index.chunk_hash(&chunks[c]))
+                .collect();
+            for (c, hash) in stale.into_iter().zip(fresh) {
+                hashes[c] = hash;
+            }
+        } else {
+            index.chunks = chunks;
+            hashes = index
+                .chunks
+                .par_iter()
+                .map(|c| index.chunk_hash(c))
+                .collect();
+        }
+        (index, hashes)
+    }
+
+    /// Indexes every document (see [`Index::build_with`]).
+    fn build_all(lang: &str, docs: &[DocText<'_>], memo: Option<&mut WordMemo>) -> Index {
         // Documents are read in parallel; stems are found once per distinct
         // word, in document order, so the result does not depend on threads.
         // Without a memo, in batches whose tables are dropped once merged, so
@@ -258,6 +462,8 @@ impl Index {
         let mut forms: Vec<(u32, u32)> = Vec::new();
         let mut by_stem: FxHashMap<u32, (u8, u32)> = FxHashMap::default();
         let mut used: Vec<u64> = Vec::with_capacity(if keep { docs.len() } else { 0 });
+        // Per word, the documents that have it (for a later update).
+        let mut counts: Vec<u32> = Vec::new();
         for (b, batch) in docs.chunks(BATCH).enumerate() {
             // Without a memo to keep, a document's number is key enough (the
             // batch's tables are dropped below): hashing every text of a
@@ -267,20 +473,10 @@ impl Index {
             } else {
                 (0..batch.len()).map(|i| (b * BATCH + i) as u64).collect()
             };
-            let todo: Vec<usize> = (0..batch.len())
-                .filter(|&i| !memo.docs.contains_key(&hashes[i]))
-                .collect();
-            let known: &WordMemo = memo;
-            let tables: Vec<Looked<'_>> = todo
-                .par_iter()
-                .map(|&i| known.look_up(words_of(lang, &batch[i])))
-                .collect();
-            for (&i, table) in todo.iter().zip(tables) {
-                let packed = memo.pack(lang, table);
-                memo.docs.insert(hashes[i], packed);
-            }
+            memo.read_missing(lang, batch, 0..batch.len(), |i| hashes[i]);
             local.resize(memo.stems.len(), u32::MAX);
             seen.resize(memo.words.len(), false);
+            counts.resize(memo.words.len(), 0);
             for (i, hash) in hashes.iter().enumerate() {
                 let id = (b * BATCH + i) as u32;
                 by_stem.clear();
@@ -288,6 +484,7 @@ impl Index {
                     let word = (packed >> 32) as u32;
                     let fields = (packed >> 24) as u8;
                     let body = (packed & 0xFF_FFFF) as u32;
+                    counts[word as usize] += 1;
                     let stem = memo.stem_of[word as usize];
                     let stem_id = match local[stem as usize] {
                         u32::MAX => {
@@ -321,8 +518,10 @@ impl Index {
             }
         }
         if keep {
-            let used: rustc_hash::FxHashSet<u64> = used.into_iter().collect();
-            memo.docs.retain(|hash, _| used.contains(hash));
+            let set: rustc_hash::FxHashSet<u64> = used.iter().copied().collect();
+            memo.docs.retain(|hash, _| set.contains(hash));
+            memo.order = used;
+            memo.word_docs = counts;
         }
         let memo = &*memo;
         let mut keys: BTreeMap<String, Key> = BTreeMap::new();
@@ -337,13 +536,7 @@ impl Index {
                 .or_default()
                 .postings = list;
         }
-        let sizes: Vec<(&str, usize)> = keys
-            .iter()
-            .map(|(name, key)| (name.as_str(), key_size(name, key)))
-            .collect();
-        let mut chunks = Vec::new();
-        split(&sizes, String::new(), &mut chunks);
-        chunks.sort();
+        let chunks = cut(&keys);
         Index {
             keys,
             chunks,
@@ -483,6 +676,18 @@ fn key_size(name: &str, key: &Key) -> usize {
         size += name.len() + stem.len() + 6;
     }
     size
+}
+
+/// The chunk names of `keys`, sorted (see the module's documentation).
+fn cut(keys: &BTreeMap<String, Key>) -> Vec<String> {
+    let sizes: Vec<(&str, usize)> = keys
+        .iter()
+        .map(|(name, key)| (name.as_str(), key_size(name, key)))
+        .collect();
+    let mut chunks = Vec::new();
+    split(&sizes, String::new(), &mut chunks);
+    chunks.sort();
+    chunks
 }
 
 /// Adds `prefix` and, when its keys (sorted, all starting with it) are
@@ -657,6 +862,82 @@ mod tests {
             "{differ} of {}",
             a.chunks().len()
         );
+    }
+
+    /// Words with shared stems and forms, for edits to move postings and
+    /// forms between documents.
+    const WORDS: [&str; 12] = [
+        "conference",
+        "conferences",
+        "confer",
+        "elections",
+        "elected",
+        "election",
+        "rivers",
+        "river",
+        "schools",
+        "schooling",
+        "observers",
+        "observed",
+    ];
+
+    proptest::proptest! {
+        // Each case indexes a 2,000-word document a dozen times: 32 cases
+        // unless PROPTEST_CASES asks for more.
+        #![proptest_config(proptest::test_runner::Config {
+            cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(32),
+            ..proptest::test_runner::Config::default()
+        })]
+
+        /// An index updated after edits of a few documents is the one a
+        /// fresh build makes, chunk hashes included; so is one made again
+        /// after larger edits or a document added.
+        #[test]
+        fn an_updated_index_is_the_one_a_fresh_build_makes(
+            start in proptest::collection::vec(proptest::collection::vec(0..WORDS.len(), 0..8), 2..8),
+            steps in proptest::collection::vec(
+                proptest::collection::vec((0..8usize, proptest::collection::vec(0..WORDS.len(), 0..8)), 1..4),
+                1..6,
+            ),
+            grow in proptest::bool::ANY,
+        ) {
+            // One heavy document, so that the key space is cut into chunks
+            // and an edit can move a cut.
+            let heavy: String = (0..2000).map(|i| format!("word{i} ")).collect();
+            proptest::prop_assert!(Index::build("en", &[doc("t", &heavy)]).chunks().len() > 1);
+            let text = |words: &Vec<usize>| -> String {
+                words.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" ")
+            };
+            let mut bodies: Vec<String> = start.iter().map(text).collect();
+            bodies.push(heavy.clone());
+            let mut memo = WordMemo::default();
+            let build = |bodies: &[String], memo: &mut WordMemo| {
+                let docs: Vec<DocText<'_>> = bodies.iter().map(|b| doc("t", b)).collect();
+                let (index, hashes) = Index::build_hashed("en", &docs, Some(memo));
+                let fresh = Index::build("en", &docs);
+                proptest::prop_assert_eq!(&index, &fresh);
+                let expected: Vec<u64> = fresh.chunks().iter().map(|c| fresh.chunk_hash(c)).collect();
+                proptest::prop_assert_eq!(&hashes, &expected);
+                memo.keep_index(index, hashes);
+                Ok(())
+            };
+            build(&bodies, &mut memo)?;
+            for (n, edits) in steps.iter().enumerate() {
+                for (at, words) in edits {
+                    let at = at % bodies.len();
+                    bodies[at] = if at == bodies.len() - 1 {
+                        // The heavy document loses or gains words.
+                        format!("{} {}", &heavy[..heavy.len() / (2 + n % 2)], text(words))
+                    } else {
+                        text(words)
+                    };
+                }
+                if grow && n == 2 {
+                    bodies.insert(0, text(&vec![0, 3]));
+                }
+                build(&bodies, &mut memo)?;
+            }
+        }
     }
 
     #[test]

@@ -298,6 +298,13 @@ pub fn classify(config: &SiteConfig, files: &[PathBuf]) -> Result<SourceSet, Dia
 }
 
 impl SourceSet {
+    /// The position in `docs` of the document at `path` (absolute).
+    pub fn position(&self, path: &Path) -> Option<usize> {
+        self.docs
+            .binary_search_by(|d| d.path.as_path().cmp(path))
+            .ok()
+    }
+
     /// Documents of one section.
     pub fn section(&self, section: Section) -> impl Iterator<Item = &SourceDoc> {
         self.docs.iter().filter(move |d| d.section == section)

@@ -326,12 +326,10 @@ impl Session {
 
     /// Whether `path` is one of the documents of the current classification.
     fn is_document(&self, path: &Path) -> bool {
-        self.inputs.sources.as_ref().is_some_and(|sources| {
-            sources
-                .docs
-                .binary_search_by(|d| d.path.as_path().cmp(path))
-                .is_ok()
-        })
+        self.inputs
+            .sources
+            .as_ref()
+            .is_some_and(|sources| sources.position(path).is_some())
     }
 
     /// Forgets everything read; used when `site.yaml` changes or events were
@@ -706,11 +704,7 @@ impl Session {
         let assembled = self.inputs.assembled.as_ref()?;
         let mut ids = Vec::with_capacity(edited.len());
         for rel in edited {
-            let path = self.opts.root.join(rel);
-            let i = sources
-                .docs
-                .binary_search_by(|d| d.path.as_path().cmp(&path))
-                .ok()?;
+            let i = sources.position(&self.opts.root.join(rel))?;
             let doc = assembled.docs.get(i)?;
             if self.manifest.meta_of(doc.id()) != Some(doc.meta_hash()) {
                 return None;
@@ -1232,12 +1226,7 @@ impl Session {
         let mut changed: Vec<usize> = Vec::new();
         let stale: Vec<&SourceDoc> = if reuse {
             for path in std::mem::take(&mut self.inputs.dropped) {
-                if let Ok(i) = sources
-                    .docs
-                    .binary_search_by(|d| d.path.as_path().cmp(&path))
-                {
-                    changed.push(i);
-                }
+                changed.extend(sources.position(&path));
             }
             changed.sort_unstable();
             changed.dedup();

@@ -201,13 +201,13 @@ impl Manifest {
     }
 
     /// Key `k`'s hash in the last model and the documents whose bodies
-    /// working it out read, when this session worked it out.
+    /// working it out read, when this session or the build that wrote the
+    /// cache worked it out.
     pub fn known(&self, k: usize) -> Option<&(u64, BodyReads)> {
         self.known.get(k)?.as_ref()
     }
 
-    /// Whether some key was never worked out (it was first recorded by a
-    /// file rendered since).
+    /// The keys never worked out (first recorded by a file rendered since).
     pub fn unknown_keys(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.keys.len()).filter(|&k| self.known(k).is_none())
     }

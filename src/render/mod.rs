@@ -513,11 +513,11 @@ impl<'s> Renderer<'s> {
                 // Every search file of a language is made from its search
                 // documents, and whether an earlier build's index shape
                 // still holds is decided by them: their reads come first.
-                self.search_docs(l);
+                let (_, hashes) = self.search_docs(l);
                 match dep {
                     Dep::SearchChunk(_, name) => search::chunk_hash(self, l, name),
-                    Dep::SearchShard(_, n) => self.search_docs(l).1.shard(*n).1,
-                    _ => self.search_docs(l).1.total,
+                    Dep::SearchShard(_, n) => hashes.shard(*n).1,
+                    _ => hashes.total,
                 }
             }
             _ => self.read.current(dep).unwrap_or(deps::ABSENT),

@@ -462,7 +462,8 @@ impl Index {
         let mut forms: Vec<(u32, u32)> = Vec::new();
         let mut by_stem: FxHashMap<u32, (u8, u32)> = FxHashMap::default();
         let mut used: Vec<u64> = Vec::with_capacity(if keep { docs.len() } else { 0 });
-        // Per word, the documents that have it (for a later update).
+        // Per word, the documents that have it (for a later update, so
+        // only with a memo to keep).
         let mut counts: Vec<u32> = Vec::new();
         for (b, batch) in docs.chunks(BATCH).enumerate() {
             // Without a memo to keep, a document's number is key enough (the
@@ -476,7 +477,9 @@ impl Index {
             memo.read_missing(lang, batch, 0..batch.len(), |i| hashes[i]);
             local.resize(memo.stems.len(), u32::MAX);
             seen.resize(memo.words.len(), false);
-            counts.resize(memo.words.len(), 0);
+            if keep {
+                counts.resize(memo.words.len(), 0);
+            }
             for (i, hash) in hashes.iter().enumerate() {
                 let id = (b * BATCH + i) as u32;
                 by_stem.clear();
@@ -484,7 +487,9 @@ impl Index {
                     let word = (packed >> 32) as u32;
                     let fields = (packed >> 24) as u8;
                     let body = (packed & 0xFF_FFFF) as u32;
-                    counts[word as usize] += 1;
+                    if keep {
+                        counts[word as usize] += 1;
+                    }
                     let stem = memo.stem_of[word as usize];
                     let stem_id = match local[stem as usize] {
                         u32::MAX => {

@@ -256,7 +256,7 @@ pub struct Site {
 struct Origin {
     docs: Vec<Arc<Document>>,
     assets: Vec<SourceAsset>,
-    /// The options, without the reading memo (which saves work, not output).
+    /// The options, without the reading memo ([`Origin::decisive`]).
     opts: ModelOptions,
 }
 
@@ -265,10 +265,15 @@ impl Origin {
         Origin {
             docs: docs.to_vec(),
             assets: assets.to_vec(),
-            opts: ModelOptions {
-                reading: None,
-                ..opts.clone()
-            },
+            opts: Origin::decisive(opts),
+        }
+    }
+
+    /// `opts` without the reading memo, which saves work, not output.
+    fn decisive(opts: &ModelOptions) -> ModelOptions {
+        ModelOptions {
+            reading: None,
+            ..opts.clone()
         }
     }
 }
@@ -591,11 +596,7 @@ impl Site {
         if self.config != *config
             || self.tags != *tags
             || origin.assets != assets
-            || origin.opts
-                != (ModelOptions {
-                    reading: None,
-                    ..opts.clone()
-                })
+            || origin.opts != Origin::decisive(opts)
             || origin.docs.len() != docs.len()
         {
             return None;

@@ -17,6 +17,8 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
+use crate::util::frames;
+
 /// The documents whose bodies a computation read, by [`super::Document::id`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BodyReads(Option<Arc<[u64]>>);
@@ -72,11 +74,7 @@ thread_local! {
 /// [`track`] on this thread; does nothing outside one. `id` is called only
 /// inside one, as rendering reads bodies without tracking.
 pub(super) fn note(id: impl FnOnce() -> u64) {
-    FRAMES.with(|frames| {
-        if let Some(frame) = frames.borrow_mut().last_mut() {
-            frame.ids.push(id());
-        }
-    });
+    frames::innermost(&FRAMES, |frame| frame.ids.push(id()));
 }
 
 /// Logs the reads of a shared value in the innermost [`track`].
@@ -84,28 +82,12 @@ pub fn replay(reads: &BodyReads) {
     let Some(read) = &reads.0 else {
         return;
     };
-    FRAMES.with(|frames| {
-        if let Some(frame) = frames.borrow_mut().last_mut() {
-            frame.shared.push(Arc::clone(read));
-        }
-    });
+    frames::innermost(&FRAMES, |frame| frame.shared.push(Arc::clone(read)));
 }
 
 /// Runs `f` and returns which documents' bodies it read on this thread.
 pub fn track<T>(f: impl FnOnce() -> T) -> (T, BodyReads) {
-    FRAMES.with(|frames| frames.borrow_mut().push(Frame::default()));
-    // Popped even if `f` panics, so a later track on this thread is clean.
-    struct Pop;
-    impl Drop for Pop {
-        fn drop(&mut self) {
-            FRAMES.with(|frames| frames.borrow_mut().pop());
-        }
-    }
-    let pop = Pop;
-    let value = f();
-    let frame =
-        FRAMES.with(|frames| std::mem::take(frames.borrow_mut().last_mut().expect("pushed above")));
-    drop(pop);
+    let (value, frame) = frames::within(&FRAMES, f);
     let mut shared = frame.shared;
     // Values shared by many computations are often passed on together (a
     // search file reads a language's documents and the index made of them):

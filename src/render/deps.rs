@@ -25,6 +25,7 @@ use crate::config::SiteConfig;
 use crate::images::Variant;
 use crate::site::{Alias, AssetCopy, Entry, ListItem, Photo, Site, TagRegistry, Urls};
 use crate::source::Section;
+use crate::util::frames;
 use crate::util::hash::{StableHasher, stable_hash};
 
 use super::search::SHARD;
@@ -123,13 +124,10 @@ thread_local! {
 /// Logs a read in the innermost [`capture`] on this thread; does nothing
 /// outside one.
 pub fn record(dep: Dep, hash: u64) {
-    LOG.with(|log| {
-        if let Some(reads) = log.borrow_mut().last_mut() {
-            // A page reads the configuration dozens of times in a row; the
-            // log would hold every copy until [`capture`] deduplicates it.
-            if reads.last().is_some_and(|(d, h)| *h == hash && *d == dep) {
-                return;
-            }
+    frames::innermost(&LOG, |reads| {
+        // A page reads the configuration dozens of times in a row; the log
+        // would hold every copy until [`capture`] deduplicates it.
+        if !reads.last().is_some_and(|(d, h)| *h == hash && *d == dep) {
             reads.push((dep, hash));
         }
     });
@@ -137,18 +135,7 @@ pub fn record(dep: Dep, hash: u64) {
 
 /// Runs `f` and returns what it read, each dependency once.
 pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Reads) {
-    LOG.with(|log| log.borrow_mut().push(Vec::new()));
-    // Popped even if `f` panics, so a later capture on this thread is clean.
-    struct Pop;
-    impl Drop for Pop {
-        fn drop(&mut self) {
-            LOG.with(|log| log.borrow_mut().pop());
-        }
-    }
-    let pop = Pop;
-    let value = f();
-    let mut reads = LOG.with(|log| std::mem::take(log.borrow_mut().last_mut().expect("pushed")));
-    drop(pop);
+    let (value, mut reads) = frames::within(&LOG, f);
     reads.sort_unstable();
     reads.dedup();
     (value, reads)

@@ -1,7 +1,8 @@
 //! Small helpers every stage uses: file I/O whose errors name their path
-//! ([`fs`]), hashes that are stable across processes ([`hash`]) and URL slugs
-//! ([`slug`]).
+//! ([`fs`]), per-thread logs of what a computation read ([`frames`]), hashes
+//! that are stable across processes ([`hash`]) and URL slugs ([`slug`]).
 
+pub mod frames;
 pub mod fs;
 pub mod hash;
 pub mod slug;

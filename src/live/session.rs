@@ -38,7 +38,7 @@ use crate::output::{self, Staging, WriteOutcome};
 use crate::progress::Progress;
 use crate::render::deps::{Reads, file_stamp};
 use crate::render::i18n::I18n;
-use crate::render::{Rendered, Renderer, TemplateSet};
+use crate::render::{Carry, Job, Rendered, Renderer, TemplateSet};
 use crate::search::index::WordMemo;
 use crate::site::{ModelOptions, ReadingMemo, Site, TagRegistry};
 use crate::source::{self, Section, SourceDoc};
@@ -146,6 +146,18 @@ pub struct Session {
     /// Per language, the words of its documents as the last index read them
     /// (after a rebuild that succeeded, while `keep_words`).
     search_words: BTreeMap<String, WordMemo>,
+    /// What the last rebuild that succeeded worked out of its model, for a
+    /// next model that takes that one over (while `keep_words`).
+    last_round: Option<LastRound>,
+}
+
+/// What one rebuild hands on to the next, valid while the next model is
+/// this one's but for the bodies of some documents ([`Site::bodies_changed`]).
+struct LastRound {
+    carry: Carry,
+    /// Every job with its output path.
+    jobs: Vec<Job>,
+    paths: Vec<String>,
 }
 
 /// What one rebuild did, beyond [`BuildReport`].
@@ -203,6 +215,7 @@ impl Session {
             edited: None,
             keep_words: false,
             search_words: BTreeMap::new(),
+            last_round: None,
         }
     }
 
@@ -790,9 +803,18 @@ impl Session {
         started: Instant,
         notes: &mut Vec<String>,
     ) -> Result<Rebuild, Diagnostics> {
+        // Taken first: it is handed on only by a rebuild that succeeds.
+        let last = self.last_round.take();
         let (site, i18n, templates, mut warnings) = self.load()?;
         log::debug!("model ready after {:?}", started.elapsed());
         let mut renderer = Renderer::with_templates(&site, i18n, templates);
+        let (last_jobs, last_paths) = match last {
+            Some(last) if site.bodies_changed().is_some() => {
+                renderer.carry_over(last.carry);
+                (last.jobs, last.paths)
+            }
+            _ => (Vec::new(), Vec::new()),
+        };
         if self.opts.cache {
             renderer.keep_images();
         }
@@ -805,7 +827,16 @@ impl Session {
             renderer.keep_search_words(std::mem::take(&mut self.search_words));
         }
         let jobs = renderer.jobs();
-        let paths: Vec<String> = jobs.par_iter().map(|&job| renderer.path(job)).collect();
+        // A model taken over makes the same files as the last one but for
+        // the search index's, at the same paths.
+        let mut paths = last_paths;
+        paths.resize(jobs.len(), String::new());
+        paths.par_iter_mut().enumerate().for_each(|(i, path)| {
+            let job = jobs[i];
+            if last_jobs.get(i) != Some(&job) || !job.path_from_model() {
+                *path = renderer.path(job);
+            }
+        });
 
         // Which files are up to date: all their recorded dependencies hash as
         // they did, each distinct dependency computed once.
@@ -985,7 +1016,8 @@ impl Session {
         }
 
         let mut problems = Diagnostics::new();
-        let mut produced: HashMap<&str, usize> = HashMap::with_capacity(jobs.len());
+        let mut produced: fnv::FnvHashMap<&str, usize> =
+            fnv::FnvHashMap::with_capacity_and_hasher(jobs.len(), Default::default());
         for (i, path) in paths.iter().enumerate() {
             if produced.insert(path.as_str(), i).is_some() {
                 problems.push(site.blame_output(path).unwrap_or_else(|| {
@@ -1082,10 +1114,10 @@ impl Session {
         for path in &stale {
             self.manifest.remove(path);
         }
-        let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
+        let mut counts = Tally::default();
         let mut rendered = Vec::with_capacity(done.len());
         for ((i, _, _, (reads, content)), outcome) in done.into_iter().zip(&outcomes) {
-            tally(&mut counts, jobs[i].language(&site), *outcome);
+            counts.add(jobs[i].language(&site), *outcome);
             self.manifest
                 .insert_interned(paths[i].clone(), jobs[i].kind(), reads, content);
             rendered.push(paths[i].clone());
@@ -1101,11 +1133,7 @@ impl Session {
         }
         for (i, f) in fresh.iter().enumerate() {
             if *f {
-                tally(
-                    &mut counts,
-                    jobs[i].language(&site),
-                    WriteOutcome::Unchanged,
-                );
+                counts.add(jobs[i].language(&site), WriteOutcome::Unchanged);
             }
         }
         if let Some(out) = &self.opts.output {
@@ -1149,6 +1177,14 @@ impl Session {
         log::debug!("manifest updated after {:?}", started.elapsed());
         warnings.extend(problems);
         rendered.sort();
+        let counts = counts.into_map();
+        if self.keep_words {
+            self.last_round = Some(LastRound {
+                carry: renderer.carry(),
+                jobs,
+                paths,
+            });
+        }
         drop(renderer);
         // Kept for the next model; the reading memo above is part of it.
         self.inputs.model = Some(site);
@@ -1478,14 +1514,31 @@ fn derived_key(content: u64, limits: &crate::config::Limits) -> u64 {
     h.finish()
 }
 
-/// Counts one handled file under its language (`""` for none).
-fn tally(counts: &mut BTreeMap<String, Counts>, lang: Option<&str>, outcome: WriteOutcome) {
-    let c = counts
-        .entry(lang.unwrap_or_default().to_owned())
-        .or_default();
-    match outcome {
-        WriteOutcome::Written => c.written += 1,
-        WriteOutcome::Unchanged => c.unchanged += 1,
+/// Files handled per language (`""` for none), counted without an
+/// allocation per file: a watch rebuild counts every file of the site.
+#[derive(Default)]
+struct Tally<'a>(Vec<(&'a str, Counts)>);
+
+impl<'a> Tally<'a> {
+    /// Counts one handled file under its language.
+    fn add(&mut self, lang: Option<&'a str>, outcome: WriteOutcome) {
+        let lang = lang.unwrap_or_default();
+        let at = match self.0.iter().position(|(l, _)| *l == lang) {
+            Some(at) => at,
+            None => {
+                self.0.push((lang, Counts::default()));
+                self.0.len() - 1
+            }
+        };
+        let c = &mut self.0[at].1;
+        match outcome {
+            WriteOutcome::Written => c.written += 1,
+            WriteOutcome::Unchanged => c.unchanged += 1,
+        }
+    }
+
+    fn into_map(self) -> BTreeMap<String, Counts> {
+        self.0.into_iter().map(|(l, c)| (l.to_owned(), c)).collect()
     }
 }
 

@@ -22,6 +22,7 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 
 use crate::config::SiteConfig;
+use crate::document::reads::{self as body_reads, BodyReads};
 use crate::images::Variant;
 use crate::site::{Alias, AssetCopy, Entry, ListItem, Photo, Site, TagRegistry, Urls};
 use crate::source::Section;
@@ -520,6 +521,37 @@ impl<'s> Reader<'s> {
     /// (for [`Dep::Search`], [`Dep::SearchShard`] and the index), and an
     /// index records them with [`Reader::search_docs`].
     pub fn search_docs_unrecorded(&self, lang: &str) -> SearchDocs<'s> {
+        let docs = self.search_doc_list(lang);
+        let each = docs
+            .iter()
+            .map(|doc| self.search_doc_hash(doc, lang))
+            .collect();
+        self.search_hashes(docs, each)
+    }
+
+    /// As [`Reader::search_docs_unrecorded`], for a model that is `carried`'s
+    /// but for the bodies of some documents (see [`Site::bodies_changed`]):
+    /// only the documents whose hash changed are hashed again, and the
+    /// bodies `carried` read are read again. `None` when `carried` does not
+    /// hold this language's documents.
+    pub fn search_docs_carried(&self, lang: &str, carried: &CarriedDocs) -> Option<SearchDocs<'s>> {
+        let docs = self.search_doc_list(lang);
+        if docs.len() != carried.docs.len() || carried.hashes.each.len() != docs.len() {
+            return None;
+        }
+        body_reads::replay(&carried.bodies);
+        let mut each = carried.hashes.each.clone();
+        for (i, doc) in docs.iter().enumerate() {
+            if doc.entry.doc.hash() != carried.docs[i] {
+                each[i] = self.search_doc_hash(doc, lang);
+            }
+        }
+        Some(self.search_hashes(docs, each))
+    }
+
+    /// The documents the search index of `lang` holds, in its order: the
+    /// pages, then the releases newest first.
+    fn search_doc_list(&self, lang: &str) -> Vec<SearchDoc<'s>> {
         let site = self.site;
         let mut docs: Vec<SearchDoc<'s>> = site
             .pages()
@@ -541,30 +573,45 @@ impl<'s> Reader<'s> {
                 translated: item.translated,
             }));
         }
-        let mut each = Vec::with_capacity(docs.len());
-        for doc in &docs {
-            let versions: Vec<(&str, &str)> = match doc.section {
-                Section::Releases => site
-                    .translations(site.release_groups(), doc.entry)
-                    .map(|(code, i)| (code, site.releases()[i].path.as_str()))
-                    .collect(),
-                Section::Pages => Vec::new(),
-            };
-            let location = match doc.section {
-                Section::Releases => site.location_in(doc.entry, lang),
-                Section::Pages => None,
-            };
-            let mut h = StableHasher::new();
-            h.add(&doc.entry.doc.source.rel)
-                .add(&doc.entry.doc.hash())
-                .add(&doc.entry.path)
-                .add(&doc.translated)
-                .add(&location)
-                .add(&versions);
-            each.push(h.finish());
-        }
+        docs
+    }
+
+    /// The hash of one search document of `lang`: its source, text, place,
+    /// location and versions.
+    fn search_doc_hash(&self, doc: &SearchDoc<'s>, lang: &str) -> u64 {
+        let site = self.site;
+        let versions: Vec<(&str, &str)> = match doc.section {
+            Section::Releases => site
+                .translations(site.release_groups(), doc.entry)
+                .map(|(code, i)| (code, site.releases()[i].path.as_str()))
+                .collect(),
+            Section::Pages => Vec::new(),
+        };
+        let location = match doc.section {
+            Section::Releases => site.location_in(doc.entry, lang),
+            Section::Pages => None,
+        };
+        let mut h = StableHasher::new();
+        h.add(&doc.entry.doc.source.rel)
+            .add(&doc.entry.doc.hash())
+            .add(&doc.entry.path)
+            .add(&doc.translated)
+            .add(&location)
+            .add(&versions);
+        h.finish()
+    }
+
+    fn search_hashes(&self, docs: Vec<SearchDoc<'s>>, each: Vec<u64>) -> SearchDocs<'s> {
         let total = stable_hash(&(self.tags_hash, &each));
-        (docs, SearchHashes { total, each })
+        let labels = self.tags_hash;
+        (
+            docs,
+            SearchHashes {
+                total,
+                each,
+                labels,
+            },
+        )
     }
 
     /// The documents the search index of `lang` holds, as
@@ -751,6 +798,29 @@ pub struct SearchDoc<'s> {
 /// A language's search documents with their hashes.
 pub type SearchDocs<'s> = (Vec<SearchDoc<'s>>, SearchHashes);
 
+/// A language's search documents as one renderer worked them out, for the
+/// next renderer to take over ([`Reader::search_docs_carried`]).
+#[derive(Debug, Clone, Default)]
+pub struct CarriedDocs {
+    /// Per document, in the index's order: the [`crate::document::Document::hash`] its hash
+    /// was made from.
+    docs: Vec<u64>,
+    hashes: SearchHashes,
+    /// The bodies that working them out read (every document's).
+    bodies: BodyReads,
+}
+
+impl CarriedDocs {
+    /// What `docs`, worked out with the reads `bodies`, hand on.
+    pub fn new(docs: &SearchDocs<'_>, bodies: &BodyReads) -> CarriedDocs {
+        CarriedDocs {
+            docs: docs.0.iter().map(|d| d.entry.doc.hash()).collect(),
+            hashes: docs.1.clone(),
+            bodies: bodies.clone(),
+        }
+    }
+}
+
 /// The hashes of a language's search documents: one per document (its
 /// source, text, place, location and versions) and, over them and the tag
 /// labels, the [`Dep::Search`] hash.
@@ -760,6 +830,8 @@ pub struct SearchHashes {
     pub total: u64,
     /// Per document, in the index's order.
     pub each: Vec<u64>,
+    /// The hash of the tag labels, which the documents' texts also read.
+    pub labels: u64,
 }
 
 impl SearchHashes {

@@ -104,6 +104,19 @@ pub struct Rendered {
 }
 
 impl Job {
+    /// Whether the job's output path follows from the model alone: a
+    /// search file's may follow from its index's shape.
+    pub fn path_from_model(self) -> bool {
+        !matches!(
+            self,
+            Job::SearchPage(_)
+                | Job::SearchMeta(_)
+                | Job::SearchTags(_)
+                | Job::SearchChunk(..)
+                | Job::SearchShard(..)
+        )
+    }
+
     /// Which kind of job this is, as a number kept in the build cache: a
     /// file made by another kind of job than before is rendered again.
     pub fn kind(self) -> u8 {
@@ -186,8 +199,20 @@ pub struct Renderer<'s> {
     /// once: its index, its [`Dep::Search`] and every [`Dep::SearchShard`]
     /// come from them.
     search_docs: Vec<OnceLock<(deps::SearchDocs<'s>, BodyReads)>>,
+    /// Per language, its search documents as the last renderer worked them
+    /// out, when this renderer's model is that renderer's but for some
+    /// bodies (see [`Renderer::carry_over`]).
+    carried_docs: Vec<Option<deps::CarriedDocs>>,
     /// Encoded photo files, kept across builds.
     images: images::Store,
+}
+
+/// What one renderer hands on to the next in a session whose model changes
+/// only in bodies between them (see [`Renderer::carry_over`]).
+#[derive(Debug, Default)]
+pub struct Carry {
+    /// Per language code, its search documents.
+    search_docs: BTreeMap<String, deps::CarriedDocs>,
 }
 
 /// The `site`, `urls`, `feeds` and `menu` (with no item current) of one language.
@@ -229,6 +254,7 @@ impl<'s> Renderer<'s> {
             search: search::cache(site.config().languages.len()),
             known_search: vec![None; site.config().languages.len()],
             search_words: Vec::new(),
+            carried_docs: Vec::new(),
             search_docs: site
                 .config()
                 .languages
@@ -465,12 +491,46 @@ impl<'s> Renderer<'s> {
             .collect();
     }
 
+    /// Takes over what the renderer of the last model handed on
+    /// ([`Renderer::carry`]), used only while this renderer's model is that
+    /// one but for the bodies of some documents ([`Site::bodies_changed`]):
+    /// then each language's search documents are hashed again only where a
+    /// document changed.
+    pub fn carry_over(&mut self, carry: Carry) {
+        if self.read.unlogged().bodies_changed().is_none() {
+            return;
+        }
+        let mut docs = carry.search_docs;
+        self.carried_docs = (self.read.unlogged().config().languages.iter())
+            .map(|l| docs.remove(&l.code))
+            .collect();
+    }
+
+    /// What the next renderer may take over ([`Renderer::carry_over`]).
+    pub fn carry(&self) -> Carry {
+        let languages = &self.read.unlogged().config().languages;
+        let search_docs = languages
+            .iter()
+            .zip(&self.search_docs)
+            .filter_map(|(language, docs)| {
+                let (docs, bodies) = docs.get()?;
+                Some((language.code.clone(), deps::CarriedDocs::new(docs, bodies)))
+            })
+            .collect();
+        Carry { search_docs }
+    }
+
     /// Language `l`'s search documents with their hashes, recording
     /// nothing.
     fn search_docs(&self, l: usize) -> &deps::SearchDocs<'s> {
         let (docs, bodies) = self.search_docs[l].get_or_init(|| {
             let code = &self.read.unlogged().config().languages[l].code;
-            body_reads::track(|| self.read.search_docs_unrecorded(code))
+            body_reads::track(|| {
+                let carried = self.carried_docs.get(l).and_then(Option::as_ref);
+                carried
+                    .and_then(|c| self.read.search_docs_carried(code, c))
+                    .unwrap_or_else(|| self.read.search_docs_unrecorded(code))
+            })
         });
         body_reads::replay(bodies);
         docs

@@ -35,6 +35,7 @@ use crate::document::reads::{self as body_reads, BodyReads};
 use crate::render::i18n::I18n;
 use crate::search::index::{DocText, Index, WordMemo, chunk_file};
 use crate::source::Section;
+use crate::util::hash::stable_hash;
 
 /// Documents per `d/{n}.json` file: a result list of ten loads at most ten
 /// small files, usually two or three.
@@ -117,40 +118,50 @@ fn build<'s>(
     let site = read.unlogged();
     // What the index reads of each document is covered by the one
     // `Dep::Search` that `search_docs` recorded.
+    // A document's text is made of its fields, tag labels and location: a
+    // document whose search hash is as the memo's last index had it is
+    // not read again (see `Index::build_sourced`).
+    let sources: Vec<u64> = hashes
+        .each
+        .iter()
+        .map(|each| stable_hash(&(hashes.labels, each)))
+        .collect();
     // Labels and locations are model values, not bodies: worked out on
-    // every thread. The bodies are taken below, on this one, where their
-    // reads are tracked (see `document::reads`).
-    let tags: Vec<String> = docs
-        .par_iter()
-        .map(|d| {
-            let labels: Vec<&str> = d
-                .entry
-                .doc
-                .front
-                .tags
-                .iter()
+    // every thread. The bodies are taken on this one, where their reads
+    // are tracked (see `document::reads`).
+    let made: Vec<OnceLock<(String, Option<&str>)>> =
+        (0..docs.len()).map(|_| OnceLock::new()).collect();
+    let made_at = |i: usize| {
+        made[i].get_or_init(|| {
+            let d = &docs[i];
+            let labels: Vec<&str> = (d.entry.doc.front.tags.iter())
                 .map(|key| registry.label(key, lang))
                 .collect();
-            labels.join(" ")
+            (labels.join(" "), location(site, d, lang))
         })
-        .collect();
-    let locations: Vec<Option<&str>> = docs.par_iter().map(|d| location(site, d, lang)).collect();
-    let texts: Vec<DocText<'_>> = docs
-        .iter()
-        .zip(&tags)
-        .zip(locations)
-        .map(|((d, tags), location)| DocText {
-            title: &d.entry.doc.front.title,
-            summary: &d.entry.doc.summary,
-            tags,
-            location,
-            body: d.entry.doc.body(),
-        })
-        .collect();
+    };
+    let texts = |at: &[usize]| {
+        at.par_iter().for_each(|&i| {
+            made_at(i);
+        });
+        at.iter()
+            .map(|&i| {
+                let d = &docs[i];
+                let (tags, location) = made_at(i);
+                DocText {
+                    title: &d.entry.doc.front.title,
+                    summary: &d.entry.doc.summary,
+                    tags,
+                    location: *location,
+                    body: d.entry.doc.body(),
+                }
+            })
+            .collect()
+    };
     // Each language is indexed once per renderer, so its memo is never
     // waited for.
     let mut memo = memo.map(|m| m.lock().unwrap_or_else(|e| e.into_inner()));
-    let (index, chunk_hashes) = Index::build_hashed(lang, &texts, memo.as_deref_mut());
+    let (index, chunk_hashes) = Index::build_sourced(lang, &sources, texts, memo.as_deref_mut());
     Built {
         index,
         docs,

@@ -154,6 +154,9 @@ pub struct WordMemo {
     /// The text hash of each document of the last index made with this
     /// memo, in its order.
     order: Vec<u64>,
+    /// The source hash of each of those documents ([`Index::build_sourced`]),
+    /// when that index was made from sources.
+    sources: Vec<u64>,
     /// Per word, how many of those documents have it: a word form stays in
     /// the index while one does.
     word_docs: Vec<u32>,
@@ -311,25 +314,56 @@ impl Index {
     pub fn build_hashed(
         lang: &str,
         docs: &[DocText<'_>],
+        memo: Option<&mut WordMemo>,
+    ) -> (Index, Vec<u64>) {
+        let sources: Vec<u64> = docs.par_iter().map(text_hash).collect();
+        let texts = |at: &[usize]| at.iter().map(|&i| docs[i]).collect();
+        Index::build_sourced(lang, &sources, texts, memo)
+    }
+
+    /// [`Index::build_hashed`] over documents given by number, each with a
+    /// hash of whatever its text is made from (`sources[i]`); `texts(at)`
+    /// makes the texts of the documents `at`. Where the memo's last index
+    /// had a document of the same source at the same place, its text is not
+    /// made again, nor hashed.
+    pub fn build_sourced<'a>(
+        lang: &str,
+        sources: &[u64],
+        texts: impl Fn(&[usize]) -> Vec<DocText<'a>>,
         mut memo: Option<&mut WordMemo>,
     ) -> (Index, Vec<u64>) {
         if let Some(memo) = memo.as_deref_mut()
-            && let Some((index, hashes)) = memo.last.take()
-            && memo.order.len() == docs.len()
+            && let Some(last) = memo.last.take()
+            && memo.order.len() == sources.len()
+            && memo.sources.len() == sources.len()
         {
-            let texts: Vec<u64> = docs.par_iter().map(text_hash).collect();
-            let changed: Vec<usize> = (0..docs.len())
-                .filter(|&i| texts[i] != memo.order[i])
+            let moved: Vec<usize> = (0..sources.len())
+                .filter(|&i| sources[i] != memo.sources[i])
                 .collect();
-            if changed.len() <= UPDATE_LIMIT
-                && changed
+            if moved.len() <= UPDATE_LIMIT {
+                let texts = texts(&moved);
+                let hashes: Vec<u64> = texts.iter().map(text_hash).collect();
+                let changed: Vec<(usize, u64, DocText<'a>)> = (0..moved.len())
+                    .filter(|&m| hashes[m] != memo.order[moved[m]])
+                    .map(|m| (moved[m], hashes[m], texts[m]))
+                    .collect();
+                if changed
                     .iter()
-                    .all(|&i| memo.docs.contains_key(&memo.order[i]))
-            {
-                return Index::update(lang, docs, memo, (index, hashes), &texts, &changed);
+                    .all(|(i, ..)| memo.docs.contains_key(&memo.order[*i]))
+                {
+                    for &i in &moved {
+                        memo.sources[i] = sources[i];
+                    }
+                    return Index::update(lang, memo, last, &changed);
+                }
             }
         }
-        let index = Index::build_all(lang, docs, memo);
+        let all: Vec<usize> = (0..sources.len()).collect();
+        let docs = texts(&all);
+        let index = Index::build_all(lang, &docs, memo.as_deref_mut());
+        if let Some(memo) = memo {
+            memo.sources = sources.to_vec();
+        }
         let hashes = index
             .chunks
             .par_iter()
@@ -339,24 +373,23 @@ impl Index {
     }
 
     /// `last` (made with `memo` from the documents `memo.order` names)
-    /// updated to `docs`, whose text hashes are `texts` and differ from the
-    /// last ones at `changed`, with its chunk hashes.
+    /// updated to the documents whose texts changed (`changed`: each one's
+    /// number, new text hash and text), with its chunk hashes.
     fn update(
         lang: &str,
-        docs: &[DocText<'_>],
         memo: &mut WordMemo,
         last: (Index, Vec<u64>),
-        texts: &[u64],
-        changed: &[usize],
+        changed: &[(usize, u64, DocText<'_>)],
     ) -> (Index, Vec<u64>) {
         let (mut index, mut hashes) = last;
-        memo.read_missing(lang, docs, changed.iter().copied(), |i| texts[i]);
+        let docs: Vec<DocText<'_>> = changed.iter().map(|c| c.2).collect();
+        memo.read_missing(lang, &docs, 0..docs.len(), |m| changed[m].1);
         memo.word_docs.resize(memo.words.len(), 0);
         let mut touched: Vec<String> = Vec::new();
-        for &n in changed {
+        for &(n, text, _) in changed {
             let id = n as u32;
             let old = memo.docs[&memo.order[n]].clone();
-            let new = memo.docs[&texts[n]].clone();
+            let new = memo.docs[&text].clone();
             for stem in memo.per_stem(&old).into_keys() {
                 let name = &memo.stems[stem as usize];
                 if let Some(key) = index.keys.get_mut(&**name) {
@@ -398,7 +431,7 @@ impl Index {
                     touched.push(memo.words[word].to_string());
                 }
             }
-            memo.order[n] = texts[n];
+            memo.order[n] = text;
         }
         touched.sort_unstable();
         touched.dedup();
@@ -526,6 +559,8 @@ impl Index {
             let set: rustc_hash::FxHashSet<u64> = used.iter().copied().collect();
             memo.docs.retain(|hash, _| set.contains(hash));
             memo.order = used;
+            // Set again by the caller that knows them.
+            memo.sources.clear();
             memo.word_docs = counts;
         }
         let memo = &*memo;

@@ -242,6 +242,12 @@ fn edit_create_delete(site: &Site, mut after: impl FnMut(&str, Vec<PathBuf>)) {
     let text = std::fs::read_to_string(site.root().join(edit)).unwrap();
     site.write(edit, text.replace(".\n", " quixotic.\n"));
     after("edit", vec![site.root().join(edit)]);
+    // Many new words in one body: the chunks are cut elsewhere, so files
+    // of the same number get other names (in watch mode, from a model
+    // taken over from the last one).
+    let words: Vec<String> = (0..600).map(|j| word(9000 + j)).collect();
+    site.write(edit, format!("{text}\n{}.\n", words.join(" ")));
+    after("rewrite", vec![site.root().join(edit)]);
     let new = "content/releases/2017/fresh.en.md";
     site.write(
         new,
@@ -359,7 +365,7 @@ fn the_index_after_edits_in_watch_mode_is_a_clean_builds() {
         // none of their files is stale, so they are not made again. (A new
         // or deleted release without translations is in every index.)
         let expected: &[&str] = match step {
-            "edit" => &["en"],
+            "edit" | "rewrite" => &["en"],
             _ => &["en", "ru", "kk"],
         };
         assert_eq!(rebuild.indexed, expected, "after the {step}");

@@ -80,7 +80,9 @@ pub struct Manifest {
     /// [`Document::meta_hash`]. With the input stamps, what tells a later
     /// process that only bodies changed since.
     metas: Vec<(u64, u64)>,
-    files: fnv::FnvHashMap<String, FileRecord>,
+    /// By output path; FxHash reads a path eight bytes at a time, and a
+    /// watch rebuild looks every path up a few times.
+    files: rustc_hash::FxHashMap<String, FileRecord>,
     /// The input files and their stamps as of the build that wrote it, with
     /// the options that build ran with; empty when not known.
     pub inputs: Inputs,

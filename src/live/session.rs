@@ -1016,8 +1016,8 @@ impl Session {
         }
 
         let mut problems = Diagnostics::new();
-        let mut produced: fnv::FnvHashMap<&str, usize> =
-            fnv::FnvHashMap::with_capacity_and_hasher(jobs.len(), Default::default());
+        let mut produced: rustc_hash::FxHashMap<&str, usize> =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(jobs.len(), Default::default());
         for (i, path) in paths.iter().enumerate() {
             if produced.insert(path.as_str(), i).is_some() {
                 problems.push(site.blame_output(path).unwrap_or_else(|| {
@@ -1148,10 +1148,12 @@ impl Session {
         }
         // Keys first recorded by this build's files are worked out once
         // more, tracked, so that the next process knows which bodies they
-        // read (in a clean build, every key: about 1% of its time). A
-        // session that saves no cache works them out when it next needs to.
+        // read (in a clean build, every key: about 1% of its time); so does
+        // a session that rebuilds after edits (watch mode), so that its
+        // first edit does not pay for them. Another session works them out
+        // when it next needs to.
         let saved = self.opts.cache && self.opts.output.is_some();
-        let unknown: Vec<usize> = match saved {
+        let unknown: Vec<usize> = match saved || self.keep_words {
             true => self.manifest.unknown_keys().collect(),
             false => Vec::new(),
         };

@@ -163,7 +163,13 @@ impl Manifest {
 
     /// The dependencies (key index, hash) of a file.
     pub fn deps_of(&self, record: &FileRecord) -> &[(u32, u64)] {
-        let (start, len) = record.deps;
+        self.deps_at(record.deps)
+    }
+
+    /// The dependencies (key index, hash) at `range`, as a record or
+    /// [`Manifest::intern_reads`] gives it.
+    pub fn deps_at(&self, range: DepRange) -> &[(u32, u64)] {
+        let (start, len) = range;
         &self.deps[start as usize..(start + len) as usize]
     }
 
@@ -241,12 +247,15 @@ impl Manifest {
     /// Compacts the manifest when most of its dependency list is left over
     /// from files rendered again since (watch mode adds to it on every
     /// rebuild).
-    pub fn tidy(&mut self) {
+    /// Whether it did: then keys are numbered anew and records moved.
+    pub fn tidy(&mut self) -> bool {
         let live: usize = self.files.values().map(|r| r.deps.1 as usize).sum();
         if self.deps.len() > 2 * live + 4096 {
             let in_use = self.keys_in_use();
             self.compact(&in_use);
+            return true;
         }
+        false
     }
 
     /// Per key, whether some file's dependencies use it.

@@ -4,4 +4,5 @@
 
 pub mod serve;
 pub mod session;
+pub mod users;
 pub mod watch;

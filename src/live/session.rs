@@ -29,11 +29,12 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::build::{BuildOptions, BuildReport, Counts, Loaded};
-use crate::cache::{Inputs, Manifest};
+use crate::cache::{DepRange, Inputs, Manifest};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::reads::{self as body_reads, BodyReads};
 use crate::document::{self, Derived, Document};
+use crate::live::users::KeyUsers;
 use crate::output::{self, Staging, WriteOutcome};
 use crate::progress::Progress;
 use crate::render::deps::{Reads, file_stamp};
@@ -158,6 +159,9 @@ struct LastRound {
     /// Every job with its output path.
     jobs: Vec<Job>,
     paths: Vec<String>,
+    /// Which of those jobs' files recorded each key, unless the manifest
+    /// renumbered its keys since.
+    users: Option<KeyUsers>,
 }
 
 /// What one rebuild did, beyond [`BuildReport`].
@@ -808,12 +812,12 @@ impl Session {
         let (site, i18n, templates, mut warnings) = self.load()?;
         log::debug!("model ready after {:?}", started.elapsed());
         let mut renderer = Renderer::with_templates(&site, i18n, templates);
-        let (last_jobs, last_paths) = match last {
+        let (last_jobs, last_paths, last_users) = match last {
             Some(last) if site.bodies_changed().is_some() => {
                 renderer.carry_over(last.carry);
-                (last.jobs, last.paths)
+                (last.jobs, last.paths, last.users)
             }
-            _ => (Vec::new(), Vec::new()),
+            _ => (Vec::new(), Vec::new(), None),
         };
         if self.opts.cache {
             renderer.keep_images();
@@ -830,13 +834,30 @@ impl Session {
         // A model taken over makes the same files as the last one but for
         // the search index's, at the same paths.
         let mut paths = last_paths;
+        let same_jobs = last_jobs == jobs;
         paths.resize(jobs.len(), String::new());
-        paths.par_iter_mut().enumerate().for_each(|(i, path)| {
-            let job = jobs[i];
-            if last_jobs.get(i) != Some(&job) || !job.path_from_model() {
-                *path = renderer.path(job);
-            }
-        });
+        let moved_paths = paths
+            .par_iter_mut()
+            .enumerate()
+            .map(|(i, path)| {
+                let job = jobs[i];
+                if last_jobs.get(i) == Some(&job) && job.path_from_model() {
+                    return 0;
+                }
+                let new = renderer.path(job);
+                let moved = *path != new;
+                *path = new;
+                usize::from(moved)
+            })
+            .sum::<usize>();
+        // The same files at the same paths as the last round, which wrote
+        // them all and left the manifest listing exactly those: no two
+        // jobs share a path and no file of the output is left over.
+        let same_files = same_jobs && moved_paths == 0 && self.state == OutputState::Written;
+        let mut users = last_users.filter(|_| same_files);
+        // Per job, where its file's dependencies sit in the manifest, as
+        // far as this round finds out (for the next round's `users`).
+        let mut ranges: Vec<Option<DepRange>> = vec![None; jobs.len()];
 
         // Which files are up to date: all their recorded dependencies hash as
         // they did, each distinct dependency computed once.
@@ -872,9 +893,12 @@ impl Session {
                 })
                 .collect();
             let mut current = Vec::with_capacity(worked.len());
+            // Keys whose hash is not the one the last round knew.
+            let mut moved = vec![false; worked.len()];
             let mut again = 0;
             for (k, (hash, read)) in worked.into_iter().enumerate() {
                 if let Some(read) = read {
+                    moved[k] = self.manifest.known(k).is_none_or(|(was, _)| *was != hash);
                     self.manifest.set_known(k, hash, read);
                     again += 1;
                 }
@@ -887,28 +911,43 @@ impl Session {
             );
             let out = self.opts.output.as_deref();
             let from_cache = self.state == OutputState::FromCache;
-            let checks: Vec<(bool, Option<String>)> = jobs
-                .par_iter()
-                .zip(&paths)
-                .map(|(&job, path)| {
-                    let Some(record) = self.manifest.get(path) else {
-                        return (false, None);
-                    };
-                    if record.kind != job.kind()
-                        || !self
-                            .manifest
-                            .deps_of(record)
-                            .iter()
-                            .all(|&(k, h)| current[k as usize] == h)
-                    {
-                        return (false, None);
-                    }
-                    match out {
-                        Some(out) if from_cache => output_intact(&out.join(path), record),
-                        _ => (true, None),
-                    }
-                })
-                .collect();
+            let up_to_date =
+                |deps: &[(u32, u64)]| deps.iter().all(|&(k, h)| current[k as usize] == h);
+            let checks: Vec<(bool, Option<String>)> = if let Some(users) = &users {
+                // The same files as the last round wrote: only those of a
+                // key whose hash moved can be stale.
+                let mut checks = vec![(true, None); jobs.len()];
+                for job in users.of(&moved) {
+                    checks[job].0 = up_to_date(self.manifest.deps_at(users.range(job)));
+                }
+                checks
+            } else {
+                let checked: Vec<(bool, Option<String>, Option<DepRange>)> = jobs
+                    .par_iter()
+                    .zip(&paths)
+                    .map(|(&job, path)| {
+                        let Some(record) = self.manifest.get(path) else {
+                            return (false, None, None);
+                        };
+                        if record.kind != job.kind() || !up_to_date(self.manifest.deps_of(record)) {
+                            return (false, None, None);
+                        }
+                        let (fresh, why) = match out {
+                            Some(out) if from_cache => output_intact(&out.join(path), record),
+                            _ => (true, None),
+                        };
+                        (fresh, why, Some(record.deps))
+                    })
+                    .collect();
+                checked
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (fresh, why, range))| {
+                        ranges[i] = range.filter(|_| fresh);
+                        (fresh, why)
+                    })
+                    .collect()
+            };
             let touched: Vec<&String> = checks
                 .iter()
                 .zip(&paths)
@@ -1016,9 +1055,10 @@ impl Session {
         }
 
         let mut problems = Diagnostics::new();
-        let mut produced: rustc_hash::FxHashMap<&str, usize> =
-            rustc_hash::FxHashMap::with_capacity_and_hasher(jobs.len(), Default::default());
-        for (i, path) in paths.iter().enumerate() {
+        let mut produced: rustc_hash::FxHashMap<&str, usize> = Default::default();
+        let checked = if same_files { &[][..] } else { &paths[..] };
+        produced.reserve(checked.len());
+        for (i, path) in checked.iter().enumerate() {
             if produced.insert(path.as_str(), i).is_some() {
                 problems.push(site.blame_output(path).unwrap_or_else(|| {
                     Diagnostic::error(path, 1, 1, "two pages of the build write this same file")
@@ -1046,11 +1086,12 @@ impl Session {
             return Err(problems);
         }
 
-        let stale: Vec<&String> = self
-            .manifest
-            .paths()
-            .filter(|p| !produced.contains_key(p.as_str()))
-            .collect();
+        let stale: Vec<&String> = match same_files {
+            true => Vec::new(),
+            false => (self.manifest.paths())
+                .filter(|p| !produced.contains_key(p.as_str()))
+                .collect(),
+        };
         let removed = if self.state == OutputState::Unknown {
             0
         } else {
@@ -1118,6 +1159,10 @@ impl Session {
         let mut rendered = Vec::with_capacity(done.len());
         for ((i, _, _, (reads, content)), outcome) in done.into_iter().zip(&outcomes) {
             counts.add(jobs[i].language(&site), *outcome);
+            ranges[i] = Some(reads);
+            if let Some(users) = &mut users {
+                users.record(&self.manifest, i, reads);
+            }
             self.manifest
                 .insert_interned(paths[i].clone(), jobs[i].kind(), reads, content);
             rendered.push(paths[i].clone());
@@ -1175,16 +1220,30 @@ impl Session {
         if !indexed.is_empty() {
             log::debug!("search: indexed {}", indexed.join(", "));
         }
-        self.manifest.tidy();
+        // Compacting numbers the keys anew and moves every file's
+        // dependencies: what this round found of them no longer holds.
+        let compacted = self.manifest.tidy();
+        if compacted {
+            users = None;
+        }
         log::debug!("manifest updated after {:?}", started.elapsed());
         warnings.extend(problems);
         rendered.sort();
         let counts = counts.into_map();
         if self.keep_words {
+            let users = match users {
+                Some(users) => Some(users.tidy(&self.manifest)),
+                // Made when every file's dependencies are known, as after
+                // a round that checked or rendered every file.
+                None if !compacted => (ranges.into_iter().collect::<Option<Vec<DepRange>>>())
+                    .map(|ranges| KeyUsers::new(&self.manifest, ranges)),
+                None => None,
+            };
             self.last_round = Some(LastRound {
                 carry: renderer.carry(),
                 jobs,
                 paths,
+                users,
             });
         }
         drop(renderer);

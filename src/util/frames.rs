@@ -38,6 +38,12 @@ pub fn innermost<F: 'static>(stack: &'static Stack<F>, log: impl FnOnce(&mut F))
     });
 }
 
+/// Whether a frame of `stack` is open on this thread: whether
+/// [`innermost`] would log.
+pub fn active<F: 'static>(stack: &'static Stack<F>) -> bool {
+    stack.with(|frames| !frames.borrow().is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,7 +55,9 @@ mod tests {
     #[test]
     fn logs_go_to_the_innermost_frame_and_a_panic_leaves_none_behind() {
         innermost(&WORDS, |w| w.push("lost"));
+        assert!(!active(&WORDS));
         let ((), outer) = within(&WORDS, || {
+            assert!(active(&WORDS));
             innermost(&WORDS, |w| w.push("a"));
             let ((), inner) = within(&WORDS, || innermost(&WORDS, |w| w.push("b")));
             assert_eq!(inner, ["b"]);
@@ -60,5 +68,6 @@ mod tests {
             std::panic::catch_unwind(|| within(&WORDS, || -> () { panic!("inside a frame") }));
         assert!(panicked.is_err());
         assert!(WORDS.with(|s| s.borrow().is_empty()));
+        assert!(!active(&WORDS));
     }
 }

@@ -144,23 +144,20 @@ pub fn record_with(dep: Dep, hash: impl FnOnce() -> u64) {
 
 /// Runs `f` and returns what it read, each dependency once.
 pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Reads) {
-    let (value, reads) = frames::within(&LOG, f);
-    // Ordered by a hash first, the full order only breaking ties: comparing
-    // two source paths goes component by component, and sorting a tag
-    // page's few hundred reads that way (the sitemap's 100,000) was a
-    // tenth of rendering it. Any fixed order does: equal reads end up side
-    // by side, once each.
-    let mut keyed: Vec<(u64, (Dep, u64))> = reads
-        .into_iter()
-        .map(|read| {
-            let mut h = rustc_hash::FxHasher::default();
-            std::hash::Hash::hash(&read, &mut h);
-            (std::hash::Hasher::finish(&h), read)
-        })
-        .collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-    keyed.dedup_by(|a, b| a.1 == b.1);
-    (value, keyed.into_iter().map(|(_, read)| read).collect())
+    let (value, mut reads) = frames::within(&LOG, f);
+    // Ordered by a hash (stable, so equal hashes keep the order read):
+    // comparing two source paths goes component by component, and sorting
+    // a tag page's few hundred reads that way (the sitemap's 100,000) was
+    // a tenth of rendering it. Equal reads end up side by side, once each
+    // after `dedup` (two different reads of one hash may keep a twin,
+    // which costs a check, never a miss).
+    reads.sort_by_cached_key(|read| {
+        let mut h = rustc_hash::FxHasher::default();
+        std::hash::Hash::hash(read, &mut h);
+        std::hash::Hasher::finish(&h)
+    });
+    reads.dedup();
+    (value, reads)
 }
 
 /// Logs reads recorded earlier (by a value computed once and reused, such as

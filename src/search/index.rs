@@ -30,6 +30,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 
 use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
@@ -276,6 +277,25 @@ struct Looked<'a> {
 /// A word number with the fields it is in and its count in the body.
 fn packed(id: u32, fields: u8, body: u32) -> u64 {
     (u64::from(id) << 32) | (u64::from(fields) << 24) | u64::from(body.min(0xFF_FFFF))
+}
+
+/// The least string above every string that starts with `prefix`: its
+/// last character moved up by one (the characters before it kept). `None`
+/// when there is none (an empty prefix, or one of nothing but the last
+/// character there is).
+fn prefix_end(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = match last as u32 + 1 {
+            0xD800 => Some('\u{E000}'),
+            n => char::from_u32(n),
+        };
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
 }
 
 /// The hash a document's text is memoised by: every field the index reads
@@ -613,10 +633,38 @@ impl Index {
     /// The keys of chunk `name`, in order: what [`Index::chunk_json`]
     /// writes and [`Index::chunk_hash`] hashes.
     fn chunk_keys<'a>(&'a self, name: &'a str) -> impl Iterator<Item = (&'a String, &'a Key)> {
-        self.keys
-            .range(name.to_owned()..)
-            .take_while(move |(key, _)| key.starts_with(name))
-            .filter(move |(key, _)| Index::chunk_of(&self.chunks, key) == name)
+        // The keys starting with `name`, less those of the longer chunks
+        // that start with it (each a run of keys of its own): walked run by
+        // run, so that a chunk with a short name (the empty one's keys lie
+        // all over the key space) does not test every key of the index.
+        let mut inner: Vec<&'a str> = Vec::new();
+        let after = self.chunks.partition_point(|c| c.as_str() <= name);
+        for chunk in self.chunks[after..]
+            .iter()
+            .take_while(|c| c.starts_with(name))
+        {
+            if !inner.last().is_some_and(|last| chunk.starts_with(last)) {
+                inner.push(chunk);
+            }
+        }
+        let mut runs: Vec<(Bound<String>, Bound<String>)> = Vec::with_capacity(inner.len() + 1);
+        let mut from = Some(name.to_owned());
+        for chunk in inner {
+            let Some(start) = from else { break };
+            runs.push((Bound::Included(start), Bound::Excluded(chunk.to_owned())));
+            // None: every key from here on starts with `chunk`.
+            from = prefix_end(chunk);
+        }
+        if let Some(start) = from {
+            let last = prefix_end(name).map_or(Bound::Unbounded, Bound::Excluded);
+            runs.push((Bound::Included(start), last));
+        }
+        runs.into_iter()
+            .filter(|(from, to)| match (from, to) {
+                (Bound::Included(a), Bound::Excluded(b)) => a < b,
+                _ => true,
+            })
+            .flat_map(move |run| self.keys.range(run))
     }
 
     /// A stable hash of everything chunk `name` holds: two indexes whose
@@ -920,6 +968,38 @@ mod tests {
         "observers",
         "observed",
     ];
+
+    proptest::proptest! {
+        /// A chunk's keys, walked run by run, are the keys whose longest
+        /// chunk-name prefix is that chunk's name.
+        #[test]
+        fn a_chunk_holds_the_keys_it_is_the_longest_prefix_of(
+            keys in proptest::collection::btree_set("[ab\u{44F}\u{10FFFF}]{0,4}", 0..40),
+            names in proptest::collection::btree_set("[ab\u{44F}\u{10FFFF}]{0,3}", 0..8),
+        ) {
+            let index = Index {
+                keys: keys.iter().map(|k| (k.clone(), Key::default())).collect(),
+                chunks: names.iter().cloned().collect(),
+                docs: 0,
+            };
+            for name in &index.chunks {
+                let walked: Vec<&String> = index.chunk_keys(name).map(|(k, _)| k).collect();
+                let meant: Vec<&String> = (index.keys.keys())
+                    .filter(|k| k.starts_with(name.as_str()) && Index::chunk_of(&index.chunks, k) == name)
+                    .collect();
+                proptest::prop_assert_eq!(walked, meant, "chunk {:?}", name);
+            }
+        }
+    }
+
+    #[test]
+    fn a_prefix_ends_at_its_last_character_moved_up() {
+        assert_eq!(prefix_end("ab").as_deref(), Some("ac"));
+        assert_eq!(prefix_end("a\u{D7FF}").as_deref(), Some("a\u{E000}"));
+        assert_eq!(prefix_end("a\u{10FFFF}").as_deref(), Some("b"));
+        assert_eq!(prefix_end("\u{10FFFF}"), None);
+        assert_eq!(prefix_end(""), None);
+    }
 
     proptest::proptest! {
         // Each case indexes a 2,000-word document a dozen times: 32 cases

@@ -313,7 +313,9 @@ fn text_hash(doc: &DocText<'_>) -> u64 {
 impl Index {
     /// Indexes `docs` (numbered in this order) for the language `lang`.
     pub fn build(lang: &str, docs: &[DocText<'_>]) -> Index {
-        Index::build_with(lang, docs, None)
+        // Without a memo there is nothing to update and no chunk hash is
+        // wanted: neither the texts nor the chunks are hashed.
+        Index::build_all(lang, docs, None)
     }
 
     /// Indexes `docs` as [`Index::build`] does, reading each document's

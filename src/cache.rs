@@ -41,7 +41,7 @@ use xxhash_rust::xxh3::Xxh3;
 pub const CACHE_DIR: &str = ".pressroom-cache";
 
 /// Bumped whenever the encoding or the meaning of a hash changes.
-const FORMAT: u32 = 10;
+const FORMAT: u32 = 11;
 
 /// What the manifest knows about one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -941,6 +941,10 @@ impl<'a> Writer<'a> {
                 self.u8(17);
                 self.str(s);
             }
+            Dep::TagPages(s) => {
+                self.u8(27);
+                self.str(s);
+            }
             Dep::TagListed(lang, key) => {
                 self.u8(18);
                 self.str(lang);
@@ -1233,6 +1237,7 @@ impl<'a> Reader<'a> {
             24 => Dep::PhotoFile(self.string()?),
             25 => Dep::SearchShard(self.string()?, self.u64()? as usize),
             26 => Dep::SearchChunk(self.string()?, self.string()?),
+            27 => Dep::TagPages(self.string()?),
             _ => return Err(()),
         })
     }

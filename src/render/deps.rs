@@ -71,6 +71,11 @@ pub enum Dep {
     Years(String),
     /// A language's tag lists with their release counts.
     TagCounts(String),
+    /// A language's tag lists with their page counts: what the sitemap
+    /// needs, which adding a tag to a release or taking it off seldom
+    /// changes. (Its years need no such thing: a release changes year only
+    /// by moving, and the sitemap reads where every release is.)
+    TagPages(String),
     /// Whether a language has a list for a tag.
     TagListed(String, String),
     /// The location a release shows on a page in a language (its own, or a
@@ -384,10 +389,7 @@ impl<'s> Reader<'s> {
     }
 
     fn list_pages_hashed(&self, key: &ListKey) -> (Option<usize>, u64) {
-        let per_page = self.site.config().pagination;
-        let pages = self
-            .list(key)
-            .map(|items| items.len().div_ceil(per_page).max(1));
+        let pages = self.list(key).map(|items| self.pages_for(items.len()));
         (pages, stable_hash(&pages))
     }
 
@@ -439,13 +441,39 @@ impl<'s> Reader<'s> {
         years
     }
 
-    fn tag_counts_hashed(&self, lang: &str) -> (Vec<(&'s str, usize)>, u64) {
+    /// How many pages a list of `count` releases takes.
+    fn pages_for(&self, count: usize) -> usize {
+        count.div_ceil(self.site.config().pagination).max(1)
+    }
+
+    /// The tags `lang` has lists for, by key, each with `size` of its
+    /// release count, and their hash.
+    fn tag_sizes_hashed(
+        &self,
+        lang: &str,
+        size: impl Fn(usize) -> usize,
+    ) -> (Vec<(&'s str, usize)>, u64) {
         let tags: Vec<(&'s str, usize)> = self.site.tag_lists()[lang]
             .iter()
-            .map(|l| (l.key.as_str(), l.items.len()))
+            .map(|l| (l.key.as_str(), size(l.items.len())))
             .collect();
         let hash = stable_hash(&tags);
         (tags, hash)
+    }
+
+    fn tag_pages_hashed(&self, lang: &str) -> (Vec<(&'s str, usize)>, u64) {
+        self.tag_sizes_hashed(lang, |n| self.pages_for(n))
+    }
+
+    /// The tags `lang` has lists for, by key, with their page counts.
+    pub fn tag_pages(&self, lang: &str) -> Vec<(&'s str, usize)> {
+        let (tags, hash) = self.tag_pages_hashed(lang);
+        record(Dep::TagPages(lang.to_owned()), hash);
+        tags
+    }
+
+    fn tag_counts_hashed(&self, lang: &str) -> (Vec<(&'s str, usize)>, u64) {
+        self.tag_sizes_hashed(lang, |n| n)
     }
 
     /// The tags `lang` has lists for, by key, with their release counts.
@@ -766,8 +794,9 @@ impl<'s> Reader<'s> {
                 self.years_hashed(lang).1
             }
             Dep::TagCounts(lang) if lists(lang) => self.tag_counts_hashed(lang).1,
+            Dep::TagPages(lang) if lists(lang) => self.tag_pages_hashed(lang).1,
             Dep::TagListed(lang, key) if lists(lang) => self.tag_listed_hashed(lang, key).1,
-            Dep::Years(_) | Dep::TagCounts(_) | Dep::TagListed(..) => ABSENT,
+            Dep::Years(_) | Dep::TagCounts(_) | Dep::TagPages(_) | Dep::TagListed(..) => ABSENT,
             Dep::Location(rel, lang) => match entry(rel) {
                 Some((Section::Releases, i)) => self.location_hashed(i, lang).1,
                 _ => ABSENT,

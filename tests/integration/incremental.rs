@@ -624,6 +624,35 @@ fn a_tag_edit_renders_the_tag_pages_and_removes_pages_a_list_no_longer_needs() {
     assert_eq!(against_clean_build(&site), Vec::<String>::new());
 }
 
+/// The sitemap lists tag pages, not counts: a tag edit that leaves every
+/// tag's page count as it was does not make it again, while the tag index,
+/// which shows the counts, is made again.
+#[test]
+fn a_tag_edit_that_keeps_every_page_count_leaves_the_sitemap_alone() {
+    let (site, mut session) = started();
+    let rel = "content/releases/2015/forum.en.md";
+    // Two English releases carry `probation`, one page of two.
+    replace_in(
+        &site,
+        &mut session,
+        rel,
+        "tags: [probation, prison-reform]",
+        "tags: [prison-reform]",
+    );
+    let rebuild = session.rebuild().unwrap();
+    assert!(
+        rebuild.rendered.contains(&"en/tags/index.html".to_owned()),
+        "{:?}",
+        rebuild.rendered
+    );
+    assert!(
+        !rebuild.rendered.contains(&"sitemap.xml".to_owned()),
+        "{:?}",
+        rebuild.rendered
+    );
+    assert_eq!(against_clean_build(&site), Vec::<String>::new());
+}
+
 /// Text shown from another language follows its source in watch mode: a
 /// Russian location shown on the Kazakh page that has none, and a Kazakh
 /// message on the root chooser and `/404.html`, which speak every language.

@@ -17,7 +17,9 @@ mod reading;
 pub mod tags;
 pub mod urls;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -140,8 +142,14 @@ pub struct Alias {
 /// build: what finds a recorded dependency's subject again.
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
-    /// Entries by source path.
-    pub entries: fnv::FnvHashMap<PathBuf, (Section, usize)>,
+    /// Entries by the stable hash of their source path (see
+    /// [`Positions::entry`]): a lookup hashes the path's bytes once,
+    /// where a map keyed by `PathBuf` took it apart into components to
+    /// hash and to compare, and building the map copied every path.
+    entries: rustc_hash::FxHashMap<u64, (Section, usize)>,
+    /// Entries whose path hash another entry's path already has (two paths
+    /// with one 64-bit hash are possible, if never seen).
+    collided: Vec<(PathBuf, (Section, usize))>,
     /// Translation groups by section and key: one version's entry.
     pub groups: fnv::FnvHashMap<(Section, String), usize>,
     /// Redirect pages by output path.
@@ -153,15 +161,41 @@ pub struct Positions {
 }
 
 impl Positions {
+    /// Where the entry published from source path `rel` is in `site`, the
+    /// model these positions were worked out from.
+    pub fn entry(&self, site: &Site, rel: &Path) -> Option<(Section, usize)> {
+        let found = self
+            .entries
+            .get(&crate::util::hash::stable_hash(rel))
+            .copied()
+            .filter(|&(section, i)| site.entries(section)[i].doc.source.rel == rel);
+        found.or_else(|| {
+            self.collided
+                .iter()
+                .find(|(path, _)| path == rel)
+                .map(|&(_, at)| at)
+        })
+    }
+
     fn of(site: &Site) -> Positions {
-        let mut entries = fnv::FnvHashMap::default();
+        let mut entries: rustc_hash::FxHashMap<u64, (Section, usize)> = Default::default();
+        let mut collided = Vec::new();
         let mut groups = fnv::FnvHashMap::default();
         for (section, list) in [
             (Section::Releases, site.releases()),
             (Section::Pages, site.pages()),
         ] {
             for (i, entry) in list.iter().enumerate() {
-                entries.insert(entry.doc.source.rel.clone(), (section, i));
+                let id = match section {
+                    Section::Releases => site.release_id(i),
+                    Section::Pages => crate::util::hash::stable_hash(&entry.doc.source.rel),
+                };
+                if let Some(&(s, j)) = entries.get(&id) {
+                    debug_assert!(site.entries(s)[j].doc.source.rel != entry.doc.source.rel);
+                    collided.push((entry.doc.source.rel.clone(), (section, i)));
+                } else {
+                    entries.insert(id, (section, i));
+                }
             }
             let group_list = match section {
                 Section::Releases => site.release_groups(),
@@ -195,6 +229,7 @@ impl Positions {
             .collect();
         Positions {
             entries,
+            collided,
             groups,
             aliases,
             assets,
@@ -236,7 +271,7 @@ pub struct Site {
     /// Photos published as resized derivatives.
     photos: Photos,
     /// `releases/2015/forum` or `pages/about` → (section, group), for `@/` links.
-    sources: HashMap<String, (Section, usize)>,
+    sources: FxHashMap<String, (Section, usize)>,
     /// Per release: previous, next and related releases.
     reading: Vec<Reading>,
     /// The related releases per language, for the next model.
@@ -326,6 +361,14 @@ impl Site {
     /// Published static pages, by language, weight and title.
     pub fn pages(&self) -> &[Entry] {
         &self.pages
+    }
+
+    /// The published entries of `section`.
+    pub fn entries(&self, section: Section) -> &[Entry] {
+        match section {
+            Section::Releases => &self.releases,
+            Section::Pages => &self.pages,
+        }
     }
 
     /// Page translation groups.
@@ -458,7 +501,7 @@ impl Site {
             urls.page(&doc.source.lang, slug)
         });
 
-        let mut sources = HashMap::new();
+        let mut sources = FxHashMap::default();
         for (list, groups, section) in [
             (&releases, &release_groups, Section::Releases),
             (&pages, &page_groups, Section::Pages),
@@ -723,6 +766,18 @@ impl Site {
     }
 
     fn check_tags(&self, problems: &mut Diagnostics) {
+        // Each tag looked up once, not once per use (a tree of strings
+        // searched 90,000 times at 10k × 3); the releases are read again
+        // only when one is not registered.
+        let used: rustc_hash::FxHashSet<&str> = self
+            .releases
+            .iter()
+            .flat_map(|e| e.doc.front.tags.iter().map(String::as_str))
+            .collect();
+        let all_known = used.into_iter().all(|tag| self.tags.contains(tag));
+        if all_known {
+            return;
+        }
         for entry in &self.releases {
             let doc = &entry.doc;
             for tag in &doc.front.tags {
@@ -859,8 +914,10 @@ impl Site {
     fn check_outputs(&self, problems: &mut Diagnostics) {
         // Generated pages claim their paths first, so that a document taking
         // one of them is the one reported.
-        let mut owners: HashMap<String, Claim<'_>> =
-            HashMap::with_capacity(self.releases.len() + self.pages.len() + self.aliases.len());
+        let mut owners: FxHashMap<String, Claim<'_>> = FxHashMap::with_capacity_and_hasher(
+            self.releases.len() + self.pages.len() + self.aliases.len(),
+            Default::default(),
+        );
         let generated = |what: &'static str| Claim {
             path: Path::new(what),
             at: (1, 1),
@@ -1010,7 +1067,7 @@ fn entries(
 ) -> (Vec<Entry>, Vec<Group>) {
     let mut entries = Vec::with_capacity(docs.len());
     let mut groups: Vec<Group> = Vec::new();
-    let mut group_of: HashMap<String, usize> = HashMap::new();
+    let mut group_of: FxHashMap<String, usize> = FxHashMap::default();
     for doc in docs {
         let slug = doc
             .front
@@ -1027,15 +1084,19 @@ fn entries(
         let key = doc
             .front
             .translation_key
-            .clone()
-            .unwrap_or_else(|| doc.source.key.clone());
-        let group = *group_of.entry(key.clone()).or_insert_with(|| {
-            groups.push(Group {
-                key,
-                versions: BTreeMap::new(),
-            });
-            groups.len() - 1
-        });
+            .as_deref()
+            .unwrap_or(&doc.source.key);
+        let group = match group_of.get(key) {
+            Some(&group) => group,
+            None => {
+                groups.push(Group {
+                    key: key.to_owned(),
+                    versions: BTreeMap::new(),
+                });
+                group_of.insert(key.to_owned(), groups.len() - 1);
+                groups.len() - 1
+            }
+        };
         let index = entries.len();
         if let Some(&other) = groups[group].versions.get(&doc.source.lang) {
             let other: &Entry = &entries[other];

@@ -372,6 +372,18 @@ impl Manifest {
                 w.u64(*hash);
             }
         }
+        // Before the files' dependencies too: the model needs them, and
+        // the dependencies are decoded while it is built.
+        let langs: Vec<_> = self.reading.parts().collect();
+        w.u64(langs.len() as u64);
+        for (lang, key, lists) in langs {
+            w.str(lang);
+            w.u64(key);
+            w.u64(lists.len() as u64);
+            for list in lists {
+                w.u32s(list);
+            }
+        }
         // The files with their stamps come before what they depend on, so
         // that a build with nothing changed reads no further (see
         // [`Manifest::decode_stamps`]).
@@ -396,19 +408,6 @@ impl Manifest {
             for &(k, h) in self.deps_of(&self.files[*path]) {
                 w.u32(k);
                 w.u64(h);
-            }
-        }
-        let langs: Vec<_> = self.reading.parts().collect();
-        w.u64(langs.len() as u64);
-        for (lang, key, lists) in langs {
-            w.str(lang);
-            w.u64(key);
-            w.u64(lists.len() as u64);
-            for list in lists {
-                w.u64(list.len() as u64);
-                for &p in list {
-                    w.u32(p);
-                }
             }
         }
         // Per key what working it out gave, the lists of documents read
@@ -453,8 +452,10 @@ impl Manifest {
     }
 
     /// Reads what a build with nothing changed needs: the inputs and the
-    /// output files with their stamps, without what they depend on. The
-    /// manifest it gives has no dependencies: only for that check.
+    /// output files with their stamps, without what they depend on; and
+    /// what the model and the list of files need (the reading lists and
+    /// the search index's shape). The manifest it gives has no
+    /// dependencies.
     pub fn decode_stamps(bytes: &[u8]) -> Result<Manifest, String> {
         let mut r = open(bytes)?;
         let (manifest, _) =
@@ -501,8 +502,26 @@ impl Manifest {
                 chunk_hashes,
             });
         }
+        let n = r.len()?;
+        let mut langs = Vec::with_capacity(n);
+        for _ in 0..n {
+            let (lang, key) = (r.string()?, r.u64()?);
+            let releases = r.len()?;
+            let mut lists = Vec::with_capacity(releases);
+            for _ in 0..releases {
+                let count = r.len()?;
+                let mut list = Vec::with_capacity(count);
+                for _ in 0..count {
+                    list.push(r.u32()?);
+                }
+                lists.push(list);
+            }
+            langs.push((lang, key, lists));
+        }
+        let reading = ReadingMemo::from_parts(langs);
         let mut manifest = Manifest {
             search,
+            reading,
             inputs: Inputs {
                 options,
                 valid_until,
@@ -566,23 +585,6 @@ impl Manifest {
             let record = manifest.files.get_mut(&path).ok_or(())?;
             record.deps = (start, count);
         }
-        let n = r.len()?;
-        let mut langs = Vec::with_capacity(n);
-        for _ in 0..n {
-            let (lang, key) = (r.string()?, r.u64()?);
-            let releases = r.len()?;
-            let mut lists = Vec::with_capacity(releases);
-            for _ in 0..releases {
-                let count = r.len()?;
-                let mut list = Vec::with_capacity(count);
-                for _ in 0..count {
-                    list.push(r.u32()?);
-                }
-                lists.push(list);
-            }
-            langs.push((lang, key, lists));
-        }
-        manifest.reading = ReadingMemo::from_parts(langs);
         let mut states = Vec::with_capacity(manifest.keys.len());
         for _ in 0..manifest.keys.len() {
             states.push(match r.u8()? {
@@ -837,6 +839,14 @@ impl<'a> Writer<'a> {
     }
     fn u32(&mut self, v: u32) {
         self.bytes(&v.to_le_bytes());
+    }
+
+    /// A length, then that many `u32`s.
+    fn u32s(&mut self, list: &[u32]) {
+        self.u64(list.len() as u64);
+        for &v in list {
+            self.u32(v);
+        }
     }
     fn u64(&mut self, v: u64) {
         self.bytes(&v.to_le_bytes());

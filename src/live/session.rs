@@ -137,6 +137,10 @@ pub struct Session {
     documents_read: bool,
     /// The cache file of the manifest, while only its stamps are decoded.
     manifest_bytes: Option<Vec<u8>>,
+    /// The rest of the manifest, being decoded on a thread of its own while
+    /// the documents are read and the model is built, which need none of
+    /// it (see [`Session::settle_manifest`]).
+    decoding: Option<std::thread::JoinHandle<Result<Manifest, String>>>,
     /// The input files whose stamps differ from the cache's, when nothing
     /// else differs (no file added or removed, the same options): what a
     /// new process compares with the cache's document hashes to tell
@@ -216,6 +220,7 @@ impl Session {
             cache_read: false,
             documents_read: false,
             manifest_bytes: None,
+            decoding: None,
             edited: None,
             keep_words: false,
             search_words: BTreeMap::new(),
@@ -563,30 +568,38 @@ impl Session {
         Ok(())
     }
 
-    /// Decodes the rest of the manifest (see [`Session::read_dependencies`])
-    /// and reads the parsed documents from the cache folder, the first time
-    /// only: after the check for a build with nothing changed, which needs
-    /// neither (60 MB and 23 MB at 10k × 3). The two are decoded at once, on
-    /// two threads.
+    /// Starts decoding the rest of the manifest (see
+    /// [`Session::settle_manifest`]) and reads the parsed documents from the
+    /// cache folder, the first time only: after the check for a build with
+    /// nothing changed, which needs neither (60 MB and 23 MB at 10k × 3).
     fn read_dependencies_and_documents(&mut self, notes: &mut Vec<String>) {
-        let bytes = self.manifest_bytes.take();
+        if let Some(bytes) = self.manifest_bytes.take() {
+            // Half a second of one core at 10k × 3, which the documents and
+            // the model (a single thread for most of its 150 ms) leave free.
+            self.decoding = Some(std::thread::spawn(move || Manifest::decode(&bytes)));
+        }
         let documents = !self.documents_read && self.opts.cache;
         self.documents_read |= documents;
-        let root = &self.opts.root;
-        let (manifest, parsed) = rayon::join(
-            || bytes.map(|b| Manifest::decode(&b)),
-            || documents.then(|| crate::cache::load_documents(root)),
-        );
-        if let Some(manifest) = manifest {
-            self.read_dependencies(manifest, notes);
-        }
-        match parsed {
+        match documents.then(|| crate::cache::load_documents(&self.opts.root)) {
             Some(Ok(parsed)) => {
                 self.inputs.saved = !parsed.is_empty();
                 self.inputs.parsed = Arc::new(parsed);
             }
             Some(Err(why)) => notes.push(format!("cache: parsed documents not used: {why}")),
             None => {}
+        }
+    }
+
+    /// Takes the whole manifest, dependencies included, once its decoding
+    /// (started by [`Session::read_dependencies_and_documents`]) is done:
+    /// called before anything reads a dependency or changes the manifest.
+    /// (A rebuild that fails before that leaves the decoding to the next.)
+    fn settle_manifest(&mut self, notes: &mut Vec<String>) {
+        if let Some(decoding) = self.decoding.take() {
+            let decoded = decoding
+                .join()
+                .unwrap_or_else(|_| Err("it could not be decoded".to_owned()));
+            self.read_dependencies(decoded, notes);
         }
     }
 
@@ -605,6 +618,9 @@ impl Session {
                 .transpose()
         }) {
             Ok(Some((manifest, bytes))) => {
+                if self.inputs.reading.is_none() {
+                    self.inputs.reading = Some(manifest.reading.clone());
+                }
                 self.manifest = manifest;
                 self.manifest_bytes = Some(bytes);
                 self.state = OutputState::FromCache;
@@ -619,9 +635,6 @@ impl Session {
     fn read_dependencies(&mut self, decoded: Result<Manifest, String>, notes: &mut Vec<String>) {
         match decoded {
             Ok(manifest) => {
-                if self.inputs.reading.is_none() {
-                    self.inputs.reading = Some(manifest.reading.clone());
-                }
                 self.manifest = manifest;
             }
             Err(why) => {
@@ -859,6 +872,7 @@ impl Session {
         // far as this round finds out (for the next round's `users`).
         let mut ranges: Vec<Option<DepRange>> = vec![None; jobs.len()];
 
+        self.settle_manifest(notes);
         // Which files are up to date: all their recorded dependencies hash as
         // they did, each distinct dependency computed once.
         let fresh: Vec<bool> = if self.state == OutputState::Unknown {
@@ -1366,7 +1380,13 @@ impl Session {
                 .insert(doc.path.clone().into_os_string(), (doc, parsed));
         }
         // Every document is loaded: what the cache derived lives on in them.
-        self.inputs.parsed = Arc::default();
+        // Freeing 30,000 derived documents takes a single thread 50 ms at
+        // 10k × 3, in the way of the model; a thread of its own frees them
+        // while the model is built.
+        let done = std::mem::take(&mut self.inputs.parsed);
+        if !done.is_empty() {
+            std::thread::spawn(move || drop(done));
+        }
         // Documents that left the file list were dropped by `invalidate`.
 
         let docs = &self.inputs.docs;

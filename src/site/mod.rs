@@ -439,8 +439,12 @@ impl Site {
         opts: &ModelOptions,
         previous: Option<Site>,
     ) -> Result<Site, Diagnostics> {
-        if let Some(site) = previous.and_then(|p| p.take_over(&config, docs, assets, &tags, opts)) {
-            return Ok(site);
+        match previous.map(|p| p.take_over(&config, docs, assets, &tags, opts)) {
+            Some(Ok(site)) => return Ok(site),
+            // Freed on a thread of its own: a 10k × 3 model takes 15 ms to
+            // free, which the new one need not wait for.
+            Some(Err(old)) => drop(std::thread::spawn(move || drop(old))),
+            None => {}
         }
         let mut problems = Diagnostics::new();
         let urls = Urls::new(&config, opts.base_url.as_deref());
@@ -501,92 +505,101 @@ impl Site {
             urls.page(&doc.source.lang, slug)
         });
 
-        let mut sources = FxHashMap::default();
-        for (list, groups, section) in [
-            (&releases, &release_groups, Section::Releases),
-            (&pages, &page_groups, Section::Pages),
-        ] {
-            for entry in list {
-                let key = format!("{}/{}", section.dir(), entry.doc.source.key);
-                sources.insert(key, (section, entry.group));
-            }
-            debug_assert!(groups.iter().all(|g| !g.versions.is_empty()));
-        }
-
-        let mut lists = BTreeMap::new();
-        for language in &config.languages {
-            let chain = config.fallback_chain(&language.code);
-            let mut items = Vec::new();
-            let mut seen = vec![false; release_groups.len()];
-            for entry in &releases {
-                if std::mem::replace(&mut seen[entry.group], true) {
-                    continue;
-                }
-                let group = &release_groups[entry.group];
-                if let Some(&own) = group.versions.get(&language.code) {
-                    items.push(ListItem {
-                        entry: own,
-                        translated: true,
-                    });
-                } else if config.list_untranslated {
-                    let shown = chain
-                        .iter()
-                        .find_map(|code| group.versions.get(code))
-                        .or_else(|| group.versions.values().next());
-                    if let Some(&shown) = shown {
-                        items.push(ListItem {
-                            entry: shown,
-                            translated: false,
-                        });
+        // The related releases (a third of a model worked out again after
+        // a tag edit) need the releases only: they are ranked while the
+        // lookups and lists are made.
+        let ((reading, reading_memo), (sources, lists, tag_lists, year_lists, release_ids)) =
+            rayon::join(
+                || reading::compute(&releases, config.related_releases, opts.reading.as_ref()),
+                || {
+                    let mut sources = FxHashMap::default();
+                    for (list, groups, section) in [
+                        (&releases, &release_groups, Section::Releases),
+                        (&pages, &page_groups, Section::Pages),
+                    ] {
+                        for entry in list {
+                            let key = format!("{}/{}", section.dir(), entry.doc.source.key);
+                            sources.insert(key, (section, entry.group));
+                        }
+                        debug_assert!(groups.iter().all(|g| !g.versions.is_empty()));
                     }
-                }
-            }
-            lists.insert(language.code.clone(), items);
-        }
 
-        let mut tag_lists = BTreeMap::new();
-        let mut year_lists = BTreeMap::new();
-        for (lang, items) in &lists {
-            // Hashed, then sorted once: a tree map compared tag strings
-            // at every one of the 90,000 insertions of a 10k × 3 archive.
-            let mut by_tag: rustc_hash::FxHashMap<&str, Vec<ListItem>> = Default::default();
-            let mut by_year: BTreeMap<i32, Vec<ListItem>> = BTreeMap::new();
-            for item in items {
-                let doc = &releases[item.entry].doc;
-                for tag in &doc.front.tags {
-                    by_tag.entry(tag).or_default().push(*item);
-                }
-                let year = doc.front.date.map_or(0, |d| d.date.year());
-                by_year.entry(year).or_default().push(*item);
-            }
-            let mut by_tag: Vec<(&str, Vec<ListItem>)> = by_tag.into_iter().collect();
-            by_tag.sort_unstable_by_key(|(key, _)| *key);
-            tag_lists.insert(
-                lang.clone(),
-                by_tag
-                    .into_iter()
-                    .map(|(key, items)| Listing {
-                        key: key.to_owned(),
-                        items,
-                    })
-                    .collect(),
-            );
-            year_lists.insert(
-                lang.clone(),
-                by_year
-                    .into_iter()
-                    .rev()
-                    .map(|(key, items)| Listing { key, items })
-                    .collect(),
-            );
-        }
+                    let mut lists = BTreeMap::new();
+                    for language in &config.languages {
+                        let chain = config.fallback_chain(&language.code);
+                        let mut items = Vec::new();
+                        let mut seen = vec![false; release_groups.len()];
+                        for entry in &releases {
+                            if std::mem::replace(&mut seen[entry.group], true) {
+                                continue;
+                            }
+                            let group = &release_groups[entry.group];
+                            if let Some(&own) = group.versions.get(&language.code) {
+                                items.push(ListItem {
+                                    entry: own,
+                                    translated: true,
+                                });
+                            } else if config.list_untranslated {
+                                let shown = chain
+                                    .iter()
+                                    .find_map(|code| group.versions.get(code))
+                                    .or_else(|| group.versions.values().next());
+                                if let Some(&shown) = shown {
+                                    items.push(ListItem {
+                                        entry: shown,
+                                        translated: false,
+                                    });
+                                }
+                            }
+                        }
+                        lists.insert(language.code.clone(), items);
+                    }
 
-        let (reading, reading_memo) =
-            reading::compute(&releases, config.related_releases, opts.reading.as_ref());
-        let release_ids = releases
-            .iter()
-            .map(|e| crate::util::hash::stable_hash(&e.doc.source.rel))
-            .collect();
+                    let mut tag_lists = BTreeMap::new();
+                    let mut year_lists = BTreeMap::new();
+                    for (lang, items) in &lists {
+                        // Hashed, then sorted once: a tree map compared tag strings
+                        // at every one of the 90,000 insertions of a 10k × 3 archive.
+                        let mut by_tag: rustc_hash::FxHashMap<&str, Vec<ListItem>> =
+                            Default::default();
+                        let mut by_year: BTreeMap<i32, Vec<ListItem>> = BTreeMap::new();
+                        for item in items {
+                            let doc = &releases[item.entry].doc;
+                            for tag in &doc.front.tags {
+                                by_tag.entry(tag).or_default().push(*item);
+                            }
+                            let year = doc.front.date.map_or(0, |d| d.date.year());
+                            by_year.entry(year).or_default().push(*item);
+                        }
+                        let mut by_tag: Vec<(&str, Vec<ListItem>)> = by_tag.into_iter().collect();
+                        by_tag.sort_unstable_by_key(|(key, _)| *key);
+                        tag_lists.insert(
+                            lang.clone(),
+                            by_tag
+                                .into_iter()
+                                .map(|(key, items)| Listing {
+                                    key: key.to_owned(),
+                                    items,
+                                })
+                                .collect(),
+                        );
+                        year_lists.insert(
+                            lang.clone(),
+                            by_year
+                                .into_iter()
+                                .rev()
+                                .map(|(key, items)| Listing { key, items })
+                                .collect(),
+                        );
+                    }
+
+                    let release_ids: Vec<u64> = releases
+                        .iter()
+                        .map(|e| crate::util::hash::stable_hash(&e.doc.source.rel))
+                        .collect();
+                    (sources, lists, tag_lists, year_lists, release_ids)
+                },
+            );
         let mut site = Site {
             reading,
             reading_memo,
@@ -609,15 +622,24 @@ impl Site {
             bodies_changed: None,
             positions: std::sync::OnceLock::new(),
         };
-        site.check_tags(&mut problems);
-        site.check_links(docs, &mut problems);
         site.collect_assets(assets);
         images::collect(&mut site, opts.image_cache.as_deref(), &mut problems);
         let statics = crate::theme::static_paths(&site.config);
         files::check(&site, &statics, &mut problems);
         site.check_logo(&statics, &mut problems);
         site.collect_aliases();
-        site.check_outputs(&mut problems);
+        // Three checks that only read the model, on two threads (the report
+        // is sorted, so the order they find things in does not show).
+        let (mut used, mut claimed) = (Diagnostics::new(), Diagnostics::new());
+        rayon::join(
+            || {
+                site.check_tags(&mut used);
+                site.check_links(docs, &mut used);
+            },
+            || site.check_outputs(&mut claimed),
+        );
+        problems.extend(used);
+        problems.extend(claimed);
         if problems.has_errors() {
             return Err(problems);
         }
@@ -626,7 +648,8 @@ impl Site {
 
     /// This model with `docs` in place of the documents it was built from,
     /// if they differ from those only in bodies and everything else is the
-    /// same (see [`Site::build`]); `None` when it has to be built again.
+    /// same (see [`Site::build`]); itself, untouched, when a model has to
+    /// be built again.
     fn take_over(
         mut self,
         config: &SiteConfig,
@@ -634,7 +657,7 @@ impl Site {
         assets: &[SourceAsset],
         tags: &TagRegistry,
         opts: &ModelOptions,
-    ) -> Option<Site> {
+    ) -> Result<Site, Box<Site>> {
         let origin = &self.origin;
         if self.config != *config
             || self.tags != *tags
@@ -642,13 +665,13 @@ impl Site {
             || origin.opts != Origin::decisive(opts)
             || origin.docs.len() != docs.len()
         {
-            return None;
+            return Err(Box::new(self));
         }
         let mut changed = Vec::new();
         for (i, (was, now)) in origin.docs.iter().zip(docs).enumerate() {
             if !Arc::ptr_eq(was, now) {
                 if !was.same_but_body(now) {
-                    return None;
+                    return Err(Box::new(self));
                 }
                 changed.push(i);
             }
@@ -668,7 +691,7 @@ impl Site {
         ids.sort_unstable();
         ids.dedup();
         self.bodies_changed = Some(ids);
-        Some(self)
+        Ok(self)
     }
 
     /// The organisation's logo must be a static file that gets published.

@@ -160,6 +160,13 @@ pub struct Positions {
     pub photo_files: fnv::FnvHashMap<String, usize>,
 }
 
+/// Whether two paths are the same text: what their stable hashes stand
+/// for. (`Path`'s `==` takes both apart into components, which was a tenth
+/// of hashing a tag edit's dependencies.)
+fn same_path(a: &Path, b: &Path) -> bool {
+    a.as_os_str() == b.as_os_str()
+}
+
 impl Positions {
     /// Where the entry published from source path `rel` is in `site`, the
     /// model these positions were worked out from.
@@ -168,11 +175,11 @@ impl Positions {
             .entries
             .get(&crate::util::hash::stable_hash(rel))
             .copied()
-            .filter(|&(section, i)| site.entries(section)[i].doc.source.rel == rel);
+            .filter(|&(section, i)| same_path(&site.entries(section)[i].doc.source.rel, rel));
         found.or_else(|| {
             self.collided
                 .iter()
-                .find(|(path, _)| path == rel)
+                .find(|(path, _)| same_path(path, rel))
                 .map(|&(_, at)| at)
         })
     }

@@ -146,7 +146,7 @@ pub struct Positions {
     /// [`Positions::entry`]): a lookup hashes the path's bytes once,
     /// where a map keyed by `PathBuf` took it apart into components to
     /// hash and to compare, and building the map copied every path.
-    entries: rustc_hash::FxHashMap<u64, (Section, usize)>,
+    entries: FxHashMap<u64, (Section, usize)>,
     /// Entries whose path hash another entry's path already has (two paths
     /// with one 64-bit hash are possible, if never seen).
     collided: Vec<(PathBuf, (Section, usize))>,
@@ -185,7 +185,7 @@ impl Positions {
     }
 
     fn of(site: &Site) -> Positions {
-        let mut entries: rustc_hash::FxHashMap<u64, (Section, usize)> = Default::default();
+        let mut entries: FxHashMap<u64, (Section, usize)> = Default::default();
         let mut collided = Vec::new();
         let mut groups = fnv::FnvHashMap::default();
         for (section, list) in [
@@ -515,98 +515,17 @@ impl Site {
         // The related releases (a third of a model worked out again after
         // a tag edit) need the releases only: they are ranked while the
         // lookups and lists are made.
-        let ((reading, reading_memo), (sources, lists, tag_lists, year_lists, release_ids)) =
-            rayon::join(
-                || reading::compute(&releases, config.related_releases, opts.reading.as_ref()),
-                || {
-                    let mut sources = FxHashMap::default();
-                    for (list, groups, section) in [
-                        (&releases, &release_groups, Section::Releases),
-                        (&pages, &page_groups, Section::Pages),
-                    ] {
-                        for entry in list {
-                            let key = format!("{}/{}", section.dir(), entry.doc.source.key);
-                            sources.insert(key, (section, entry.group));
-                        }
-                        debug_assert!(groups.iter().all(|g| !g.versions.is_empty()));
-                    }
-
-                    let mut lists = BTreeMap::new();
-                    for language in &config.languages {
-                        let chain = config.fallback_chain(&language.code);
-                        let mut items = Vec::new();
-                        let mut seen = vec![false; release_groups.len()];
-                        for entry in &releases {
-                            if std::mem::replace(&mut seen[entry.group], true) {
-                                continue;
-                            }
-                            let group = &release_groups[entry.group];
-                            if let Some(&own) = group.versions.get(&language.code) {
-                                items.push(ListItem {
-                                    entry: own,
-                                    translated: true,
-                                });
-                            } else if config.list_untranslated {
-                                let shown = chain
-                                    .iter()
-                                    .find_map(|code| group.versions.get(code))
-                                    .or_else(|| group.versions.values().next());
-                                if let Some(&shown) = shown {
-                                    items.push(ListItem {
-                                        entry: shown,
-                                        translated: false,
-                                    });
-                                }
-                            }
-                        }
-                        lists.insert(language.code.clone(), items);
-                    }
-
-                    let mut tag_lists = BTreeMap::new();
-                    let mut year_lists = BTreeMap::new();
-                    for (lang, items) in &lists {
-                        // Hashed, then sorted once: a tree map compared tag strings
-                        // at every one of the 90,000 insertions of a 10k × 3 archive.
-                        let mut by_tag: rustc_hash::FxHashMap<&str, Vec<ListItem>> =
-                            Default::default();
-                        let mut by_year: BTreeMap<i32, Vec<ListItem>> = BTreeMap::new();
-                        for item in items {
-                            let doc = &releases[item.entry].doc;
-                            for tag in &doc.front.tags {
-                                by_tag.entry(tag).or_default().push(*item);
-                            }
-                            let year = doc.front.date.map_or(0, |d| d.date.year());
-                            by_year.entry(year).or_default().push(*item);
-                        }
-                        let mut by_tag: Vec<(&str, Vec<ListItem>)> = by_tag.into_iter().collect();
-                        by_tag.sort_unstable_by_key(|(key, _)| *key);
-                        tag_lists.insert(
-                            lang.clone(),
-                            by_tag
-                                .into_iter()
-                                .map(|(key, items)| Listing {
-                                    key: key.to_owned(),
-                                    items,
-                                })
-                                .collect(),
-                        );
-                        year_lists.insert(
-                            lang.clone(),
-                            by_year
-                                .into_iter()
-                                .rev()
-                                .map(|(key, items)| Listing { key, items })
-                                .collect(),
-                        );
-                    }
-
-                    let release_ids: Vec<u64> = releases
-                        .iter()
-                        .map(|e| crate::util::hash::stable_hash(&e.doc.source.rel))
-                        .collect();
-                    (sources, lists, tag_lists, year_lists, release_ids)
-                },
-            );
+        let ((reading, reading_memo), lookups) = rayon::join(
+            || reading::compute(&releases, config.related_releases, opts.reading.as_ref()),
+            || Lookups::of(&config, &releases, &release_groups, &pages, &page_groups),
+        );
+        let Lookups {
+            sources,
+            lists,
+            tag_lists,
+            year_lists,
+            release_ids,
+        } = lookups;
         let mut site = Site {
             reading,
             reading_memo,
@@ -1086,6 +1005,118 @@ struct Claim<'a> {
     field: &'static str,
     /// Whether the path was chosen in front matter (slug, alias).
     explicit: bool,
+}
+
+/// What a model works out from its entries besides the related releases:
+/// the `@/` link targets, the lists and the release ids (see [`Site`]).
+struct Lookups {
+    sources: FxHashMap<String, (Section, usize)>,
+    lists: BTreeMap<String, Vec<ListItem>>,
+    tag_lists: BTreeMap<String, Vec<Listing<String>>>,
+    year_lists: BTreeMap<String, Vec<Listing<i32>>>,
+    release_ids: Vec<u64>,
+}
+
+impl Lookups {
+    fn of(
+        config: &SiteConfig,
+        releases: &[Entry],
+        release_groups: &[Group],
+        pages: &[Entry],
+        page_groups: &[Group],
+    ) -> Lookups {
+        let mut sources = FxHashMap::default();
+        for (list, groups, section) in [
+            (releases, release_groups, Section::Releases),
+            (pages, page_groups, Section::Pages),
+        ] {
+            for entry in list {
+                let key = format!("{}/{}", section.dir(), entry.doc.source.key);
+                sources.insert(key, (section, entry.group));
+            }
+            debug_assert!(groups.iter().all(|g| !g.versions.is_empty()));
+        }
+
+        let mut lists = BTreeMap::new();
+        for language in &config.languages {
+            let chain = config.fallback_chain(&language.code);
+            let mut items = Vec::new();
+            let mut seen = vec![false; release_groups.len()];
+            for entry in releases {
+                if std::mem::replace(&mut seen[entry.group], true) {
+                    continue;
+                }
+                let group = &release_groups[entry.group];
+                if let Some(&own) = group.versions.get(&language.code) {
+                    items.push(ListItem {
+                        entry: own,
+                        translated: true,
+                    });
+                } else if config.list_untranslated {
+                    let shown = chain
+                        .iter()
+                        .find_map(|code| group.versions.get(code))
+                        .or_else(|| group.versions.values().next());
+                    if let Some(&shown) = shown {
+                        items.push(ListItem {
+                            entry: shown,
+                            translated: false,
+                        });
+                    }
+                }
+            }
+            lists.insert(language.code.clone(), items);
+        }
+
+        let mut tag_lists = BTreeMap::new();
+        let mut year_lists = BTreeMap::new();
+        for (lang, items) in &lists {
+            // Hashed, then sorted once: a tree map compared tag strings
+            // at every one of the 90,000 insertions of a 10k × 3 archive.
+            let mut by_tag: FxHashMap<&str, Vec<ListItem>> = Default::default();
+            let mut by_year: BTreeMap<i32, Vec<ListItem>> = BTreeMap::new();
+            for item in items {
+                let doc = &releases[item.entry].doc;
+                for tag in &doc.front.tags {
+                    by_tag.entry(tag).or_default().push(*item);
+                }
+                let year = doc.front.date.map_or(0, |d| d.date.year());
+                by_year.entry(year).or_default().push(*item);
+            }
+            let mut by_tag: Vec<(&str, Vec<ListItem>)> = by_tag.into_iter().collect();
+            by_tag.sort_unstable_by_key(|(key, _)| *key);
+            tag_lists.insert(
+                lang.clone(),
+                by_tag
+                    .into_iter()
+                    .map(|(key, items)| Listing {
+                        key: key.to_owned(),
+                        items,
+                    })
+                    .collect(),
+            );
+            year_lists.insert(
+                lang.clone(),
+                by_year
+                    .into_iter()
+                    .rev()
+                    .map(|(key, items)| Listing { key, items })
+                    .collect(),
+            );
+        }
+
+        let release_ids: Vec<u64> = releases
+            .iter()
+            .map(|e| crate::util::hash::stable_hash(&e.doc.source.rel))
+            .collect();
+        Lookups {
+            sources,
+            lists,
+            tag_lists,
+            year_lists,
+            release_ids,
+        }
+    }
 }
 
 /// Turns sorted documents into entries and translation groups, reporting

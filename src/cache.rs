@@ -41,7 +41,7 @@ use xxhash_rust::xxh3::Xxh3;
 pub const CACHE_DIR: &str = ".pressroom-cache";
 
 /// Bumped whenever the encoding or the meaning of a hash changes.
-const FORMAT: u32 = 12;
+const FORMAT: u32 = 13;
 
 /// What the manifest knows about one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]

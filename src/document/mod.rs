@@ -241,6 +241,32 @@ impl Document {
         self.meta() == other.meta()
     }
 
+    /// Whether `other` is this document with only its body and its tags
+    /// changed: the front matter parses to the same values but for `tags`
+    /// (its text differs, which only places the fields for reports), and
+    /// what the model derives from the body is the same. A model built from
+    /// one differs from the model built from the other only in what reads
+    /// tags (see `Site::build`).
+    pub fn same_but_body_and_tags(&self, other: &Document) -> bool {
+        let (mine, theirs) = (self.meta(), other.meta());
+        let untagged = |front: &FrontMatter| FrontMatter {
+            tags: Vec::new(),
+            ..front.clone()
+        };
+        mine.source == theirs.source
+            && mine.summary == theirs.summary
+            && mine.links == theirs.links
+            && mine.files == theirs.files
+            && untagged(mine.front) == untagged(theirs.front)
+    }
+
+    /// Its tag keys. Reading them counts as reading the body (see
+    /// [`reads`]): a model taken over after a tag edit differs in them.
+    pub fn tags(&self) -> &[String] {
+        reads::note(|| self.id());
+        &self.front.tags
+    }
+
     /// A stable hash of what [`Document::same_but_body`] compares, for a
     /// later process to compare with. The parsed front matter is not
     /// hashed: it is made from the front matter text, the file's identity

@@ -1,12 +1,17 @@
-//! Which documents' bodies a computation read.
+//! Which documents' bodies (and other parts of the model an edit can
+//! change while the model is taken over) a computation read.
 //!
 //! A model taken over after an edit ([`crate::site::Site::build`]) differs
-//! from the one before only in some documents' bodies. A value worked out
+//! from the one before only in some documents' bodies and tags, and in what
+//! it works out from tags (tag lists, related releases). A value worked out
 //! from it (a recorded dependency's hash, see `render::deps`) is then the
-//! same as before unless working it out read one of those bodies. The body
+//! same as before unless working it out read one of those parts. The body
 //! and the hash of its text are private to [`super::Document`], and their
-//! accessors log the document here, so that [`track`] tells which bodies a
-//! computation read without anyone listing them. A value computed once and
+//! accessors, [`super::Document::tags`] and the model's accessors of tag
+//! lists and reading lists log what they read here (by a `u64` id: a
+//! document's [`super::Document::id`], or the model's id of the part), so
+//! that [`track`] tells which parts a computation read without anyone
+//! listing them. A value computed once and
 //! shared (a language's search documents) keeps what it read and passes it
 //! on with [`replay`] to every computation that uses it.
 //!
@@ -74,6 +79,12 @@ thread_local! {
 /// [`track`] on this thread; does nothing outside one. `id` is called only
 /// inside one, as rendering reads bodies without tracking.
 pub(super) fn note(id: impl FnOnce() -> u64) {
+    frames::innermost(&FRAMES, |frame| frame.ids.push(id()));
+}
+
+/// Logs that the part of the model with the id `id` (a tag list, a reading
+/// list: see `crate::site`) was read, as [`note`] logs a body.
+pub fn note_part(id: impl FnOnce() -> u64) {
     frames::innermost(&FRAMES, |frame| frame.ids.push(id()));
 }
 
@@ -180,5 +191,32 @@ mod tests {
         note(|| panic!("not called outside a frame"));
         let ((), clean) = track(|| {});
         assert!(clean.is_empty());
+    }
+
+    #[test]
+    fn a_documents_body_text_hash_and_tags_count_as_reads_and_its_title_not() {
+        let source = crate::source::SourceDoc {
+            path: "/site/content/releases/a.en.md".into(),
+            rel: "content/releases/a.en.md".into(),
+            section: crate::source::Section::Releases,
+            key: "a".to_owned(),
+            stem: "a".to_owned(),
+            lang: "en".to_owned(),
+            bundle: false,
+        };
+        let text = "---\ntitle: A\ndate: 2020-01-01\ntags: [x]\n---\n\nBody.\n";
+        let doc = super::super::parse(source, text).unwrap().0;
+        let (_, title) = track(|| doc.front.title.len());
+        assert!(title.is_empty());
+        for (what, reads) in [
+            ("body", track(|| doc.body().len()).1),
+            ("hash", track(|| doc.hash()).1),
+            ("tags", track(|| doc.tags().len()).1),
+        ] {
+            assert!(reads.meets(&[doc.id()]), "{what}");
+        }
+        // A part of the model (see `crate::site`) is logged by its id.
+        let (_, part) = track(|| note_part(|| 7));
+        assert!(part.meets(&[7]));
     }
 }

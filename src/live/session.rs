@@ -157,7 +157,7 @@ pub struct Session {
 }
 
 /// What one rebuild hands on to the next, valid while the next model is
-/// this one's but for the bodies of some documents ([`Site::bodies_changed`]).
+/// this one's but for the bodies and tags of some documents ([`Site::parts_changed`]).
 struct LastRound {
     carry: Carry,
     /// Every job with its output path.
@@ -826,7 +826,7 @@ impl Session {
         log::debug!("model ready after {:?}", started.elapsed());
         let mut renderer = Renderer::with_templates(&site, i18n, templates);
         let (last_jobs, last_paths, last_users) = match last {
-            Some(last) if site.bodies_changed().is_some() => {
+            Some(last) if site.parts_changed().is_some() => {
                 renderer.carry_over(last.carry);
                 (last.jobs, last.paths, last.users)
             }
@@ -880,16 +880,20 @@ impl Session {
         } else {
             let revalidating = Instant::now();
             // A model taken over differs from the last one only in the
-            // bodies of some documents: a dependency worked out in this
-            // session without reading one of them hashes as it did.
+            // parts it names (bodies and tags of some documents, tag lists,
+            // reading lists): a dependency worked out in this session
+            // without reading one of them hashes as it did.
             let edited = self.edited.take();
-            let from_cache = match site.bodies_changed() {
+            let from_cache = match site.parts_changed() {
                 Some(_) => None,
                 None => edited.and_then(|e| self.bodies_edited(&e)),
             };
-            let bodies = site.bodies_changed().or(from_cache.as_deref());
+            let bodies = site.parts_changed().or(from_cache.as_deref());
             if let Some(ids) = bodies {
-                log::debug!("only the bodies of {} document(s) changed", ids.len());
+                log::debug!(
+                    "{} part(s) of the model changed since the last build",
+                    ids.len()
+                );
             }
             let manifest = &self.manifest;
             let worked: Vec<(u64, Option<BodyReads>)> = manifest
@@ -1511,7 +1515,7 @@ impl Session {
         })?;
         log::debug!(
             "model {} in {:?}",
-            if site.bodies_changed().is_some() {
+            if site.parts_changed().is_some() {
                 "taken over"
             } else {
                 "built"

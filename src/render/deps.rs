@@ -347,7 +347,7 @@ impl<'s> Reader<'s> {
         match key {
             ListKey::Releases(lang) => site.lists().get(lang).map(Vec::as_slice),
             ListKey::Tag(lang, tag) => {
-                let lists = site.tag_lists().get(lang)?;
+                let lists = site.tag_lists(lang)?;
                 let at = lists.binary_search_by(|l| l.key.as_str().cmp(tag)).ok()?;
                 Some(&lists[at].items)
             }
@@ -450,7 +450,10 @@ impl<'s> Reader<'s> {
         lang: &str,
         size: impl Fn(usize) -> usize,
     ) -> (Vec<(&'s str, usize)>, u64) {
-        let tags: Vec<(&'s str, usize)> = self.site.tag_lists()[lang]
+        let tags: Vec<(&'s str, usize)> = self
+            .site
+            .tag_lists(lang)
+            .unwrap_or_default()
             .iter()
             .map(|l| (l.key.as_str(), size(l.items.len())))
             .collect();
@@ -481,7 +484,10 @@ impl<'s> Reader<'s> {
     }
 
     fn tag_listed_hashed(&self, lang: &str, key: &str) -> (bool, u64) {
-        let listed = self.site.tag_lists()[lang]
+        let listed = self
+            .site
+            .tag_lists(lang)
+            .unwrap_or_default()
             .binary_search_by(|l| l.key.as_str().cmp(key))
             .is_ok();
         (listed, stable_hash(&listed))
@@ -577,8 +583,10 @@ impl<'s> Reader<'s> {
     }
 
     /// As [`Reader::search_docs_unrecorded`], for a model that is `carried`'s
-    /// but for the bodies of some documents (see [`Site::bodies_changed`]):
-    /// only the documents whose hash changed are hashed again, and the
+    /// but for the bodies and tags of some documents and what tags decide
+    /// (see [`Site::parts_changed`]; a search document reads neither a tag
+    /// list nor a reading list): only the documents whose hash changed are
+    /// hashed again, and the
     /// bodies `carried` read are read again. `None` when `carried` does not
     /// hold this language's documents.
     pub fn search_docs_carried(&self, lang: &str, carried: &CarriedDocs) -> Option<SearchDocs<'s>> {
@@ -770,7 +778,7 @@ impl<'s> Reader<'s> {
     pub(super) fn current(&self, dep: &Dep) -> Option<u64> {
         let index = self.site.positions();
         let entry = |rel: &PathBuf| index.entry(self.site, rel);
-        let lists = |lang: &str| self.site.tag_lists().contains_key(lang);
+        let lists = |lang: &str| self.site.tag_lists(lang).is_some();
         Some(match dep {
             Dep::Config => self.config_hash,
             Dep::Tags => self.tags_hash,

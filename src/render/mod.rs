@@ -289,7 +289,12 @@ impl<'s> Renderer<'s> {
         for (l, language) in site.config().languages.iter().enumerate() {
             jobs.push(Job::TagIndex(l));
             jobs.push(Job::Feed(l));
-            for (t, listing) in site.tag_lists()[&language.code].iter().enumerate() {
+            for (t, listing) in site
+                .tag_lists(&language.code)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
                 jobs.extend((1..=listing.pages(per_page)).map(|n| Job::Tag(l, t, n)));
                 jobs.push(Job::TagFeed(l, t));
             }
@@ -332,7 +337,7 @@ impl<'s> Renderer<'s> {
             }
             Job::TagIndex(l) => output_path(&urls.tags(code(l))),
             Job::Tag(l, t, n) => {
-                let key = &site.tag_lists()[code(l)][t].key;
+                let key = &site.tag_lists(code(l)).unwrap_or_default()[t].key;
                 output_path(&paginated(&urls.tag(code(l), key, 1), n))
             }
             Job::Year(l, y, n) => {
@@ -340,9 +345,9 @@ impl<'s> Renderer<'s> {
                 output_path(&paginated(&urls.year(code(l), key, 1), n))
             }
             Job::Feed(l) => output_path(&urls.feed(code(l))),
-            Job::TagFeed(l, t) => {
-                output_path(&urls.tag_feed(code(l), &site.tag_lists()[code(l)][t].key))
-            }
+            Job::TagFeed(l, t) => output_path(
+                &urls.tag_feed(code(l), &site.tag_lists(code(l)).unwrap_or_default()[t].key),
+            ),
             Job::Sitemap(0) => "sitemap.xml".to_owned(),
             Job::Sitemap(k) => format!("sitemap-{k}.xml"),
             Job::Robots => "robots.txt".to_owned(),
@@ -388,7 +393,9 @@ impl<'s> Renderer<'s> {
             Job::Image(i) => self.render_image(i),
             Job::TagIndex(l) => self.render_tag_index(&lang_code(l)),
             Job::Tag(l, t, n) => {
-                let key = site.tag_lists()[&lang_code(l)][t].key.clone();
+                let key = site.tag_lists(&lang_code(l)).unwrap_or_default()[t]
+                    .key
+                    .clone();
                 self.render_tag(&lang_code(l), &key, n)
             }
             Job::Year(l, y, n) => {
@@ -397,7 +404,9 @@ impl<'s> Renderer<'s> {
             }
             Job::Feed(l) => Ok(feeds::language_feed(self, &lang_code(l))),
             Job::TagFeed(l, t) => {
-                let key = site.tag_lists()[&lang_code(l)][t].key.clone();
+                let key = site.tag_lists(&lang_code(l)).unwrap_or_default()[t]
+                    .key
+                    .clone();
                 Ok(feeds::tag_feed(self, &lang_code(l), &key))
             }
             Job::Sitemap(k) => Ok(sitemap::render(self.read, k)),
@@ -493,11 +502,12 @@ impl<'s> Renderer<'s> {
 
     /// Takes over what the renderer of the last model handed on
     /// ([`Renderer::carry`]), used only while this renderer's model is that
-    /// one but for the bodies of some documents ([`Site::bodies_changed`]):
+    /// one but for the bodies and tags of some documents
+    /// ([`Site::parts_changed`]):
     /// then each language's search documents are hashed again only where a
     /// document changed.
     pub fn carry_over(&mut self, carry: Carry) {
-        if self.read.unlogged().bodies_changed().is_none() {
+        if self.read.unlogged().parts_changed().is_none() {
             return;
         }
         let mut docs = carry.search_docs;
@@ -765,8 +775,7 @@ impl<'s> Renderer<'s> {
         let lang = self.code(lang);
         entry
             .doc
-            .front
-            .tags
+            .tags()
             .iter()
             .map(|key| {
                 let (label, label_lang) = registry.label_in(key, lang);
@@ -1316,9 +1325,7 @@ impl<'s> Renderer<'s> {
             lang,
             published: front.date.as_ref().map(stamp).unwrap_or_default(),
             modified: front.updated.as_ref().map(stamp),
-            keywords: front
-                .tags
-                .iter()
+            keywords: (entry.doc.tags().iter())
                 .map(|key| registry.label_in(key, self.code(lang)).0)
                 .collect(),
             location: front.location.as_deref(),

@@ -134,7 +134,7 @@ fn build<'s>(
     let made_at = |i: usize| {
         made[i].get_or_init(|| {
             let d = &docs[i];
-            let labels: Vec<&str> = (d.entry.doc.front.tags.iter())
+            let labels: Vec<&str> = (d.entry.doc.tags().iter())
                 .map(|key| registry.label(key, lang))
                 .collect();
             (labels.join(" "), location(site, d, lang))
@@ -399,7 +399,7 @@ fn tags(renderer: &Renderer<'_>, l: usize) -> String {
     // times per tag of every document (a sixth of a watch rebuild).
     let mut by_tag: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
     for (id, doc) in built.docs.iter().enumerate() {
-        for key in &doc.entry.doc.front.tags {
+        for key in doc.entry.doc.tags() {
             let ids = by_tag.entry(key).or_default();
             if ids.last() != Some(&id) {
                 ids.push(id);

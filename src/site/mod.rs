@@ -286,8 +286,8 @@ pub struct Site {
     /// What it was built from, so that the next build can take it over.
     origin: Origin,
     /// When it was taken over from the model before (see [`Site::build`]):
-    /// the ids ([`Document::id`]) of the documents whose body changed.
-    bodies_changed: Option<Vec<u64>>,
+    /// the ids of what changed ([`Site::parts_changed`]).
+    parts_changed: Option<Vec<u64>>,
     /// Where things are, made on first use; a model taken over keeps it.
     positions: std::sync::OnceLock<Positions>,
 }
@@ -334,8 +334,10 @@ impl Site {
         self.release_ids[index]
     }
 
-    /// What release `index` offers to read on.
+    /// What release `index` offers to read on. The read is logged (see
+    /// [`crate::document::reads`]), as a tag edit taken over changes it.
     pub fn reading(&self, index: usize) -> &Reading {
+        crate::document::reads::note_part(|| reading_part(self.release_ids[index]));
         &self.reading[index]
     }
 
@@ -388,9 +390,12 @@ impl Site {
         &self.lists
     }
 
-    /// Per language: each tag with releases, by key, with its list.
-    pub fn tag_lists(&self) -> &BTreeMap<String, Vec<Listing<String>>> {
-        &self.tag_lists
+    /// Each tag with releases in `lang`, by key, with its list; `None` for
+    /// a language the site does not have. The read is logged (see
+    /// [`crate::document::reads`]), as a tag edit taken over changes them.
+    pub fn tag_lists(&self, lang: &str) -> Option<&[Listing<String>]> {
+        crate::document::reads::note_part(|| tag_lists_part(lang));
+        self.tag_lists.get(lang).map(Vec::as_slice)
     }
 
     /// Per language: each year with releases, newest first, with its list.
@@ -420,10 +425,13 @@ impl Site {
     }
 
     /// When this model was taken over from the one before (see
-    /// [`Site::build`]), the ids ([`Document::id`]) of the documents whose
-    /// body changed: everything else in it is as it was.
-    pub fn bodies_changed(&self) -> Option<&[u64]> {
-        self.bodies_changed.as_deref()
+    /// [`Site::build`]), the ids of what changed (sorted): the documents
+    /// ([`Document::id`]) whose body or tags changed, and the tag lists and
+    /// reading lists that changed with them. Everything else in it is as it
+    /// was, and reading any of these is logged (see
+    /// [`crate::document::reads`]).
+    pub fn parts_changed(&self) -> Option<&[u64]> {
+        self.parts_changed.as_deref()
     }
 
     /// Builds the model from parsed documents. Reports every site-wide problem.
@@ -437,7 +445,9 @@ impl Site {
     /// (lists, URLs, links and checks read no body), so that model is taken
     /// over with the new documents in place instead of worked out again:
     /// 30,000 documents' lists and checks cost more than the whole of a body
-    /// edit in watch mode.
+    /// edit in watch mode. Documents with their tags changed too
+    /// ([`Document::same_but_body_and_tags`]) are taken over the same way,
+    /// with what tags decide worked out again (see `Site::take_over`).
     pub fn build(
         config: SiteConfig,
         docs: &[Arc<Document>],
@@ -545,7 +555,7 @@ impl Site {
             sources,
             config,
             origin: Origin::new(docs, assets, opts),
-            bodies_changed: None,
+            parts_changed: None,
             positions: std::sync::OnceLock::new(),
         };
         site.collect_assets(assets);
@@ -573,9 +583,19 @@ impl Site {
     }
 
     /// This model with `docs` in place of the documents it was built from,
-    /// if they differ from those only in bodies and everything else is the
-    /// same (see [`Site::build`]); itself, untouched, when a model has to
-    /// be built again.
+    /// if they differ from those only in bodies and tags and everything else
+    /// is the same (see [`Site::build`]); itself, when a model has to be
+    /// built again (then perhaps partly changed: it is only dropped).
+    ///
+    /// Tags decide the tag lists and the related releases only, so after a
+    /// tag edit those two are worked out again where a changed tag is
+    /// found (see [`reading::retag`] and [`tag_lists_retagged`]). A tag
+    /// list that appears, goes or changes its page count (the only way a
+    /// tag edit changes which files the site makes) sends the edit to a
+    /// full build, which checks the files. So does a tag missing from the
+    /// registry, the one check that reads tags: the model before had no
+    /// such tag, so no list of it, and a published release is on its own
+    /// language's list.
     fn take_over(
         mut self,
         config: &SiteConfig,
@@ -596,17 +616,28 @@ impl Site {
         let mut changed = Vec::new();
         for (i, (was, now)) in origin.docs.iter().zip(docs).enumerate() {
             if !Arc::ptr_eq(was, now) {
-                if !was.same_but_body(now) {
+                let retagged = !was.same_but_body(now);
+                if retagged && !was.same_but_body_and_tags(now) {
                     return Err(Box::new(self));
                 }
-                changed.push(i);
+                changed.push((i, retagged));
             }
         }
         let mut ids = Vec::with_capacity(changed.len());
-        for i in changed {
+        // Releases whose tags changed: entry index and the document before.
+        let mut retagged = Vec::new();
+        for (i, tags_too) in changed {
             let (was, now) = (&self.origin.docs[i], &docs[i]);
             // An unpublished document (a draft) has no entry.
-            for entry in self.releases.iter_mut().chain(self.pages.iter_mut()) {
+            for (k, entry) in self.releases.iter_mut().enumerate() {
+                if Arc::ptr_eq(&entry.doc, was) {
+                    entry.doc = Arc::clone(now);
+                    if tags_too {
+                        retagged.push((k, Arc::clone(was)));
+                    }
+                }
+            }
+            for entry in self.pages.iter_mut() {
                 if Arc::ptr_eq(&entry.doc, was) {
                     entry.doc = Arc::clone(now);
                 }
@@ -614,9 +645,50 @@ impl Site {
             ids.push(now.id());
             self.origin.docs[i] = Arc::clone(now);
         }
+        if !retagged.is_empty() {
+            let before: Vec<(usize, &[String])> =
+                retagged.iter().map(|(k, was)| (*k, was.tags())).collect();
+            let mut reading = std::mem::take(&mut self.reading);
+            let ((memo, moved), tag_lists) = rayon::join(
+                || {
+                    let related = self.config.related_releases;
+                    let memo = &self.reading_memo;
+                    reading::retag(&self.releases, related, &mut reading, memo, &before)
+                },
+                || {
+                    let old = self.tag_lists.clone();
+                    tag_lists_retagged(&self.releases, &self.lists, old, &before)
+                },
+            );
+            let per_page = self.config.pagination;
+            let pages = |lists: &BTreeMap<String, Vec<Listing<String>>>| {
+                let mut all = Vec::new();
+                for (lang, listings) in lists {
+                    for l in listings {
+                        all.push((lang.clone(), l.key.clone(), l.pages(per_page)));
+                    }
+                }
+                all
+            };
+            // Which files a site makes, and at which paths, is then as
+            // before: what a renderer of the last model worked out about
+            // them holds (see `Renderer::jobs`).
+            if pages(&tag_lists) != pages(&self.tag_lists) {
+                return Err(Box::new(self));
+            }
+            for (lang, lists) in &tag_lists {
+                if self.tag_lists.get(lang) != Some(lists) {
+                    ids.push(tag_lists_part(lang));
+                }
+            }
+            ids.extend(moved.into_iter().map(|i| reading_part(self.release_ids[i])));
+            self.reading = reading;
+            self.reading_memo = memo;
+            self.tag_lists = tag_lists;
+        }
         ids.sort_unstable();
         ids.dedup();
-        self.bodies_changed = Some(ids);
+        self.parts_changed = Some(ids);
         Ok(self)
     }
 
@@ -721,7 +793,7 @@ impl Site {
         let used: rustc_hash::FxHashSet<&str> = self
             .releases
             .iter()
-            .flat_map(|e| e.doc.front.tags.iter().map(String::as_str))
+            .flat_map(|e| e.doc.tags().iter().map(String::as_str))
             .collect();
         let all_known = used.into_iter().all(|tag| self.tags.contains(tag));
         if all_known {
@@ -729,7 +801,7 @@ impl Site {
         }
         for entry in &self.releases {
             let doc = &entry.doc;
-            for tag in &doc.front.tags {
+            for tag in doc.tags() {
                 if !self.tags.contains(tag) {
                     let (line, column) = doc.position_of("tags", Some(tag));
                     let help = match closest(tag, self.tags.keys()) {
@@ -1068,33 +1140,15 @@ impl Lookups {
             lists.insert(language.code.clone(), items);
         }
 
-        let mut tag_lists = BTreeMap::new();
+        let tag_lists = tag_lists_of(releases, &lists);
         let mut year_lists = BTreeMap::new();
         for (lang, items) in &lists {
-            // Hashed, then sorted once: a tree map compared tag strings
-            // at every one of the 90,000 insertions of a 10k × 3 archive.
-            let mut by_tag: FxHashMap<&str, Vec<ListItem>> = Default::default();
             let mut by_year: BTreeMap<i32, Vec<ListItem>> = BTreeMap::new();
             for item in items {
                 let doc = &releases[item.entry].doc;
-                for tag in &doc.front.tags {
-                    by_tag.entry(tag).or_default().push(*item);
-                }
                 let year = doc.front.date.map_or(0, |d| d.date.year());
                 by_year.entry(year).or_default().push(*item);
             }
-            let mut by_tag: Vec<(&str, Vec<ListItem>)> = by_tag.into_iter().collect();
-            by_tag.sort_unstable_by_key(|(key, _)| *key);
-            tag_lists.insert(
-                lang.clone(),
-                by_tag
-                    .into_iter()
-                    .map(|(key, items)| Listing {
-                        key: key.to_owned(),
-                        items,
-                    })
-                    .collect(),
-            );
             year_lists.insert(
                 lang.clone(),
                 by_year
@@ -1117,6 +1171,106 @@ impl Lookups {
             release_ids,
         }
     }
+}
+
+/// Per language: each tag with releases on the language's list (`lists`),
+/// by key, with its releases in the list's order.
+fn tag_lists_of(
+    releases: &[Entry],
+    lists: &BTreeMap<String, Vec<ListItem>>,
+) -> BTreeMap<String, Vec<Listing<String>>> {
+    let mut tag_lists = BTreeMap::new();
+    for (lang, items) in lists {
+        // Hashed, then sorted once: a tree map compared tag strings at
+        // every one of the 90,000 insertions of a 10k × 3 archive.
+        let mut by_tag: FxHashMap<&str, Vec<ListItem>> = Default::default();
+        for item in items {
+            for tag in releases[item.entry].doc.tags() {
+                by_tag.entry(tag).or_default().push(*item);
+            }
+        }
+        let mut by_tag: Vec<(&str, Vec<ListItem>)> = by_tag.into_iter().collect();
+        by_tag.sort_unstable_by_key(|(key, _)| *key);
+        tag_lists.insert(
+            lang.clone(),
+            by_tag
+                .into_iter()
+                .map(|(key, items)| Listing {
+                    key: key.to_owned(),
+                    items,
+                })
+                .collect(),
+        );
+    }
+    tag_lists
+}
+
+/// The tag lists of a model taken over after the tags of some releases
+/// changed (see `Site::take_over`): `old`, the lists before, with those of
+/// each tag added to or taken off one of `retagged` (entry index, tags
+/// before) worked out again as [`tag_lists_of`] would, in each language
+/// whose list shows one of those releases. No other list can differ: no
+/// release joined or left it.
+fn tag_lists_retagged(
+    releases: &[Entry],
+    lists: &BTreeMap<String, Vec<ListItem>>,
+    mut old: BTreeMap<String, Vec<Listing<String>>>,
+    retagged: &[(usize, &[String])],
+) -> BTreeMap<String, Vec<Listing<String>>> {
+    let mut moved: Vec<&str> = Vec::new();
+    for &(i, before) in retagged {
+        moved.extend(reading::changed_tags(before, releases[i].doc.tags()));
+    }
+    moved.sort_unstable();
+    moved.dedup();
+    let mut shown = vec![false; releases.len()];
+    for &(i, _) in retagged {
+        shown[i] = true;
+    }
+    for (lang, items) in lists {
+        if !items.iter().any(|item| shown[item.entry]) {
+            continue;
+        }
+        let listings = old.entry(lang.clone()).or_default();
+        for &tag in &moved {
+            // As `tag_lists_of` gathers them: once per time a release
+            // names the tag, in the list's order.
+            let mut found = Vec::new();
+            for item in items {
+                let names = releases[item.entry].doc.tags();
+                found.extend(names.iter().filter(|t| *t == tag).map(|_| *item));
+            }
+            match (
+                listings.binary_search_by(|l| l.key.as_str().cmp(tag)),
+                found.is_empty(),
+            ) {
+                (Ok(at), true) => drop(listings.remove(at)),
+                (Ok(at), false) => listings[at].items = found,
+                (Err(at), false) => listings.insert(
+                    at,
+                    Listing {
+                        key: tag.to_owned(),
+                        items: found,
+                    },
+                ),
+                (Err(_), true) => {}
+            }
+        }
+    }
+    old
+}
+
+/// The id under which reading the tag lists of `lang` is logged (see
+/// [`crate::document::reads`]): a tag edit taken over changes it when it
+/// changes one of them.
+fn tag_lists_part(lang: &str) -> u64 {
+    crate::util::hash::stable_hash(&("tag lists", lang))
+}
+
+/// The id under which reading the reading list of the release with the id
+/// `release` ([`Site::release_id`]) is logged.
+fn reading_part(release: u64) -> u64 {
+    crate::util::hash::stable_hash(&("reading", release))
 }
 
 /// Turns sorted documents into entries and translation groups, reporting
@@ -1238,15 +1392,13 @@ mod tests {
         }
 
         fn build(&self, docs: &[Arc<Document>]) -> Site {
-            Site::build(
-                self.config.clone(),
-                docs,
-                &[],
-                self.tags.clone(),
-                &self.opts,
-                None,
-            )
-            .unwrap()
+            self.build_after(docs, None)
+        }
+
+        /// The model of `docs`, taking over `previous` where it can.
+        fn build_after(&self, docs: &[Arc<Document>], previous: Option<Site>) -> Site {
+            let (config, tags) = (self.config.clone(), self.tags.clone());
+            Site::build(config, docs, &[], tags, &self.opts, previous).unwrap()
         }
     }
 
@@ -1276,7 +1428,8 @@ mod tests {
 
     /// The releases (by key) on the `lang` list of tag `key`.
     fn on_list(site: &Site, lang: &str, key: &str) -> Vec<String> {
-        site.tag_lists()[lang]
+        site.tag_lists(lang)
+            .unwrap_or_default()
             .iter()
             .find(|l| l.key == key)
             .map(|l| {
@@ -1325,23 +1478,19 @@ mod tests {
     }
 
     #[test]
-    fn a_model_is_taken_over_after_body_edits_only() {
+    fn a_model_is_taken_over_after_body_edits() {
         let fixture = Fixture::new();
-        let build = |docs: &[Arc<Document>], previous: Option<Site>| {
-            let config = fixture.config.clone();
-            let tags = fixture.tags.clone();
-            Site::build(config, docs, &[], tags, &fixture.opts, previous).unwrap()
-        };
+        let build = |docs: &[Arc<Document>], previous| fixture.build_after(docs, previous);
         let mut docs = docs();
         let first = build(&docs, None);
-        assert!(first.bodies_changed().is_none());
+        assert!(first.parts_changed().is_none());
         // A paragraph added after the first (the summary) changes the body
         // only: the model is the one a fresh build makes, new text in place.
         let two = &docs[2];
         let text = format!("---\n{}---\n\nBody of two.\n\nMore.\n", two.front_text);
         docs[2] = Arc::new(crate::document::parse(two.source.clone(), &text).unwrap().0);
         let taken = build(&docs, Some(first));
-        assert_eq!(taken.bodies_changed(), Some(&[docs[2].id()][..]));
+        assert_eq!(taken.parts_changed(), Some(&[docs[2].id()][..]));
         let fresh = build(&docs, None);
         let same = |a: &[Entry], b: &[Entry]| {
             a.len() == b.len()
@@ -1359,25 +1508,119 @@ mod tests {
         assert_eq!(taken.lists, fresh.lists);
         assert_eq!(taken.tag_lists, fresh.tag_lists);
         assert_eq!(taken.reading, fresh.reading);
-        // A changed summary, tag or option is worked out again.
+        // A changed summary, a tag edit that changes a list's page count
+        // (`three` leaves `a`, two pages of two, for `b`) or an option is
+        // worked out again.
         let text = format!("---\n{}---\n\nNew first paragraph.\n", docs[2].front_text);
         docs[2] = Arc::new(
             crate::document::parse(docs[2].source.clone(), &text)
                 .unwrap()
                 .0,
         );
-        assert!(build(&docs, Some(taken)).bodies_changed().is_none());
+        assert!(build(&docs, Some(taken)).parts_changed().is_none());
         let again = build(&docs, None);
         docs[3] = release("three", "en", "date: 2017-01-01\ntags: [b]");
         let moved = build(&docs, Some(again));
-        assert!(moved.bodies_changed().is_none());
+        assert!(moved.parts_changed().is_none());
         assert_eq!(on_list(&moved, "en", "a"), ["two", "one"]);
         let mut drafts = fixture.opts.clone();
         drafts.drafts = true;
         let config = fixture.config.clone();
         let tags = fixture.tags.clone();
         let other = Site::build(config, &docs, &[], tags, &drafts, Some(moved)).unwrap();
-        assert!(other.bodies_changed().is_none());
+        assert!(other.parts_changed().is_none());
+    }
+
+    #[test]
+    fn a_tag_edit_is_taken_over_with_what_tags_decide_worked_out_again() {
+        let fixture = Fixture::new();
+        let build = |docs: &[Arc<Document>], previous| fixture.build_after(docs, previous);
+        let mut docs = docs();
+        let first = build(&docs, None);
+        // `c` joins `three`: its lists (where `four` is, shown untranslated
+        // in English, and `three` in Russian) keep one page each, so the
+        // site makes the same files.
+        docs[3] = release("three", "en", "date: 2017-01-01\ntags: [a, c]");
+        let taken = build(&docs, Some(first));
+        let fresh = build(&docs, None);
+        let parts = taken.parts_changed().expect("taken over");
+        assert!(parts.contains(&docs[3].id()));
+        assert!(parts.contains(&tag_lists_part("en")));
+        assert!(parts.contains(&tag_lists_part("ru")));
+        assert_eq!(on_list(&taken, "en", "c"), ["four", "three"]);
+        assert_eq!(taken.tag_lists, fresh.tag_lists);
+        assert_eq!(taken.reading, fresh.reading);
+        assert_eq!(taken.reading_memo, fresh.reading_memo);
+        // Every release whose reading changed is named, and no other.
+        let was = build(&self::docs(), None);
+        for (i, (a, b)) in was.reading.iter().zip(&taken.reading).enumerate() {
+            let part = reading_part(taken.release_ids[i]);
+            assert_eq!(a != b, parts.contains(&part), "release {i}");
+        }
+        // A tag no release has any longer takes files away: built again.
+        let mut untagged = self::docs();
+        let before = build(&untagged, None);
+        untagged[4] = release("four", "ru", "date: 2018-01-01\ntags: [b]");
+        let after = build(&untagged, Some(before));
+        assert!(after.parts_changed().is_none());
+        assert!(on_list(&after, "ru", "c").is_empty());
+        // A tag no release had makes new files: built again.
+        docs[2] = release("two", "en", "date: 2016-01-01\ntags: [a, b, d]");
+        assert!(build(&docs, Some(taken)).parts_changed().is_none());
+        // So is a tag the registry does not know, which a build reports.
+        let again = build(&docs, None);
+        docs[3] = release("three", "en", "date: 2017-01-01\ntags: [a, c, zzz]");
+        let config = fixture.config.clone();
+        let tags = fixture.tags.clone();
+        let failed = Site::build(config, &docs, &[], tags, &fixture.opts, Some(again));
+        assert!(failed.unwrap_err().has_errors());
+    }
+
+    #[test]
+    fn tag_edits_taken_over_make_the_model_a_fresh_build_makes() {
+        // Random tag edits on a random archive: each model, taken over or
+        // built again, equals the one built from nothing.
+        let fixture = Fixture::new();
+        let build = |docs: &[Arc<Document>], previous| fixture.build_after(docs, previous);
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let tags_of = |next: &mut dyn FnMut(u64) -> u64| {
+            let picked: Vec<&str> = ["a", "b", "c", "d"]
+                .into_iter()
+                .filter(|_| next(3) == 0)
+                .collect();
+            picked.join(", ")
+        };
+        let release_of = |k: usize, lang: &str, tags: &str| {
+            let day = 1 + k % 28;
+            release(
+                &format!("r{k}"),
+                lang,
+                &format!("date: 2015-02-{day:02}\ntags: [{tags}]"),
+            )
+        };
+        let mut docs: Vec<Arc<Document>> = (0..40)
+            .map(|k| release_of(k, ["en", "ru"][k % 2], &tags_of(&mut next)))
+            .collect();
+        let mut site = build(&docs, None);
+        let mut taken = 0;
+        for _ in 0..60 {
+            let k = next(docs.len() as u64) as usize;
+            docs[k] = release_of(k, ["en", "ru"][k % 2], &tags_of(&mut next));
+            site = build(&docs, Some(site));
+            taken += usize::from(site.parts_changed().is_some());
+            let fresh = build(&docs, None);
+            assert_eq!(site.tag_lists, fresh.tag_lists);
+            assert_eq!(site.reading, fresh.reading);
+            assert_eq!(site.reading_memo, fresh.reading_memo);
+            assert_eq!(site.lists, fresh.lists);
+        }
+        assert!(taken > 10, "{taken} of 60 edits taken over");
     }
 
     #[test]

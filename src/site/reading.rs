@@ -106,7 +106,7 @@ pub(super) fn compute(
             _ => {
                 let t = std::time::Instant::now();
                 let local = if related > 0 {
-                    rank_related(releases, &members, related)
+                    rank_related(releases, &members, related, None)
                 } else {
                     vec![Vec::new(); members.len()]
                 };
@@ -122,13 +122,101 @@ pub(super) fn compute(
     (reading, kept)
 }
 
+/// After the tags of some releases changed and nothing else did (a model
+/// taken over, see `Site::take_over`): updates `reading` (this model's
+/// releases' reading, worked out before the edit) and returns the memo of
+/// the new lists, with the entry indices whose reading changed. `memo` is
+/// the memo of the model before, and `retagged` names each release whose
+/// tags changed (entry index) with its tags before.
+///
+/// Only releases whose tag set holds a tag that was added or removed
+/// somewhere (or whose own tags changed) are ranked again: every other
+/// release's candidates score by tags whose releases and weights are as
+/// they were, in the same order, so its list is too.
+pub(super) fn retag(
+    releases: &[Entry],
+    related: usize,
+    reading: &mut [Reading],
+    memo: &ReadingMemo,
+    retagged: &[(usize, &[String])],
+) -> (ReadingMemo, Vec<usize>) {
+    let mut kept = memo.clone();
+    let mut changed = Vec::new();
+    let langs: std::collections::BTreeSet<&str> =
+        retagged.iter().map(|&(i, _)| releases[i].lang()).collect();
+    for lang in langs {
+        let members: Vec<usize> = (0..releases.len())
+            .filter(|&i| releases[i].lang() == lang)
+            .collect();
+        let key = key(releases, &members, related);
+        let Some((_, old)) = memo
+            .langs
+            .get(lang)
+            .filter(|(_, l)| l.len() == members.len())
+        else {
+            // No lists to start from (cannot happen with the memo of the
+            // model this one was taken over from): all of them afresh.
+            let local = rank_related(releases, &members, related, None);
+            changed.extend(set_related(reading, &members, &local));
+            kept.langs.insert(lang.to_owned(), (key, Arc::new(local)));
+            continue;
+        };
+        let mut moved: rustc_hash::FxHashSet<&str> = Default::default();
+        let mut own = rustc_hash::FxHashSet::default();
+        for &(i, before) in retagged.iter().filter(|(i, _)| releases[*i].lang() == lang) {
+            moved.extend(changed_tags(before, releases[i].doc.tags()));
+            own.insert(i);
+        }
+        let stale: Vec<bool> = members
+            .iter()
+            .map(|i| {
+                own.contains(i)
+                    || releases[*i]
+                        .doc
+                        .tags()
+                        .iter()
+                        .any(|t| moved.contains(t.as_str()))
+            })
+            .collect();
+        let local = rank_related(releases, &members, related, Some((old, &stale)));
+        changed.extend(set_related(reading, &members, &local));
+        kept.langs.insert(lang.to_owned(), (key, Arc::new(local)));
+    }
+    (kept, changed)
+}
+
+/// The tags in `before` or `now` but not in both: those a release was
+/// given or had taken off.
+pub(super) fn changed_tags<'a>(
+    before: &'a [String],
+    now: &'a [String],
+) -> impl Iterator<Item = &'a str> + 'a {
+    let gone = before.iter().filter(|t| !now.contains(t));
+    let new = now.iter().filter(|t| !before.contains(t));
+    gone.chain(new).map(String::as_str)
+}
+
+/// Sets the related releases of `members` (entry indices) from `local`
+/// (positions among them); the entry indices whose list changed.
+fn set_related(reading: &mut [Reading], members: &[usize], local: &[Vec<u32>]) -> Vec<usize> {
+    let mut changed = Vec::new();
+    for (&i, positions) in members.iter().zip(local) {
+        let now: Vec<usize> = positions.iter().map(|&p| members[p as usize]).collect();
+        if reading[i].related != now {
+            reading[i].related = now;
+            changed.push(i);
+        }
+    }
+    changed
+}
+
 /// The hash of everything [`rank_related`] reads of one language: the
 /// number to show, and each of its releases' tags in the model's order.
 fn key(releases: &[Entry], members: &[usize], related: usize) -> u64 {
     let mut h = crate::util::hash::StableHasher::new();
     h.add(&(related as u64)).add(&(members.len() as u64));
     for &i in members {
-        let tags = &releases[i].doc.front.tags;
+        let tags = releases[i].doc.tags();
         h.add(&(tags.len() as u64));
         for tag in tags {
             h.add(tag.as_str());
@@ -138,14 +226,21 @@ fn key(releases: &[Entry], members: &[usize], related: usize) -> u64 {
 }
 
 /// The related releases of each of `members` (one language's releases,
-/// newest first), as positions in `members`.
-fn rank_related(releases: &[Entry], members: &[usize], keep: usize) -> Vec<Vec<u32>> {
+/// newest first), as positions in `members`. With `old` lists and a
+/// `stale` flag per member, only the stale are ranked; the others keep
+/// their old list.
+fn rank_related(
+    releases: &[Entry],
+    members: &[usize],
+    keep: usize,
+    old: Option<(&[Vec<u32>], &[bool])>,
+) -> Vec<Vec<u32>> {
     // Postings: tag → positions in `members` (newest first). Tags are then
     // numbered in their sorted order, so that each release's weights are
     // added in the same order as before the numbering (the same floats).
     let mut postings: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (k, &i) in members.iter().enumerate() {
-        for tag in &releases[i].doc.front.tags {
+        for tag in releases[i].doc.tags() {
             let list = postings.entry(tag.as_str()).or_default();
             // A tag written twice counts once.
             if list.last() != Some(&k) {
@@ -171,10 +266,12 @@ fn rank_related(releases: &[Entry], members: &[usize], keep: usize) -> Vec<Vec<u
     // repeat: at 10k releases there are far fewer sets than releases.
     let mut sets: HashMap<Vec<u32>, Vec<usize>> = HashMap::new();
     for (k, &i) in members.iter().enumerate() {
+        if old.is_some_and(|(_, stale)| !stale[k]) {
+            continue;
+        }
         let mut set: Vec<u32> = releases[i]
             .doc
-            .front
-            .tags
+            .tags()
             .iter()
             .map(|t| ids[t.as_str()])
             .collect();
@@ -190,7 +287,10 @@ fn rank_related(releases: &[Entry], members: &[usize], keep: usize) -> Vec<Vec<u
             |(score, touched), (set, _)| rank(set, &postings, &weight, keep + 1, score, touched),
         )
         .collect();
-    let mut local = vec![Vec::new(); members.len()];
+    let mut local = match old {
+        Some((lists, _)) => lists.to_vec(),
+        None => vec![Vec::new(); members.len()],
+    };
     for ((_, ks), top) in sets.iter().zip(&ranked) {
         for &k in ks {
             local[k] = top

@@ -75,7 +75,7 @@ fn after_a_body_edit_a_new_process_works_out_only_what_read_that_body() {
     site.write(rel, format!("{text}\nA closing paragraph, cached.\n"));
     let (_, stderr) = build(&site, &["--verify-cache", "-vv"]);
     assert!(
-        stderr.contains("only the bodies of 1 document(s) changed"),
+        stderr.contains("1 part(s) of the model changed since the last build"),
         "{stderr}"
     );
     let hashed = stderr

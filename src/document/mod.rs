@@ -132,6 +132,8 @@ pub struct Document {
     /// the document records (see `render::deps`). Read through
     /// [`Document::hash`], which logs the read as one of the body's.
     hash: u64,
+    /// [`Document::id`], worked out once: every logged read names it.
+    id: u64,
 }
 
 /// A document without its body (see [`Document::meta`]).
@@ -185,6 +187,7 @@ impl Document {
             links: derived.links,
             files: derived.files,
             hash: content_hash(&source, text),
+            id: crate::util::hash::stable_hash(&source.rel),
             source,
         })
     }
@@ -205,7 +208,7 @@ impl Document {
     /// Its identity across builds and processes: a stable hash of its path
     /// relative to the site root.
     pub fn id(&self) -> u64 {
-        crate::util::hash::stable_hash(&self.source.rel)
+        self.id
     }
 
     /// Everything but the body: the file, the parsed and the written front
@@ -223,6 +226,7 @@ impl Document {
             links,
             files,
             hash: _,
+            id: _,
         } = self;
         Meta {
             source,
@@ -671,6 +675,7 @@ pub fn parse_with(
         links,
         files,
         hash: content_hash(&source, text),
+        id: crate::util::hash::stable_hash(&source.rel),
         source,
     };
     Ok((doc, problems))

@@ -75,16 +75,12 @@ thread_local! {
     static FRAMES: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Logs that the body of the document `id` was read, in the innermost
-/// [`track`] on this thread; does nothing outside one. `id` is called only
-/// inside one, as rendering reads bodies without tracking.
-pub(super) fn note(id: impl FnOnce() -> u64) {
-    frames::innermost(&FRAMES, |frame| frame.ids.push(id()));
-}
-
-/// Logs that the part of the model with the id `id` (a tag list, a reading
-/// list: see `crate::site`) was read, as [`note`] logs a body.
-pub fn note_part(id: impl FnOnce() -> u64) {
+/// Logs that the part with the id `id` was read (a document's body or
+/// tags, by [`super::Document::id`]; a tag list or a reading list of the
+/// model, by the id `crate::site` gives it), in the innermost [`track`] on
+/// this thread; does nothing outside one. `id` is called only inside one,
+/// as rendering reads without tracking.
+pub fn note(id: impl FnOnce() -> u64) {
     frames::innermost(&FRAMES, |frame| frame.ids.push(id()));
 }
 
@@ -216,7 +212,7 @@ mod tests {
             assert!(reads.meets(&[doc.id()]), "{what}");
         }
         // A part of the model (see `crate::site`) is logged by its id.
-        let (_, part) = track(|| note_part(|| 7));
+        let (_, part) = track(|| note(|| 7));
         assert!(part.meets(&[7]));
     }
 }

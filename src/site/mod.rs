@@ -337,7 +337,7 @@ impl Site {
     /// What release `index` offers to read on. The read is logged (see
     /// [`crate::document::reads`]), as a tag edit taken over changes it.
     pub fn reading(&self, index: usize) -> &Reading {
-        crate::document::reads::note_part(|| reading_part(self.release_ids[index]));
+        crate::document::reads::note(|| reading_part(self.release_ids[index]));
         &self.reading[index]
     }
 
@@ -394,7 +394,7 @@ impl Site {
     /// a language the site does not have. The read is logged (see
     /// [`crate::document::reads`]), as a tag edit taken over changes them.
     pub fn tag_lists(&self, lang: &str) -> Option<&[Listing<String>]> {
-        crate::document::reads::note_part(|| tag_lists_part(lang));
+        crate::document::reads::note(|| tag_lists_part(lang));
         self.tag_lists.get(lang).map(Vec::as_slice)
     }
 

@@ -115,9 +115,7 @@ pub(super) fn compute(
                 Arc::new(local)
             }
         };
-        for (&i, positions) in members.iter().zip(local.iter()) {
-            reading[i].related = positions.iter().map(|&p| members[p as usize]).collect();
-        }
+        set_related(&mut reading, &members, &local);
         kept.langs.insert(lang.to_owned(), (key, local));
     }
     (reading, kept)

@@ -8,7 +8,6 @@
 //! order never depends on anything but the releases. Computed once per
 //! model, so that rendering only looks the lists up.
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -322,21 +321,25 @@ fn rank(
             score[other] += w;
         }
     }
-    // Highest score first, then newest (lowest position), then nothing
-    // else is needed: positions are distinct.
-    let order = |&a: &usize, &b: &usize| {
-        score[b]
-            .partial_cmp(&score[a])
-            .unwrap_or(Ordering::Equal)
-            .then(a.cmp(&b))
-    };
-    // Only the kept few are sorted: a common tag touches thousands.
-    let first = keep.min(touched.len());
-    if touched.len() > keep {
-        touched.select_nth_unstable_by(keep, order);
+    // Highest score first, then newest (lowest position): positions are
+    // distinct, so this orders every pair. A common tag touches thousands
+    // of releases and only a few are kept, so one pass keeps the best so
+    // far in order; most candidates fail the first comparison with the
+    // last kept and cost nothing more.
+    let before = |a: usize, b: usize| score[a] > score[b] || (score[a] == score[b] && a < b);
+    let mut top: Vec<usize> = Vec::with_capacity(keep + 1);
+    if keep > 0 {
+        for &p in touched.iter() {
+            if top.len() == keep {
+                if !before(p, top[keep - 1]) {
+                    continue;
+                }
+                top.pop();
+            }
+            let at = top.partition_point(|&q| before(q, p));
+            top.insert(at, p);
+        }
     }
-    touched[..first].sort_unstable_by(order);
-    let top = touched[..first].to_vec();
     for &p in touched.iter() {
         score[p] = 0.0;
     }

@@ -166,6 +166,10 @@ struct LastRound {
     /// Which of those jobs' files recorded each key, unless the manifest
     /// renumbered its keys since.
     users: Option<KeyUsers>,
+    /// How many of those jobs' files each language has (`""` for files of
+    /// no language), so that a round making the same files counts its
+    /// unrendered ones without looking each job's language up.
+    per_lang: Vec<(String, usize)>,
 }
 
 /// What one rebuild did, beyond [`BuildReport`].
@@ -825,12 +829,12 @@ impl Session {
         let (site, i18n, templates, mut warnings) = self.load()?;
         log::debug!("model ready after {:?}", started.elapsed());
         let mut renderer = Renderer::with_templates(&site, i18n, templates);
-        let (last_jobs, last_paths, last_users) = match last {
+        let (last_jobs, last_paths, last_users, last_per_lang) = match last {
             Some(last) if site.parts_changed().is_some() => {
                 renderer.carry_over(last.carry);
-                (last.jobs, last.paths, last.users)
+                (last.jobs, last.paths, last.users, last.per_lang)
             }
-            _ => (Vec::new(), Vec::new(), None),
+            _ => (Vec::new(), Vec::new(), None, Vec::new()),
         };
         if self.opts.cache {
             renderer.keep_images();
@@ -1194,9 +1198,17 @@ impl Session {
                 }
             }
         }
-        for (i, f) in fresh.iter().enumerate() {
-            if *f {
-                counts.add(jobs[i].language(&site), WriteOutcome::Unchanged);
+        if same_files && !last_per_lang.is_empty() {
+            // The same jobs as the last round: the files not rendered are
+            // the rest of each language's.
+            for (lang, all) in &last_per_lang {
+                counts.add_unchanged(lang, all - counts.of(lang));
+            }
+        } else {
+            for (i, f) in fresh.iter().enumerate() {
+                if *f {
+                    counts.add(jobs[i].language(&site), WriteOutcome::Unchanged);
+                }
             }
         }
         if let Some(out) = &self.opts.output {
@@ -1249,6 +1261,9 @@ impl Session {
         rendered.sort();
         let counts = counts.into_map();
         if self.keep_words {
+            let per_lang = (counts.iter())
+                .map(|(lang, c)| (lang.clone(), c.written + c.unchanged))
+                .collect();
             let users = match users {
                 Some(users) => Some(users.tidy(&self.manifest)),
                 // Made when every file's dependencies are known, as after
@@ -1262,6 +1277,7 @@ impl Session {
                 jobs,
                 paths,
                 users,
+                per_lang,
             });
         }
         drop(renderer);
@@ -1607,7 +1623,22 @@ struct Tally<'a>(Vec<(&'a str, Counts)>);
 impl<'a> Tally<'a> {
     /// Counts one handled file under its language.
     fn add(&mut self, lang: Option<&'a str>, outcome: WriteOutcome) {
-        let lang = lang.unwrap_or_default();
+        let c = self.slot(lang.unwrap_or_default());
+        match outcome {
+            WriteOutcome::Written => c.written += 1,
+            WriteOutcome::Unchanged => c.unchanged += 1,
+        }
+    }
+
+    /// Counts `n` files of `lang` as unchanged.
+    fn add_unchanged(&mut self, lang: &'a str, n: usize) {
+        if n > 0 {
+            self.slot(lang).unchanged += n;
+        }
+    }
+
+    /// The counts of `lang`, new ones if it had none yet.
+    fn slot(&mut self, lang: &'a str) -> &mut Counts {
         let at = match self.0.iter().position(|(l, _)| *l == lang) {
             Some(at) => at,
             None => {
@@ -1615,11 +1646,14 @@ impl<'a> Tally<'a> {
                 self.0.len() - 1
             }
         };
-        let c = &mut self.0[at].1;
-        match outcome {
-            WriteOutcome::Written => c.written += 1,
-            WriteOutcome::Unchanged => c.unchanged += 1,
-        }
+        &mut self.0[at].1
+    }
+
+    /// How many files of `lang` were counted so far.
+    fn of(&self, lang: &str) -> usize {
+        (self.0.iter())
+            .find(|(l, _)| *l == lang)
+            .map_or(0, |(_, c)| c.written + c.unchanged)
     }
 
     fn into_map(self) -> BTreeMap<String, Counts> {

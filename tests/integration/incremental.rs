@@ -45,12 +45,25 @@ fn check(world: &World, session: &mut Session, step: &str) -> Result<bool, Strin
     let clean_out = clean_dir.path().join("public");
     let clean = pressroom::build(&options(world.site.root(), clean_out.clone()));
     match (&watched, &clean) {
-        (Ok(_), Ok(_)) => {
+        (Ok(watched), Ok(clean)) => {
             let diff = differences(&world.site.tree(), &tree(&clean_out));
-            if diff.is_empty() {
-                Ok(true)
-            } else {
+            // Files rendered or not, each language counts every file of
+            // its own, as the clean build does.
+            let files = |counts: &BTreeMap<String, pressroom::Counts>| -> Vec<(String, usize)> {
+                (counts.iter())
+                    .map(|(lang, c)| (lang.clone(), c.written + c.unchanged))
+                    .collect()
+            };
+            if !diff.is_empty() {
                 Err(format!("after {step}: {diff:#?}"))
+            } else if files(&watched.report.counts) != files(&clean.counts) {
+                Err(format!(
+                    "after {step}: files per language {:?}, clean {:?}",
+                    files(&watched.report.counts),
+                    files(&clean.counts)
+                ))
+            } else {
+                Ok(true)
             }
         }
         (Err(w), Err(c)) if messages(w) == messages(c) => Ok(false),

@@ -60,6 +60,10 @@ pub struct FileRecord {
 /// Where a file's dependencies sit in [`Manifest`]'s list: start and length.
 pub type DepRange = (u32, u32);
 
+/// What a file read, each dependency as its index in the key table where
+/// the table had it when [`Manifest::resolve`] looked.
+pub type Resolved = Vec<(Result<u32, Dep>, u64)>;
+
 /// Every output file with what it was made from.
 #[derive(Debug, Clone, Default)]
 pub struct Manifest {
@@ -155,9 +159,25 @@ impl Manifest {
     /// Adds `reads` to the dependency list, each dependency replaced by its
     /// index in the key table; where they went.
     pub fn intern_reads(&mut self, reads: Reads) -> DepRange {
+        self.intern_resolved(self.resolve(reads))
+    }
+
+    /// `reads` with each dependency the key table already has replaced by
+    /// its index: the part of interning that only reads the table, for the
+    /// threads that render files to do in parallel.
+    pub fn resolve(&self, reads: Reads) -> Resolved {
+        (reads.into_iter())
+            .map(|(dep, hash)| (self.index.get(&dep).copied().ok_or(dep), hash))
+            .collect()
+    }
+
+    /// [`Manifest::intern_reads`] for reads already [`Manifest::resolve`]d
+    /// against this table, or against an earlier state of it that
+    /// [`Manifest::tidy`] has not renumbered since: keys are only added.
+    pub fn intern_resolved(&mut self, reads: Resolved) -> DepRange {
         let start = self.deps.len() as u32;
-        for (dep, hash) in reads {
-            let k = self.intern(dep);
+        for (key, hash) in reads {
+            let k = key.unwrap_or_else(|dep| self.intern(dep));
             self.deps.push((k, hash));
         }
         (start, self.deps.len() as u32 - start)

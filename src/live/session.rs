@@ -29,7 +29,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::build::{BuildOptions, BuildReport, Counts, Loaded};
-use crate::cache::{DepRange, Inputs, Manifest};
+use crate::cache::{DepRange, Inputs, Manifest, Resolved};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::document::reads::{self as body_reads, BodyReads};
@@ -37,7 +37,7 @@ use crate::document::{self, Derived, Document};
 use crate::live::users::KeyUsers;
 use crate::output::{self, Staging, WriteOutcome};
 use crate::progress::Progress;
-use crate::render::deps::{Reads, file_stamp};
+use crate::render::deps::file_stamp;
 use crate::render::i18n::I18n;
 use crate::render::{Carry, Job, Rendered, Renderer, TemplateSet};
 use crate::search::index::WordMemo;
@@ -1042,7 +1042,10 @@ impl Session {
                         let kept =
                             (outcome.is_none() && out.is_some() && !same).then_some(page.bytes);
                         Ok((
-                            Some(reads),
+                            // Looked up here, on the rendering threads: only
+                            // keys new to the table are left for the
+                            // interning below, which runs on one.
+                            Some(self.manifest.resolve(reads)),
                             Done::Rendered {
                                 outcome,
                                 kept,
@@ -1059,7 +1062,7 @@ impl Session {
                     i,
                     result.map(|(reads, mut done)| {
                         if let (Some(reads), Done::Rendered { record, .. }) = (reads, &mut done) {
-                            record.0 = self.manifest.intern_reads(reads);
+                            record.0 = self.manifest.intern_resolved(reads);
                         }
                         done
                     }),
@@ -1662,7 +1665,7 @@ impl<'a> Tally<'a> {
 }
 
 /// A rendered file and what it read, before the reads are interned.
-type Unrecorded = (Option<Reads>, Done);
+type Unrecorded = (Option<Resolved>, Done);
 
 /// One rendered file, before the manifest takes it.
 enum Done {

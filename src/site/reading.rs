@@ -276,11 +276,15 @@ fn rank_related(
         sets.entry(set).or_default().push(k);
     }
     let sets: Vec<(Vec<u32>, Vec<usize>)> = sets.into_iter().collect();
+    let commons: Vec<Option<u32>> = sets
+        .iter()
+        .map(|(set, _)| common_tag(set, &postings))
+        .collect();
     // Which releases hold each tag that is some set's common one (see
     // `common_tag`), as bits by position.
     let mut holders: Vec<Option<Vec<u64>>> = vec![None; postings.len()];
-    for (set, _) in &sets {
-        if let Some(tag) = common_tag(set, &postings) {
+    for &common in &commons {
+        if let Some(tag) = common {
             holders[tag as usize].get_or_insert_with(|| {
                 let mut bits = vec![0u64; members.len().div_ceil(64)];
                 for &k in &postings[tag as usize] {
@@ -292,11 +296,11 @@ fn rank_related(
     }
     let ranked: Vec<Vec<usize>> = sets
         .par_iter()
+        .zip(&commons)
         .map_init(
             || (vec![0.0f64; members.len()], Vec::new()),
-            |(score, touched), (set, _)| {
-                let common = common_tag(set, &postings)
-                    .and_then(|tag| Some((tag, holders[tag as usize].as_deref()?)));
+            |(score, touched), ((set, _), common)| {
+                let common = common.and_then(|tag| Some((tag, holders[tag as usize].as_deref()?)));
                 let ctx = Scoring {
                     postings: &postings,
                     weight: &weight,

@@ -65,6 +65,13 @@ pub struct Counts {
     pub unchanged: usize,
 }
 
+impl Counts {
+    /// Every file counted, written or not.
+    pub fn files(&self) -> usize {
+        self.written + self.unchanged
+    }
+}
+
 /// What a successful build did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildReport {

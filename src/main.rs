@@ -749,7 +749,7 @@ fn check(args: CheckArgs, quiet: bool) -> ExitCode {
                 println!(
                     "check: no errors, {} warning(s); {} files would be produced",
                     all.len(),
-                    total.written + total.unchanged
+                    total.files()
                 );
             }
             ExitCode::SUCCESS
@@ -949,7 +949,7 @@ fn summary(report: &BuildReport, output: &std::path::Path) -> String {
         "built {} in {:.2}s: {} files ({} written, {} unchanged) — {}",
         output.display(),
         report.elapsed.as_secs_f64(),
-        total.written + total.unchanged,
+        total.files(),
         total.written,
         total.unchanged,
         parts.join("; ")

@@ -512,7 +512,7 @@ impl Session {
                         .report
                         .counts
                         .iter()
-                        .map(|(lang, c)| (lang.clone(), (c.written + c.unchanged) as u64))
+                        .map(|(lang, c)| (lang.clone(), c.files() as u64))
                         .collect();
                     self.manifest.inputs = inputs;
                     if let Some(assembled) = &self.inputs.assembled {
@@ -1265,7 +1265,7 @@ impl Session {
         let counts = counts.into_map();
         if self.keep_words {
             let per_lang = (counts.iter())
-                .map(|(lang, c)| (lang.clone(), c.written + c.unchanged))
+                .map(|(lang, c)| (lang.clone(), c.files()))
                 .collect();
             let users = match users {
                 Some(users) => Some(users.tidy(&self.manifest)),
@@ -1656,7 +1656,7 @@ impl<'a> Tally<'a> {
     fn of(&self, lang: &str) -> usize {
         (self.0.iter())
             .find(|(l, _)| *l == lang)
-            .map_or(0, |(_, c)| c.written + c.unchanged)
+            .map_or(0, |(_, c)| c.files())
     }
 
     fn into_map(self) -> BTreeMap<String, Counts> {

@@ -51,7 +51,7 @@ fn check(world: &World, session: &mut Session, step: &str) -> Result<bool, Strin
             // its own, as the clean build does.
             let files = |counts: &BTreeMap<String, pressroom::Counts>| -> Vec<(String, usize)> {
                 (counts.iter())
-                    .map(|(lang, c)| (lang.clone(), c.written + c.unchanged))
+                    .map(|(lang, c)| (lang.clone(), c.files()))
                     .collect()
             };
             if !diff.is_empty() {

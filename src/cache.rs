@@ -32,6 +32,7 @@ use crate::document::reads::BodyReads;
 use crate::document::{Derived, Document, FrontMatter, PubDate};
 use crate::render::SearchShape;
 use crate::render::deps::{Dep, ListKey, Reads};
+use crate::search::index::{Index, WordMemo};
 use crate::site::ReadingMemo;
 use crate::source::Section;
 use crate::util::hash::{StableHasher, hash_bytes};
@@ -41,7 +42,7 @@ use xxhash_rust::xxh3::Xxh3;
 pub const CACHE_DIR: &str = ".pressroom-cache";
 
 /// Bumped whenever the encoding or the meaning of a hash changes.
-const FORMAT: u32 = 13;
+const FORMAT: u32 = 14;
 
 /// What the manifest knows about one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,9 +84,10 @@ pub struct Manifest {
     /// keys were never worked out (empty until something is).
     known: Vec<Option<(u64, BodyReads)>>,
     /// Per document of that model, by [`Document::id`], sorted: its
-    /// [`Document::meta_hash`]. With the input stamps, what tells a later
-    /// process that only bodies changed since.
-    metas: Vec<(u64, u64)>,
+    /// [`Document::meta_hash`] and [`Document::hash`]. With the input
+    /// stamps, what tells a later process that only bodies changed since,
+    /// and which text an unchanged file holds without reading it.
+    metas: Vec<(u64, u64, u64)>,
     /// By output path; FxHash reads a path eight bytes at a time, and a
     /// watch rebuild looks every path up a few times.
     files: rustc_hash::FxHashMap<String, FileRecord>,
@@ -242,8 +244,9 @@ impl Manifest {
         (0..self.keys.len()).filter(|&k| self.known(k).is_none())
     }
 
-    /// Keeps [`Document::meta_hash`] of every document of this build's model.
-    pub fn set_metas(&mut self, mut metas: Vec<(u64, u64)>) {
+    /// Keeps the id, [`Document::meta_hash`] and [`Document::hash`] of
+    /// every document of this build's model.
+    pub fn set_metas(&mut self, mut metas: Vec<(u64, u64, u64)>) {
         metas.sort_unstable();
         self.metas = metas;
     }
@@ -251,8 +254,15 @@ impl Manifest {
     /// The [`Document::meta_hash`] document `id` had in the model of the
     /// build that wrote the manifest.
     pub fn meta_of(&self, id: u64) -> Option<u64> {
-        let at = self.metas.binary_search_by_key(&id, |&(i, _)| i).ok()?;
+        let at = self.metas.binary_search_by_key(&id, |&(i, ..)| i).ok()?;
         Some(self.metas[at].1)
+    }
+
+    /// The [`Document::hash`] document `id` had in the model of the build
+    /// that wrote the manifest: the hash of its file's text then.
+    pub fn content_of(&self, id: u64) -> Option<u64> {
+        let at = self.metas.binary_search_by_key(&id, |&(i, ..)| i).ok()?;
+        Some(self.metas[at].2)
     }
 
     /// Records what working out key `k` in this build's model gave.
@@ -383,6 +393,14 @@ impl Manifest {
             w.u64(*size);
             w.u64(*mtime);
         }
+        // With the stamps: a build reads the documents whose files did not
+        // change from the cache, by these hashes, before the rest is decoded.
+        w.u64(self.metas.len() as u64);
+        for &(id, meta, content) in &self.metas {
+            w.u64(id);
+            w.u64(meta);
+            w.u64(content);
+        }
         w.u64(self.search.len() as u64);
         for shape in &self.search {
             w.str(&shape.lang);
@@ -459,11 +477,6 @@ impl Manifest {
                 w.u64(id);
             }
         }
-        w.u64(self.metas.len() as u64);
-        for &(id, meta) in &self.metas {
-            w.u64(id);
-            w.u64(meta);
-        }
     }
 
     /// Reads a manifest written by [`Manifest::encode`]; why not, when it is
@@ -505,6 +518,11 @@ impl Manifest {
             files.push((r.str()?.to_owned(), r.u64()?, r.u64()?));
         }
         let n = r.len()?;
+        let mut metas = Vec::with_capacity(n.min(r.bytes.len() / 24));
+        for _ in 0..n {
+            metas.push((r.u64()?, r.u64()?, r.u64()?));
+        }
+        let n = r.len()?;
         let mut search = Vec::with_capacity(n);
         for _ in 0..n {
             let (lang, hash, docs) = (r.string()?, r.u64()?, r.u64()?);
@@ -542,6 +560,7 @@ impl Manifest {
         }
         let reading = ReadingMemo::from_parts(langs);
         let mut manifest = Manifest {
+            metas,
             search,
             reading,
             inputs: Inputs {
@@ -638,12 +657,6 @@ impl Manifest {
                 Ok(Some((hash, BodyReads::from_list(list))))
             })
             .collect::<Result<_, ()>>()?;
-        let n = r.len()?;
-        let mut metas = Vec::with_capacity(n.min(r.bytes.len() / 16));
-        for _ in 0..n {
-            metas.push((r.u64()?, r.u64()?));
-        }
-        manifest.metas = metas;
         if r.at != r.bytes.len() {
             return Err(());
         }
@@ -704,13 +717,48 @@ pub fn save_documents<'a>(
         w.u64(docs.len() as u64);
         for (key, doc) in docs {
             w.u64(key);
-            w.derived(&doc.front, &doc.summary, &doc.links, &doc.files);
+            w.derived(&doc.derived());
         }
     })
 }
 
 /// Where [`save_documents`] keeps the parsed documents.
 const DOCUMENTS: &str = "documents.bin";
+
+/// The search words of language `lang` that the last build to index it
+/// kept (see [`WordMemo::to_bytes`]), shared by every output folder:
+/// `Ok(None)` when there are none, `Err` with the reason they are not used.
+pub fn load_search_words(root: &Path, lang: &str) -> Result<Option<WordMemo>, String> {
+    let bytes = match std::fs::read(root.join(CACHE_DIR).join(words_file(lang))) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("the cache cannot be read: {e}")),
+    };
+    let r = open(&bytes)?;
+    WordMemo::from_bytes(&r.bytes[r.at..])
+        .map(Some)
+        .ok_or_else(|| "the cache is damaged".to_owned())
+}
+
+/// Keeps the search words of language `lang` for [`load_search_words`],
+/// with the index last made with them (see [`WordMemo::write`]).
+pub fn save_search_words(
+    root: &Path,
+    lang: &str,
+    memo: &WordMemo,
+    last: Option<(&Index, &[u64])>,
+) -> std::io::Result<()> {
+    write_file(root, &words_file(lang), |w| {
+        w.header();
+        memo.write(last, &mut |b| w.bytes(b));
+    })
+}
+
+/// The name of language `lang`'s search words in the cache folder, after
+/// a hash of its code (which the file system need not accept as a name).
+fn words_file(lang: &str) -> String {
+    format!("search-{:016x}.bin", crate::util::hash::stable_hash(lang))
+}
 
 /// Which build of pressroom this is: the size and modification time of
 /// the running program. Two builds of one version can render the same input
@@ -1058,8 +1106,16 @@ impl Writer<'_> {
             None => self.u8(0),
         }
     }
-    fn derived(&mut self, front: &FrontMatter, shown: &str, links: &[LinkRef], files: &[LinkRef]) {
+    fn derived(&mut self, derived: &Derived) {
         // Named one by one, so that a new field cannot be forgotten here.
+        let Derived {
+            front,
+            summary: shown,
+            links,
+            files,
+            body_line,
+            front_hash,
+        } = derived;
         let FrontMatter {
             title,
             date,
@@ -1098,6 +1154,8 @@ impl Writer<'_> {
         self.str(shown);
         self.link_refs(links);
         self.link_refs(files);
+        self.u64(*body_line as u64);
+        self.u64(*front_hash);
     }
 
     fn link_refs(&mut self, refs: &[LinkRef]) {
@@ -1204,11 +1262,15 @@ impl<'a> Reader<'a> {
         let summary = self.string()?;
         let links = self.link_refs()?;
         let files = self.link_refs()?;
+        let body_line = usize::try_from(self.u64()?).map_err(|_| ())?;
+        let front_hash = self.u64()?;
         Ok(Derived {
             front,
             summary,
             links,
             files,
+            body_line,
+            front_hash,
         })
     }
 
@@ -1312,7 +1374,7 @@ mod tests {
         m.set_known(1, 18, BodyReads::from_list(Some(vec![19].into())));
         m.set_known(5, 20, shared.clone());
         m.set_known(6, 21, shared);
-        m.set_metas(vec![(23, 24), (22, 25)]);
+        m.set_metas(vec![(23, 24, 26), (22, 25, 27)]);
         m
     }
 

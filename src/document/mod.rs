@@ -11,6 +11,8 @@ pub mod reads;
 pub mod typography;
 pub mod yaml;
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
 
@@ -114,11 +116,14 @@ pub struct Document {
     pub source: SourceDoc,
     /// Its validated front matter.
     pub front: FrontMatter,
-    /// The front matter text, kept to locate fields in later diagnostics.
-    pub front_text: String,
-    /// The markdown body: read through [`Document::body`], which logs the
-    /// read (see [`reads`]).
-    body: String,
+    /// The file's text: read with the document, or on first use when the
+    /// document was rebuilt from the build cache (see [`Document::cached`]).
+    /// The body is read through [`Document::body`], which logs the read
+    /// (see [`reads`]).
+    text: Text,
+    /// A stable hash of the front matter text: what tells two documents'
+    /// front matter apart without their texts.
+    front_hash: u64,
     /// The 1-based line of the file on which the body starts.
     pub body_line: usize,
     /// Plain-text summary: front matter's, or the body's first paragraph.
@@ -136,12 +141,54 @@ pub struct Document {
     id: u64,
 }
 
+/// A document's text, split at its body, once read.
+#[derive(Debug, Clone, Default)]
+struct Text(OnceLock<Option<Split>>);
+
+/// Two texts are compared through their documents' `hash`, which covers
+/// the text: a text not read yet has nothing else to compare.
+impl PartialEq for Text {
+    fn eq(&self, _: &Text) -> bool {
+        true
+    }
+}
+
+impl Eq for Text {}
+
+impl Text {
+    /// A text already read.
+    fn read(split: Split) -> Text {
+        Text(OnceLock::from(Some(split)))
+    }
+}
+
+/// A file's text with where its front matter and its body start in it.
+#[derive(Debug, Clone)]
+struct Split {
+    text: Box<str>,
+    front: std::ops::Range<usize>,
+    body: usize,
+}
+
+impl Split {
+    /// `text` split as [`split_front_matter`] splits it, which returned
+    /// `front` and `body`, two slices of it.
+    fn of(text: &str, front: &str, body: &str) -> Split {
+        let at = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
+        Split {
+            text: text.into(),
+            front: at(front)..at(front) + front.len(),
+            body: at(body),
+        }
+    }
+}
+
 /// A document without its body (see [`Document::meta`]).
 #[derive(PartialEq)]
 struct Meta<'a> {
     source: &'a SourceDoc,
     front: &'a FrontMatter,
-    front_text: &'a str,
+    front_hash: u64,
     summary: &'a str,
     links: &'a [LinkRef],
     files: &'a [LinkRef],
@@ -160,6 +207,10 @@ pub struct Derived {
     pub links: Vec<LinkRef>,
     /// The references to files in the body.
     pub files: Vec<LinkRef>,
+    /// The 1-based line of the file on which the body starts.
+    pub body_line: usize,
+    /// A stable hash of the front matter text.
+    pub front_hash: u64,
 }
 
 impl Document {
@@ -170,6 +221,8 @@ impl Document {
             summary: self.summary.clone(),
             links: self.links.clone(),
             files: self.files.clone(),
+            body_line: self.body_line,
+            front_hash: self.front_hash,
         }
     }
 
@@ -177,25 +230,73 @@ impl Document {
     /// [`content_hash`]) derived earlier, without parsing it again; `None`
     /// when the text does not split into front matter and body.
     pub fn from_derived(source: SourceDoc, text: &str, derived: Derived) -> Option<Document> {
-        let (front_text, body, body_line) = split_front_matter(text, &source).ok()?;
-        Some(Document {
+        let (front_text, body, _) = split_front_matter(text, &source).ok()?;
+        let hash = content_hash(&source, text);
+        let mut doc = Document::cached(source, hash, derived);
+        doc.text = Text::read(Split::of(text, front_text, body));
+        Some(doc)
+    }
+
+    /// The document whose file had the text of [`content_hash`] `hash`
+    /// when parsing it derived `derived`, rebuilt without reading the file:
+    /// for a file whose stamp says it did not change since. Its text is
+    /// read on first use; if the file holds another text by then,
+    /// [`Document::text_lost`] says so and the text reads as empty.
+    pub fn cached(source: SourceDoc, hash: u64, derived: Derived) -> Document {
+        Document {
             front: derived.front,
-            front_text: front_text.to_owned(),
-            body: body.to_owned(),
-            body_line,
+            text: Text::default(),
+            front_hash: derived.front_hash,
+            body_line: derived.body_line,
             summary: derived.summary,
             links: derived.links,
             files: derived.files,
-            hash: content_hash(&source, text),
+            hash,
             id: crate::util::hash::stable_hash(&source.rel),
             source,
-        })
+        }
+    }
+
+    /// The text, read now if it was not: `None` when the file cannot be
+    /// read or no longer holds the text the document was made from.
+    fn split(&self) -> Option<&Split> {
+        self.text
+            .0
+            .get_or_init(|| {
+                let bytes = std::fs::read(&self.source.path).ok()?;
+                let text = crate::util::fs::decode_str(&bytes, &self.source.rel).ok()?;
+                if content_hash(&self.source, &text) != self.hash {
+                    return None;
+                }
+                let (front, body, _) = split_front_matter(&text, &self.source).ok()?;
+                Some(Split::of(&text, front, body))
+            })
+            .as_ref()
+    }
+
+    /// Reads the text now if it was not, without logging a read: so that
+    /// many documents' texts can be read in parallel before one thread
+    /// reads their bodies.
+    pub fn preload(&self) {
+        self.split();
+    }
+
+    /// Whether the text, read on first use, was not the one the document
+    /// was made from (or could not be read): then the build read an empty
+    /// body and must not be kept.
+    pub fn text_lost(&self) -> bool {
+        self.text.0.get().is_some_and(Option::is_none)
     }
 
     /// The markdown body.
     pub fn body(&self) -> &str {
         reads::note(|| self.id());
-        &self.body
+        self.split().map_or("", |s| &s.text[s.body..])
+    }
+
+    /// The front matter text, to locate fields in later diagnostics.
+    pub fn front_text(&self) -> &str {
+        self.split().map_or("", |s| &s.text[s.front.clone()])
     }
 
     /// A stable hash of the file's text and identity (which changes with
@@ -219,8 +320,8 @@ impl Document {
         let Document {
             source,
             front,
-            front_text,
-            body: _,
+            text: _,
+            front_hash,
             body_line: _,
             summary,
             links,
@@ -231,7 +332,7 @@ impl Document {
         Meta {
             source,
             front,
-            front_text,
+            front_hash: *front_hash,
             summary,
             links,
             files,
@@ -279,7 +380,7 @@ impl Document {
         let Meta {
             source,
             front: _,
-            front_text,
+            front_hash,
             summary,
             links,
             files,
@@ -292,7 +393,7 @@ impl Document {
             .add(&source.stem)
             .add(&source.lang)
             .add(&source.bundle)
-            .add(front_text)
+            .add(&front_hash)
             .add(summary);
         for list in [links, files] {
             h.add(&list.len());
@@ -310,7 +411,7 @@ impl Document {
     /// The 1-based line and column of a front-matter field (or of `needle`
     /// inside its value) in the file.
     pub fn position_of(&self, key: &str, needle: Option<&str>) -> (usize, usize) {
-        yaml::find_value(&self.front_text, key, needle).map_or((1, 1), |(l, c)| (l + 1, c))
+        yaml::find_value(self.front_text(), key, needle).map_or((1, 1), |(l, c)| (l + 1, c))
     }
 }
 
@@ -668,8 +769,8 @@ pub fn parse_with(
             weight: raw.weight.unwrap_or(0),
             updated,
         },
-        front_text: front_text.to_owned(),
-        body: body.to_owned(),
+        text: Text::read(Split::of(text, front_text, body)),
+        front_hash: crate::util::hash::stable_hash(front_text),
         body_line,
         summary,
         links,
@@ -791,6 +892,39 @@ mod tests {
 
     fn first_error(text: &str) -> String {
         parse_release(text).unwrap_err().sorted()[0].to_string()
+    }
+
+    #[test]
+    fn a_document_from_the_cache_reads_its_text_on_first_use_and_checks_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "---\ntitle: \"Forum\"\ndate: 2015-12-11\n---\n\nFirst paragraph.\n\nSecond.\n";
+        let mut src = source(Section::Releases);
+        src.path = dir.path().join("forum.en.md");
+        std::fs::write(&src.path, text).unwrap();
+        let parsed = parse(src.clone(), text).unwrap().0;
+        let cached = || Document::cached(src.clone(), parsed.hash(), parsed.derived());
+        // The same document, its text read from the file when asked for.
+        let doc = cached();
+        assert_eq!(doc.front_text(), parsed.front_text());
+        assert_eq!(doc.body(), parsed.body());
+        assert_eq!(doc.body_line, parsed.body_line);
+        assert_eq!(doc.meta_hash(), parsed.meta_hash());
+        assert!(doc.same_but_body(&parsed) && !doc.text_lost());
+        assert_eq!(
+            doc.position_of("date", None),
+            parsed.position_of("date", None)
+        );
+        // A file that holds another text by then: an empty body, and the
+        // document says so.
+        let doc = cached();
+        std::fs::write(&src.path, text.replace("First", "Fixed")).unwrap();
+        doc.preload();
+        assert!(doc.text_lost());
+        assert_eq!(doc.body(), "");
+        // Compared without its text: a text it never read stays unread.
+        let doc = cached();
+        assert!(doc.same_but_body(&parsed) && doc == parsed);
+        assert!(!doc.text_lost() && doc.text.0.get().is_none());
     }
 
     #[test]

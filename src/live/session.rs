@@ -18,7 +18,7 @@
 //! changed. So the output after any sequence of changes is the output of a
 //! clean build.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -519,7 +519,7 @@ impl Session {
                         let metas = assembled
                             .docs
                             .par_iter()
-                            .map(|d| (d.id(), d.meta_hash()))
+                            .map(|d| (d.id(), d.meta_hash(), d.hash()))
                             .collect();
                         self.manifest.set_metas(metas);
                     }
@@ -846,6 +846,8 @@ impl Session {
         }
         if self.keep_words {
             renderer.keep_search_words(std::mem::take(&mut self.search_words));
+        } else if self.opts.cache && !self.opts.verify && self.opts.output.is_some() {
+            renderer.read_search_words(&self.opts.root);
         }
         let jobs = renderer.jobs();
         // A model taken over makes the same files as the last one but for
@@ -1091,6 +1093,26 @@ impl Session {
                 }));
             }
         }
+        // A text read on first use that was not the one its document was
+        // made from: the file changed during the build, which then read
+        // an empty body. Read again by the next build.
+        let lost: Vec<PathBuf> = (self.inputs.assembled.iter())
+            .flat_map(|a| &a.docs)
+            .filter(|d| d.text_lost())
+            .map(|d| {
+                problems.push(
+                    Diagnostic::error(
+                        &d.source.rel,
+                        1,
+                        1,
+                        "this file changed while the site was being built (or was rewritten keeping its size and modification time)",
+                    )
+                    .with_help("build again; `pressroom build --no-cache` reads every file as it is now"),
+                );
+                d.source.path.clone()
+            })
+            .collect();
+        self.invalidate(&lost);
         let mut done = Vec::new();
         for (i, result) in results {
             match result {
@@ -1249,6 +1271,9 @@ impl Session {
         if self.keep_words {
             // Takes the indexes this renderer made along with the words.
             self.search_words = renderer.take_search_words();
+        } else {
+            // Saved as each language was indexed.
+            notes.extend(renderer.search_words_problems());
         }
         if !indexed.is_empty() {
             log::debug!("search: indexed {}", indexed.join(", "));
@@ -1383,10 +1408,26 @@ impl Session {
                 .collect()
         };
         let parsed = &self.inputs.parsed;
+        // The files whose stamps say they hold the text the cache's build
+        // read: their documents come from the cache unread (see
+        // `Document::cached`), by the hash of that text.
+        let unchanged: Option<HashSet<&str>> = self.edited.as_ref().map(|edited| {
+            let edited: HashSet<&str> = edited.iter().map(String::as_str).collect();
+            (self.manifest.inputs.files.iter())
+                .map(|(rel, ..)| rel.as_str())
+                .filter(|rel| !edited.contains(rel))
+                .collect()
+        });
+        let manifest = &self.manifest;
+        let known = |doc: &SourceDoc| {
+            let rel = doc.rel.to_str()?;
+            unchanged.as_ref()?.contains(rel).then_some(())?;
+            manifest.content_of(crate::util::hash::stable_hash(&doc.rel))
+        };
         let fresh: Vec<(SourceDoc, Parsed, bool)> = stale
             .par_iter()
             .map(|&doc| {
-                let (result, reparsed) = parse_file(doc, parsed, &config.limits);
+                let (result, reparsed) = parse_file(doc, known(doc), parsed, &config.limits);
                 (doc.clone(), result, reparsed)
             })
             .collect();
@@ -1569,10 +1610,19 @@ impl std::fmt::Display for ChangeKind {
 /// text (`parsed`); whether it was parsed in full.
 fn parse_file(
     doc: &SourceDoc,
+    known: Option<u64>,
     parsed: &HashMap<u64, Derived>,
     limits: &crate::config::Limits,
 ) -> (Parsed, bool) {
     use crate::util::fs;
+    // A file that holds the text of hash `known`, which the cache derived
+    // from: not read now, only if something reads its text.
+    if let Some(hash) = known
+        && let Some(derived) = parsed.get(&derived_key(hash, limits))
+    {
+        let doc = Document::cached(doc.clone(), hash, derived.clone());
+        return (Ok((Arc::new(doc), Diagnostics::new())), false);
+    }
     let bytes = match std::fs::read(&doc.path) {
         Ok(bytes) => bytes,
         Err(e) => return (Err(fs::io_diagnostic(&doc.rel, &e, "read").into()), false),

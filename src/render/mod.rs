@@ -19,7 +19,7 @@ mod templates;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
@@ -195,6 +195,10 @@ pub struct Renderer<'s> {
     /// when the caller keeps them between builds (watch mode): taken by the
     /// language's indexing, and handed back by [`Renderer::take_search_words`].
     search_words: Vec<Mutex<WordMemo>>,
+    /// The site root whose build cache holds each language's words as the
+    /// last process to index it left them (see
+    /// [`Renderer::read_search_words`]), with why they could not be used.
+    words_from: Option<(PathBuf, Mutex<Vec<String>>)>,
     /// Per language, its search documents with their hashes, worked out
     /// once: its index, its [`Dep::Search`] and every [`Dep::SearchShard`]
     /// come from them.
@@ -254,6 +258,7 @@ impl<'s> Renderer<'s> {
             search: search::cache(site.config().languages.len()),
             known_search: vec![None; site.config().languages.len()],
             search_words: Vec::new(),
+            words_from: None,
             carried_docs: Vec::new(),
             search_docs: site
                 .config()
@@ -457,6 +462,26 @@ impl<'s> Renderer<'s> {
             .iter()
             .map(|l| Mutex::new(memos.remove(&l.code).unwrap_or_default()))
             .collect();
+    }
+
+    /// Indexes each language with the words the build cache of the site at
+    /// `root` keeps for it (see [`crate::cache::load_search_words`]), read
+    /// when the language is indexed: a process that indexes a language
+    /// again after a few texts changed then reads those texts only.
+    /// [`Renderer::take_search_words`] gives them back, to be saved.
+    pub fn read_search_words(&mut self, root: &Path) {
+        self.keep_search_words(BTreeMap::new());
+        self.words_from = Some((root.to_path_buf(), Mutex::new(Vec::new())));
+    }
+
+    /// Why the words of some language kept in the build cache could not be
+    /// used, one line each.
+    pub fn search_words_problems(&self) -> Vec<String> {
+        self.words_from
+            .as_ref()
+            .map_or_else(Vec::new, |(_, problems)| {
+                problems.lock().unwrap_or_else(|e| e.into_inner()).clone()
+            })
     }
 
     /// The memos given to [`Renderer::keep_search_words`], each now holding

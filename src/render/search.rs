@@ -95,11 +95,33 @@ pub(super) fn built<'r, 's>(renderer: &'r Renderer<'s>, l: usize) -> &'r Built<'
         let lang = renderer.read.config().languages[l].code.clone();
         let memo = renderer.search_words.get(l);
         let started = std::time::Instant::now();
+        if let (Some((root, problems)), Some(memo)) = (&renderer.words_from, memo) {
+            match crate::cache::load_search_words(root, &lang) {
+                Ok(Some(words)) => *memo.lock().unwrap_or_else(|e| e.into_inner()) = words,
+                Ok(None) => {}
+                Err(why) => problems
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(format!("cache: search words of `{lang}` not used: {why}; reading every text of the language")),
+            }
+            log::debug!("search: {lang} words read after {:?}", started.elapsed());
+        }
         let ((built, reads), bodies) = body_reads::track(|| {
             let docs = renderer.search_docs(l);
             deps::capture(|| build(renderer.read, &lang, docs, memo))
         });
         log::debug!("search: {lang} indexed in {:?}", started.elapsed());
+        if let (Some((root, problems)), Some(memo)) = (&renderer.words_from, memo) {
+            // Saved now, and let go: this process indexes the language
+            // once, and the memo is most of what the index needs in memory.
+            let memo = std::mem::take(&mut *memo.lock().unwrap_or_else(|e| e.into_inner()));
+            let last = (&built.index, built.chunk_hashes.as_slice());
+            if let Err(e) = crate::cache::save_search_words(root, &lang, &memo, Some(last)) {
+                (problems.lock().unwrap_or_else(|e| e.into_inner()))
+                    .push(format!("cache: search words of `{lang}` could not be saved ({e})"));
+            }
+            log::debug!("search: {lang} words saved after {:?}", started.elapsed());
+        }
         (built, reads, bodies)
     });
     deps::replay(reads);
@@ -141,8 +163,11 @@ fn build<'s>(
         })
     };
     let texts = |at: &[usize]| {
+        // Texts a build took from the cache unread are read here in
+        // parallel; their reads are logged below, on this thread.
         at.par_iter().for_each(|&i| {
             made_at(i);
+            docs[i].entry.doc.preload();
         });
         at.iter()
             .map(|&i| {

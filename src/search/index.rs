@@ -140,7 +140,7 @@ pub struct Index {
 /// numbers, with the fields they are in and their count in the body, and the
 /// stem of every word seen. Re-indexing after an edit then reads the words of
 /// the edited documents only; every other document's table is looked up.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct WordMemo {
     /// Words by number, and their numbers.
     words: Vec<Box<str>>,
@@ -260,6 +260,233 @@ impl WordMemo {
             seen.1 += (p & 0xFF_FFFF) as u32;
         }
         by_stem
+    }
+}
+
+/// Little-endian numbers and length-prefixed strings, for
+/// [`WordMemo::write`], passed on to a sink as they come.
+struct Out<'a>(&'a mut dyn FnMut(&[u8]));
+
+impl Out<'_> {
+    fn bytes(&mut self, b: &[u8]) {
+        (self.0)(b);
+    }
+    fn u8(&mut self, v: u8) {
+        self.bytes(&[v]);
+    }
+    fn u32(&mut self, v: u32) {
+        self.bytes(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.bytes(&v.to_le_bytes());
+    }
+    fn len(&mut self, n: usize) {
+        self.u64(n as u64);
+    }
+    fn str(&mut self, s: &str) {
+        self.len(s.len());
+        self.bytes(s.as_bytes());
+    }
+    /// A length, then the numbers' bytes, passed on a few thousand at a
+    /// time.
+    fn numbers<const N: usize>(&mut self, len: usize, each: impl Iterator<Item = [u8; N]>) {
+        self.len(len);
+        let mut buf = Vec::with_capacity(len.min(4096) * N);
+        for bytes in each {
+            buf.extend_from_slice(&bytes);
+            if buf.len() >= 4096 * N {
+                self.bytes(&buf);
+                buf.clear();
+            }
+        }
+        self.bytes(&buf);
+    }
+    fn u64s(&mut self, list: &[u64]) {
+        self.numbers(list.len(), list.iter().map(|v| v.to_le_bytes()));
+    }
+    fn u32s(&mut self, list: &[u32]) {
+        self.numbers(list.len(), list.iter().map(|v| v.to_le_bytes()));
+    }
+}
+
+/// The reader of what [`Out`] wrote; `None` at the first thing that does
+/// not fit.
+struct In<'a>(&'a [u8]);
+
+impl<'a> In<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    /// A count of items of at least `size` bytes each, checked against
+    /// what is left so that a damaged count cannot ask for a huge vector.
+    fn len(&mut self, size: usize) -> Option<usize> {
+        let n = usize::try_from(self.u64()?).ok()?;
+        (n.checked_mul(size)? <= self.0.len()).then_some(n)
+    }
+    fn str(&mut self) -> Option<&'a str> {
+        let n = self.len(1)?;
+        std::str::from_utf8(self.take(n)?).ok()
+    }
+    /// A count, then that many numbers of `N` bytes each.
+    fn numbers<const N: usize, T>(&mut self, from: fn([u8; N]) -> T) -> Option<Vec<T>> {
+        let n = self.len(N)?;
+        let bytes = self.take(n * N)?;
+        Some(
+            bytes
+                .chunks_exact(N)
+                .map(|b| from(b.try_into().unwrap_or([0; N])))
+                .collect(),
+        )
+    }
+    fn u64s(&mut self) -> Option<Vec<u64>> {
+        self.numbers(u64::from_le_bytes)
+    }
+    fn u32s(&mut self) -> Option<Vec<u32>> {
+        self.numbers(u32::from_le_bytes)
+    }
+}
+
+impl WordMemo {
+    /// Writes the memo to `sink`, for the build cache to keep between
+    /// processes (see [`WordMemo::from_bytes`]), with `last` as the index
+    /// it was last used to make (see [`WordMemo::keep_index`]): a later
+    /// build that finds the same documents but for a few texts then updates
+    /// that index instead of reading every document's text again.
+    pub fn write(&self, last: Option<(&Index, &[u64])>, sink: &mut dyn FnMut(&[u8])) {
+        let mut out = Out(sink);
+        out.len(self.words.len());
+        for (word, stem) in self.words.iter().zip(&self.stem_of) {
+            out.str(word);
+            out.u32(*stem);
+        }
+        out.len(self.stems.len());
+        for stem in &self.stems {
+            out.str(stem);
+        }
+        out.u32s(&self.word_docs);
+        out.u64s(&self.order);
+        out.u64s(&self.sources);
+        let mut hashes: Vec<u64> = self.docs.keys().copied().collect();
+        hashes.sort_unstable();
+        out.len(hashes.len());
+        for hash in hashes {
+            out.u64(hash);
+            out.u64s(&self.docs[&hash]);
+        }
+        let last = last
+            .or_else(|| self.last.as_ref().map(|(i, h)| (i, h.as_slice())))
+            .filter(|(index, _)| index.docs == self.order.len());
+        match last {
+            None => out.u8(0),
+            Some((index, chunk_hashes)) => {
+                out.u8(1);
+                out.len(index.docs);
+                out.len(index.keys.len());
+                for (name, key) in &index.keys {
+                    out.str(name);
+                    match &key.stem {
+                        None => out.u8(0),
+                        Some(stem) => {
+                            out.u8(1);
+                            out.str(stem);
+                        }
+                    }
+                    out.u32s(&key.postings);
+                }
+                out.len(index.chunks.len());
+                for chunk in &index.chunks {
+                    out.str(chunk);
+                }
+                out.u64s(chunk_hashes);
+            }
+        }
+    }
+
+    /// The memo as bytes (see [`WordMemo::write`]).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        self.write(None, &mut |b| bytes.extend_from_slice(b));
+        bytes
+    }
+
+    /// The memo [`WordMemo::write`] wrote; `None` when the bytes do not
+    /// hold one whose numbers all point where they should.
+    pub fn from_bytes(bytes: &[u8]) -> Option<WordMemo> {
+        let mut r = In(bytes);
+        let mut memo = WordMemo::default();
+        let n = r.len(12)?;
+        for _ in 0..n {
+            let word: Box<str> = r.str()?.into();
+            memo.stem_of.push(r.u32()?);
+            memo.ids.insert(word.clone(), memo.words.len() as u32);
+            memo.words.push(word);
+        }
+        let n = r.len(8)?;
+        for _ in 0..n {
+            let stem: Box<str> = r.str()?.into();
+            memo.stem_ids.insert(stem.clone(), memo.stems.len() as u32);
+            memo.stems.push(stem);
+        }
+        let (words, stems) = (memo.words.len(), memo.stems.len());
+        if memo.ids.len() != words
+            || memo.stem_ids.len() != stems
+            || memo.stem_of.iter().any(|&s| s as usize >= stems)
+        {
+            return None;
+        }
+        memo.word_docs = r.u32s()?;
+        memo.order = r.u64s()?;
+        memo.sources = r.u64s()?;
+        let n = r.len(16)?;
+        memo.docs.reserve(n);
+        for _ in 0..n {
+            let hash = r.u64()?;
+            let packed = r.u64s()?;
+            if packed.iter().any(|p| (p >> 32) as usize >= words) {
+                return None;
+            }
+            memo.docs.insert(hash, packed.into_boxed_slice());
+        }
+        if memo.word_docs.len() > words || memo.order.iter().any(|h| !memo.docs.contains_key(h)) {
+            return None;
+        }
+        if r.u8()? == 1 {
+            let docs = usize::try_from(r.u64()?).ok()?;
+            let n = r.len(17)?;
+            let mut keys = BTreeMap::new();
+            for _ in 0..n {
+                let name = r.str()?.to_owned();
+                let stem = match r.u8()? {
+                    0 => None,
+                    _ => Some(r.str()?.to_owned()),
+                };
+                let postings = r.u32s()?;
+                keys.insert(name, Key { postings, stem });
+            }
+            let n = r.len(8)?;
+            let mut chunks = Vec::with_capacity(n);
+            for _ in 0..n {
+                chunks.push(r.str()?.to_owned());
+            }
+            let chunk_hashes = r.u64s()?;
+            if chunk_hashes.len() != chunks.len() || !chunks.is_sorted() || docs != memo.order.len()
+            {
+                return None;
+            }
+            memo.last = Some((Index { keys, chunks, docs }, chunk_hashes));
+        }
+        r.0.is_empty().then_some(memo)
     }
 }
 
@@ -403,6 +630,10 @@ impl Index {
         last: (Index, Vec<u64>),
         changed: &[(usize, u64, DocText<'_>)],
     ) -> (Index, Vec<u64>) {
+        log::debug!(
+            "search: {lang} index updated for {} changed text(s)",
+            changed.len()
+        );
         let (mut index, mut hashes) = last;
         let docs: Vec<DocText<'_>> = changed.iter().map(|c| c.2).collect();
         memo.read_missing(lang, &docs, 0..docs.len(), |m| changed[m].1);
@@ -1041,6 +1272,10 @@ mod tests {
                 let expected: Vec<u64> = fresh.chunks().iter().map(|c| fresh.chunk_hash(c)).collect();
                 proptest::prop_assert_eq!(&hashes, &expected);
                 memo.keep_index(index, hashes);
+                // As a later process finds it in the build cache.
+                let stored = WordMemo::from_bytes(&memo.to_bytes());
+                proptest::prop_assert_eq!(stored.as_ref(), Some(&*memo));
+                *memo = stored.unwrap_or_default();
                 Ok(())
             };
             build(&bodies, &mut memo)?;
@@ -1060,6 +1295,29 @@ mod tests {
                 build(&bodies, &mut memo)?;
             }
         }
+    }
+
+    #[test]
+    fn a_stored_memo_reads_back_whole_or_not_at_all() {
+        let docs = [
+            doc("Conference on probation", "The conferences met in Astana."),
+            doc("Elections", "Observers watched the elections."),
+        ];
+        let mut memo = WordMemo::default();
+        let (index, hashes) = Index::build_hashed("en", &docs, Some(&mut memo));
+        memo.keep_index(index, hashes);
+        let bytes = memo.to_bytes();
+        assert_eq!(WordMemo::from_bytes(&bytes).as_ref(), Some(&memo));
+        // Cut anywhere, or with a word number past the words: refused.
+        for end in 0..bytes.len() {
+            assert_eq!(WordMemo::from_bytes(&bytes[..end]), None, "cut at {end}");
+        }
+        let mut wrong = WordMemo::from_bytes(&bytes).unwrap();
+        let hash = wrong.order[0];
+        let mut packed = wrong.docs[&hash].to_vec();
+        packed[0] = (1 << 40) | (packed[0] & 0xFFFF_FFFF);
+        wrong.docs.insert(hash, packed.into_boxed_slice());
+        assert_eq!(WordMemo::from_bytes(&wrong.to_bytes()), None);
     }
 
     #[test]

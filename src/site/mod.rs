@@ -1487,7 +1487,7 @@ mod tests {
         // A paragraph added after the first (the summary) changes the body
         // only: the model is the one a fresh build makes, new text in place.
         let two = &docs[2];
-        let text = format!("---\n{}---\n\nBody of two.\n\nMore.\n", two.front_text);
+        let text = format!("---\n{}---\n\nBody of two.\n\nMore.\n", two.front_text());
         docs[2] = Arc::new(crate::document::parse(two.source.clone(), &text).unwrap().0);
         let taken = build(&docs, Some(first));
         assert_eq!(taken.parts_changed(), Some(&[docs[2].id()][..]));
@@ -1511,7 +1511,7 @@ mod tests {
         // A changed summary, a tag edit that changes a list's page count
         // (`three` leaves `a`, two pages of two, for `b`) or an option is
         // worked out again.
-        let text = format!("---\n{}---\n\nNew first paragraph.\n", docs[2].front_text);
+        let text = format!("---\n{}---\n\nNew first paragraph.\n", docs[2].front_text());
         docs[2] = Arc::new(
             crate::document::parse(docs[2].source.clone(), &text)
                 .unwrap()

@@ -25,6 +25,16 @@ fn clean(site: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
     tree(&out)
 }
 
+/// Writes `bytes` over the file at `path` of the same length, its
+/// modification time set back: only its bytes tell that it changed.
+fn write_keeping_stamp(path: &std::path::Path, bytes: &[u8]) {
+    let modified = std::fs::metadata(path).unwrap().modified().unwrap();
+    assert_eq!(std::fs::metadata(path).unwrap().len(), bytes.len() as u64);
+    std::fs::write(path, bytes).unwrap();
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(modified).unwrap();
+}
+
 /// The manifests in the cache folder.
 fn cache_files(site: &Site) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(site.root().join(".pressroom-cache"))
@@ -103,6 +113,99 @@ fn after_a_body_edit_a_new_process_works_out_only_what_read_that_body() {
 }
 
 #[test]
+fn a_new_process_updates_the_search_index_from_the_words_the_cache_keeps() {
+    let site = Site::fixture("basic");
+    build(&site, &[]);
+    let en = "content/releases/2015/forum.en.md";
+    let ru = "content/releases/2015/forum.ru.md";
+    let text = std::fs::read_to_string(site.root().join(en)).unwrap();
+    // A word no release had; then that word gone and another in the
+    // Russian version, each read by a new process.
+    site.write(en, format!("{text}\nQuokkas gathered.\n"));
+    let (_, stderr) = build(&site, &["-vv"]);
+    assert!(
+        stderr.contains("search: en index updated for 1 changed text(s)"),
+        "{stderr}"
+    );
+    assert_eq!(site.tree(), clean(&site));
+    let chunks = |lang: &str| -> String {
+        let tree = site.tree();
+        let prefix = format!("{lang}/search/t/");
+        tree.iter()
+            .filter(|(path, _)| path.starts_with(&prefix))
+            .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+            .collect()
+    };
+    assert!(
+        chunks("en").contains("\"quokka"),
+        "the new word is searchable"
+    );
+    site.write(en, &text);
+    let ru_text = std::fs::read_to_string(site.root().join(ru)).unwrap();
+    site.write(ru, format!("{ru_text}\nКвокки собрались.\n"));
+    let (_, stderr) = build(&site, &["-vv"]);
+    for lang in ["en", "ru"] {
+        assert!(
+            stderr.contains(&format!(
+                "search: {lang} index updated for 1 changed text(s)"
+            )),
+            "{lang}: {stderr}"
+        );
+    }
+    assert!(!chunks("en").contains("\"quokka"));
+    assert_eq!(site.tree(), clean(&site));
+    // Words the cache cannot vouch for are not used: every text is read.
+    let words: Vec<_> = std::fs::read_dir(site.root().join(".pressroom-cache"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().contains("search-"))
+        .collect();
+    assert_eq!(words.len(), 3, "one file per language");
+    for file in &words {
+        let mut bytes = std::fs::read(file).unwrap();
+        let at = bytes.len() / 2;
+        bytes[at] ^= 0xff;
+        std::fs::write(file, bytes).unwrap();
+    }
+    site.write(en, format!("{text}\nWombats too.\n"));
+    let (_, stderr) = build(&site, &["-vv"]);
+    assert!(
+        stderr.contains("note: cache: search words of `en` not used: the cache is damaged"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("index updated"), "{stderr}");
+    assert_eq!(site.tree(), clean(&site));
+}
+
+#[test]
+fn a_text_changed_under_an_unchanged_stamp_fails_the_build_that_reads_it() {
+    let site = Site::fixture("basic");
+    build(&site, &[]);
+    // The same size and modification time: the cache takes the document
+    // as it was, unread, until a page needs its text.
+    let rel = "content/releases/2015/forum.en.md";
+    let path = site.root().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = text.replacen("ASTANA", "ASTANO", 1);
+    assert_ne!(changed, text);
+    write_keeping_stamp(&path, changed.as_bytes());
+    let out = site.cmd(&["build", "--verify-cache"]).assert().failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(
+        stderr.contains(&format!("{rel}:1:1"))
+            && stderr.contains("changed while the site was being built"),
+        "{stderr}"
+    );
+    // Without the cache the file is read as it is.
+    site.cmd(&["build", "--no-cache"]).assert().success();
+    assert!(
+        site.read("en/releases/2015/forum/index.html")
+            .contains("ASTANO")
+    );
+}
+
+#[test]
 fn warnings_are_shown_again_by_a_build_with_nothing_changed() {
     let site = Site::fixture("basic");
     site.write("content/releases/2015/stray.pdf", "%PDF");
@@ -174,14 +277,10 @@ fn verify_mode_fails_on_a_file_the_cache_wrongly_calls_up_to_date() {
     build(&site, &[]);
     // Changed by hand, its stamp set back: only the bytes tell.
     let page = site.public().join("en/about/index.html");
-    let meta = std::fs::metadata(&page).unwrap();
     let mut html = std::fs::read(&page).unwrap();
     let at = html.len() / 2;
     html[at] = if html[at] == b'x' { b'y' } else { b'x' };
-    std::fs::write(&page, &html).unwrap();
-    let f = std::fs::File::options().write(true).open(&page).unwrap();
-    f.set_modified(meta.modified().unwrap()).unwrap();
-    drop(f);
+    write_keeping_stamp(&page, &html);
     let out = site.cmd(&["build", "--verify-cache"]).assert().failure();
     let stderr = String::from_utf8_lossy(&out.get_output().stderr);
     assert!(stderr.contains("en/about/index.html"), "{stderr}");

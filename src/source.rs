@@ -129,6 +129,9 @@ pub fn list_files(config: &SiteConfig) -> Result<Vec<PathBuf>, Diagnostics> {
         );
         return Err(problems);
     }
+    if let Some(files) = plain_files(&content) {
+        return Ok(files);
+    }
     let mut files: Vec<PathBuf> = Vec::new();
     let confinement = Confinement::of(config);
     let mut walker = WalkDir::new(&content)
@@ -170,6 +173,31 @@ pub fn list_files(config: &SiteConfig) -> Result<Vec<PathBuf>, Diagnostics> {
         return Err(problems);
     }
     Ok(files)
+}
+
+/// Every file under `content`, as [`list_files`] lists them, when no entry
+/// is a link and every folder reads: then the walk needs no `stat` per
+/// entry (one that follows links asks for every entry's metadata, 30,000
+/// calls at 10k × 3). `None` sends the caller to the walk that follows
+/// links, checks where they lead and reports what cannot be read.
+fn plain_files(content: &Path) -> Option<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let walk = WalkDir::new(content)
+        .follow_links(false)
+        .follow_root_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walk {
+        let entry = entry.ok()?;
+        if entry.path_is_symlink() || entry.file_type().is_symlink() {
+            return None;
+        }
+        if entry.file_type().is_file() {
+            files.push(entry.into_path());
+        }
+    }
+    Some(files)
 }
 
 /// Classifies the files of `content/` (as [`list_files`] gives them) into

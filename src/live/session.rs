@@ -1407,7 +1407,10 @@ impl Session {
                 })
                 .collect()
         };
-        let parsed = &self.inputs.parsed;
+        // What the cache derived, taken whole: the documents of unchanged
+        // files move their parts out of it instead of copying them.
+        let mut derived = Arc::try_unwrap(std::mem::take(&mut self.inputs.parsed))
+            .unwrap_or_else(|shared| (*shared).clone());
         // The files whose stamps say they hold the text the cache's build
         // read: their documents come from the cache unread (see
         // `Document::cached`), by the hash of that text.
@@ -1419,15 +1422,29 @@ impl Session {
                 .collect()
         });
         let manifest = &self.manifest;
-        let known = |doc: &SourceDoc| {
-            let rel = doc.rel.to_str()?;
-            unchanged.as_ref()?.contains(rel).then_some(())?;
-            manifest.content_of(crate::util::hash::stable_hash(&doc.rel))
-        };
+        let limits = &config.limits;
+        let cached: Vec<Option<(u64, Derived)>> = stale
+            .iter()
+            .map(|doc| {
+                let rel = doc.rel.to_str()?;
+                unchanged.as_ref()?.contains(rel).then_some(())?;
+                let hash = manifest.content_of(crate::util::hash::stable_hash(&doc.rel))?;
+                Some((hash, derived.remove(&derived_key(hash, limits))?))
+            })
+            .collect();
+        let parsed = &derived;
         let fresh: Vec<(SourceDoc, Parsed, bool)> = stale
             .par_iter()
-            .map(|&doc| {
-                let (result, reparsed) = parse_file(doc, known(doc), parsed, &config.limits);
+            .zip(cached)
+            .map(|(&doc, cached)| {
+                let (result, reparsed) = match cached {
+                    // Not read now: only if something reads its text.
+                    Some((hash, derived)) => {
+                        let d = Document::cached(doc.clone(), hash, derived);
+                        (Ok((Arc::new(d), Diagnostics::new())), false)
+                    }
+                    None => parse_file(doc, parsed, limits),
+                };
                 (doc.clone(), result, reparsed)
             })
             .collect();
@@ -1444,12 +1461,11 @@ impl Session {
                 .insert(doc.path.clone().into_os_string(), (doc, parsed));
         }
         // Every document is loaded: what the cache derived lives on in them.
-        // Freeing 30,000 derived documents takes a single thread 50 ms at
-        // 10k × 3, in the way of the model; a thread of its own frees them
-        // while the model is built.
-        let done = std::mem::take(&mut self.inputs.parsed);
-        if !done.is_empty() {
-            std::thread::spawn(move || drop(done));
+        // Freeing what is left of it can take a single thread tens of
+        // milliseconds at 10k × 3, in the way of the model; a thread of its
+        // own frees it while the model is built.
+        if !derived.is_empty() {
+            std::thread::spawn(move || drop(derived));
         }
         // Documents that left the file list were dropped by `invalidate`.
 
@@ -1610,19 +1626,10 @@ impl std::fmt::Display for ChangeKind {
 /// text (`parsed`); whether it was parsed in full.
 fn parse_file(
     doc: &SourceDoc,
-    known: Option<u64>,
     parsed: &HashMap<u64, Derived>,
     limits: &crate::config::Limits,
 ) -> (Parsed, bool) {
     use crate::util::fs;
-    // A file that holds the text of hash `known`, which the cache derived
-    // from: not read now, only if something reads its text.
-    if let Some(hash) = known
-        && let Some(derived) = parsed.get(&derived_key(hash, limits))
-    {
-        let doc = Document::cached(doc.clone(), hash, derived.clone());
-        return (Ok((Arc::new(doc), Diagnostics::new())), false);
-    }
     let bytes = match std::fs::read(&doc.path) {
         Ok(bytes) => bytes,
         Err(e) => return (Err(fs::io_diagnostic(&doc.rel, &e, "read").into()), false),

@@ -846,7 +846,10 @@ impl Session {
         }
         if self.keep_words {
             renderer.keep_search_words(std::mem::take(&mut self.search_words));
-        } else if self.opts.cache && !self.opts.verify && self.opts.output.is_some() {
+        } else if self.opts.cache && !self.opts.verify && self.state == OutputState::FromCache {
+            // Only after a build the cache describes: a first build keeps
+            // no words, which would raise its peak memory by a language's
+            // words while it indexes.
             renderer.read_search_words(&self.opts.root);
         }
         let jobs = renderer.jobs();

@@ -1426,13 +1426,15 @@ impl Session {
         });
         let manifest = &self.manifest;
         let limits = &config.limits;
-        let cached: Vec<Option<(u64, Derived)>> = stale
+        // Boxed: a slot per document, most of them empty in a first build,
+        // and a derived document is a few hundred bytes.
+        let cached: Vec<Option<(u64, Box<Derived>)>> = stale
             .iter()
             .map(|doc| {
                 let rel = doc.rel.to_str()?;
                 unchanged.as_ref()?.contains(rel).then_some(())?;
                 let hash = manifest.content_of(crate::util::hash::stable_hash(&doc.rel))?;
-                Some((hash, derived.remove(&derived_key(hash, limits))?))
+                Some((hash, Box::new(derived.remove(&derived_key(hash, limits))?)))
             })
             .collect();
         let parsed = &derived;
@@ -1443,7 +1445,7 @@ impl Session {
                 let (result, reparsed) = match cached {
                     // Not read now: only if something reads its text.
                     Some((hash, derived)) => {
-                        let d = Document::cached(doc.clone(), hash, derived);
+                        let d = Document::cached(doc.clone(), hash, *derived);
                         (Ok((Arc::new(d), Diagnostics::new())), false)
                     }
                     None => parse_file(doc, parsed, limits),

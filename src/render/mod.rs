@@ -467,8 +467,9 @@ impl<'s> Renderer<'s> {
     /// Indexes each language with the words the build cache of the site at
     /// `root` keeps for it (see [`crate::cache::load_search_words`]), read
     /// when the language is indexed: a process that indexes a language
-    /// again after a few texts changed then reads those texts only.
-    /// [`Renderer::take_search_words`] gives them back, to be saved.
+    /// again after a few texts changed then reads those texts only. Each
+    /// language's words, with the index made from them, are saved back to
+    /// the cache as soon as it is indexed, and let go.
     pub fn read_search_words(&mut self, root: &Path) {
         self.keep_search_words(BTreeMap::new());
         self.words_from = Some((root.to_path_buf(), Mutex::new(Vec::new())));

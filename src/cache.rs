@@ -35,6 +35,7 @@ use crate::render::deps::{Dep, ListKey, Reads};
 use crate::search::index::{Index, WordMemo};
 use crate::site::ReadingMemo;
 use crate::source::Section;
+use crate::util::bytes::{Damaged, Decoder, Encode};
 use crate::util::hash::{StableHasher, hash_bytes};
 use xxhash_rust::xxh3::Xxh3;
 
@@ -483,7 +484,7 @@ impl Manifest {
     /// from another version or damaged.
     pub fn decode(bytes: &[u8]) -> Result<Manifest, String> {
         let mut r = open(bytes)?;
-        Manifest::read_body(&mut r).map_err(|()| "the cache is damaged".to_owned())
+        Manifest::read_body(&mut r).map_err(|Damaged| "the cache is damaged".to_owned())
     }
 
     /// Reads what a build with nothing changed needs: the inputs and the
@@ -494,46 +495,46 @@ impl Manifest {
     pub fn decode_stamps(bytes: &[u8]) -> Result<Manifest, String> {
         let mut r = open(bytes)?;
         let (manifest, _) =
-            Manifest::read_files(&mut r).map_err(|()| "the cache is damaged".to_owned())?;
+            Manifest::read_files(&mut r).map_err(|Damaged| "the cache is damaged".to_owned())?;
         Ok(manifest)
     }
 
     /// Reads up to the end of the file records; their dependency counts in
     /// the order the dependencies follow.
-    fn read_files(r: &mut Reader<'_>) -> Result<(Manifest, Vec<(String, u32)>), ()> {
+    fn read_files(r: &mut Reader<'_>) -> Result<(Manifest, Vec<(String, u32)>), Damaged> {
         let options = r.u64()?;
         let valid_until = match r.u8()? {
             0 => None,
             _ => Some(r.u64()? as i64),
         };
         let warned = r.u8()? != 0;
-        let n = r.len()?;
+        let n = r.count()?;
         let mut counts = Vec::with_capacity(n);
         for _ in 0..n {
             counts.push((r.string()?, r.u64()?));
         }
-        let n = r.len()?;
+        let n = r.count()?;
         let mut files = Vec::with_capacity(n);
         for _ in 0..n {
             files.push((r.str()?.to_owned(), r.u64()?, r.u64()?));
         }
-        let n = r.len()?;
-        let mut metas = Vec::with_capacity(n.min(r.bytes.len() / 24));
+        let n = r.count()?;
+        let mut metas = Vec::with_capacity(n.min(r.left() / 24));
         for _ in 0..n {
             metas.push((r.u64()?, r.u64()?, r.u64()?));
         }
-        let n = r.len()?;
+        let n = r.count()?;
         let mut search = Vec::with_capacity(n);
         for _ in 0..n {
             let (lang, hash, docs) = (r.string()?, r.u64()?, r.u64()?);
-            let count = r.len()?;
+            let count = r.count()?;
             let mut chunks = Vec::with_capacity(count);
             let mut chunk_hashes = Vec::with_capacity(count);
             for _ in 0..count {
                 chunks.push(r.string()?);
                 chunk_hashes.push(r.u64()?);
             }
-            let docs = usize::try_from(docs).map_err(|_| ())?;
+            let docs = usize::try_from(docs).map_err(|_| Damaged)?;
             search.push(SearchShape {
                 lang,
                 hash,
@@ -542,14 +543,14 @@ impl Manifest {
                 chunk_hashes,
             });
         }
-        let n = r.len()?;
+        let n = r.count()?;
         let mut langs = Vec::with_capacity(n);
         for _ in 0..n {
             let (lang, key) = (r.string()?, r.u64()?);
-            let releases = r.len()?;
+            let releases = r.count()?;
             let mut lists = Vec::with_capacity(releases);
             for _ in 0..releases {
-                let count = r.len()?;
+                let count = r.count()?;
                 let mut list = Vec::with_capacity(count);
                 for _ in 0..count {
                     list.push(r.u32()?);
@@ -572,7 +573,7 @@ impl Manifest {
             },
             ..Manifest::default()
         };
-        let n = r.len()?;
+        let n = r.count()?;
         let mut order = Vec::with_capacity(n);
         manifest.files.reserve(n);
         for _ in 0..n {
@@ -580,7 +581,7 @@ impl Manifest {
             let kind = r.u8()?;
             let (size, mtime) = (r.u64()?, r.u64()?);
             let content = r.u64()?;
-            let count = u32::try_from(r.len()?).map_err(|_| ())?;
+            let count = u32::try_from(r.count()?).map_err(|_| Damaged)?;
             let stamp = (size != u64::MAX || mtime != u64::MAX).then_some((size, mtime));
             manifest.files.insert(
                 path.clone(),
@@ -596,12 +597,12 @@ impl Manifest {
         Ok((manifest, order))
     }
 
-    fn read_body(r: &mut Reader<'_>) -> Result<Manifest, ()> {
+    fn read_body(r: &mut Reader<'_>) -> Result<Manifest, Damaged> {
         let (mut manifest, order) = Manifest::read_files(r)?;
-        let n = r.len()?;
+        let n = r.count()?;
         // Sized once: growing the table would hash every dependency (paths,
         // hashed part by part) again at each doubling.
-        let room = n.min(r.bytes.len());
+        let room = n.min(r.left());
         manifest.keys.reserve_exact(room);
         manifest.index.reserve(room);
         for _ in 0..n {
@@ -609,21 +610,21 @@ impl Manifest {
             manifest.intern(dep);
         }
         if manifest.keys.len() != n {
-            return Err(());
+            return Err(Damaged);
         }
         let total: usize = order.iter().map(|(_, c)| *c as usize).sum();
-        manifest.deps.reserve_exact(total.min(r.bytes.len() / 12));
+        manifest.deps.reserve_exact(total.min(r.left() / 12));
         for (path, count) in order {
             let start = manifest.deps.len() as u32;
             for _ in 0..count {
                 let k = r.u32()?;
                 if k as usize >= manifest.keys.len() {
-                    return Err(());
+                    return Err(Damaged);
                 }
                 let hash = r.u64()?;
                 manifest.deps.push((k, hash));
             }
-            let record = manifest.files.get_mut(&path).ok_or(())?;
+            let record = manifest.files.get_mut(&path).ok_or(Damaged)?;
             record.deps = (start, count);
         }
         let mut states = Vec::with_capacity(manifest.keys.len());
@@ -631,14 +632,14 @@ impl Manifest {
             states.push(match r.u8()? {
                 0 => None,
                 1 => Some((r.u64()?, r.u32()?)),
-                _ => return Err(()),
+                _ => return Err(Damaged),
             });
         }
-        let n = r.len()?;
-        let mut lists: Vec<std::sync::Arc<[u64]>> = Vec::with_capacity(n.min(r.bytes.len()));
+        let n = r.count()?;
+        let mut lists: Vec<std::sync::Arc<[u64]>> = Vec::with_capacity(n.min(r.left()));
         for _ in 0..n {
-            let len = r.len()?;
-            let mut list = Vec::with_capacity(len.min(r.bytes.len() / 8));
+            let len = r.count()?;
+            let mut list = Vec::with_capacity(len.min(r.left() / 8));
             for _ in 0..len {
                 list.push(r.u64()?);
             }
@@ -652,13 +653,13 @@ impl Manifest {
                 };
                 let list = match list {
                     0 => None,
-                    i => Some(lists.get(i as usize - 1).ok_or(())?.clone()),
+                    i => Some(lists.get(i as usize - 1).ok_or(Damaged)?.clone()),
                 };
                 Ok(Some((hash, BodyReads::from_list(list))))
             })
-            .collect::<Result<_, ()>>()?;
-        if r.at != r.bytes.len() {
-            return Err(());
+            .collect::<Result<_, Damaged>>()?;
+        if !r.is_done() {
+            return Err(Damaged);
         }
         Ok(manifest)
     }
@@ -691,19 +692,19 @@ pub fn load_documents(root: &Path) -> Result<HashMap<u64, Derived>, String> {
         Err(e) => return Err(format!("the cache cannot be read: {e}")),
     };
     let mut r = open(&bytes)?;
-    let read = |r: &mut Reader<'_>| -> Result<HashMap<u64, Derived>, ()> {
-        let n = r.len()?;
+    let read = |r: &mut Reader<'_>| -> Result<HashMap<u64, Derived>, Damaged> {
+        let n = r.count()?;
         let mut docs = HashMap::with_capacity(n);
         for _ in 0..n {
             let hash = r.u64()?;
             docs.insert(hash, r.derived()?);
         }
-        if r.at != r.bytes.len() {
-            return Err(());
+        if !r.is_done() {
+            return Err(Damaged);
         }
         Ok(docs)
     };
-    read(&mut r).map_err(|()| "the cache is damaged".to_owned())
+    read(&mut r).map_err(|Damaged| "the cache is damaged".to_owned())
 }
 
 /// Saves the parsed documents (see [`load_documents`]): what parsing
@@ -726,7 +727,7 @@ pub fn save_documents<'a>(
 const DOCUMENTS: &str = "documents.bin";
 
 /// The search words of language `lang` that the last build to index it
-/// kept (see [`WordMemo::to_bytes`]), shared by every output folder:
+/// kept (see [`WordMemo::write`]), shared by every output folder:
 /// `Ok(None)` when there are none, `Err` with the reason they are not used.
 pub fn load_search_words(root: &Path, lang: &str) -> Result<Option<WordMemo>, String> {
     let bytes = match std::fs::read(root.join(CACHE_DIR).join(words_file(lang))) {
@@ -734,10 +735,11 @@ pub fn load_search_words(root: &Path, lang: &str) -> Result<Option<WordMemo>, St
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("the cache cannot be read: {e}")),
     };
-    let r = open(&bytes)?;
-    WordMemo::from_bytes(&r.bytes[r.at..])
-        .map(Some)
-        .ok_or_else(|| "the cache is damaged".to_owned())
+    let mut r = open(&bytes)?;
+    match WordMemo::read(&mut r) {
+        Ok(memo) if r.is_done() => Ok(Some(memo)),
+        _ => Err("the cache is damaged".to_owned()),
+    }
 }
 
 /// Keeps the search words of language `lang` for [`load_search_words`],
@@ -750,7 +752,7 @@ pub fn save_search_words(
 ) -> std::io::Result<()> {
     write_file(root, &words_file(lang), |w| {
         w.header();
-        memo.write(last, &mut |b| w.bytes(b));
+        memo.write(last, w);
     })
 }
 
@@ -788,10 +790,7 @@ fn build_id() -> u64 {
 fn open(bytes: &[u8]) -> Result<Reader<'_>, String> {
     let body = bytes.len().checked_sub(8).ok_or("the cache is truncated")?;
     let sum = u64::from_le_bytes(bytes[body..].try_into().map_err(|_| "truncated")?);
-    let mut r = Reader {
-        bytes: &bytes[..body],
-        at: 0,
-    };
+    let mut r = Reader(Decoder::new(&bytes[..body]));
     if r.take(16).ok() != Some(b"pressroom-cache\n".as_slice()) {
         return Err("the cache folder holds a file that is not a pressroom cache".into());
     }
@@ -854,6 +853,15 @@ struct Writer<'a> {
     failed: Option<std::io::Error>,
 }
 
+impl Encode for Writer<'_> {
+    fn bytes(&mut self, b: &[u8]) {
+        self.buf.extend_from_slice(b);
+        if self.buf.len() >= WRITE_CHUNK {
+            self.flush();
+        }
+    }
+}
+
 impl<'a> Writer<'a> {
     fn new(sink: Option<&'a mut dyn std::io::Write>) -> Writer<'a> {
         Writer {
@@ -898,33 +906,6 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn bytes(&mut self, b: &[u8]) {
-        self.buf.extend_from_slice(b);
-        if self.buf.len() >= WRITE_CHUNK {
-            self.flush();
-        }
-    }
-    fn u8(&mut self, v: u8) {
-        self.bytes(&[v]);
-    }
-    fn u32(&mut self, v: u32) {
-        self.bytes(&v.to_le_bytes());
-    }
-
-    /// A length, then that many `u32`s.
-    fn u32s(&mut self, list: &[u32]) {
-        self.u64(list.len() as u64);
-        for &v in list {
-            self.u32(v);
-        }
-    }
-    fn u64(&mut self, v: u64) {
-        self.bytes(&v.to_le_bytes());
-    }
-    fn str(&mut self, s: &str) {
-        self.u64(s.len() as u64);
-        self.bytes(s.as_bytes());
-    }
     fn section(&mut self, s: Section) {
         self.u8(match s {
             Section::Releases => 0,
@@ -1169,76 +1150,54 @@ impl Writer<'_> {
     }
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+/// The decoder of cache files: the shared layout's [`Decoder`], with the
+/// cache's own values on top.
+struct Reader<'a>(Decoder<'a>);
+
+impl<'a> std::ops::Deref for Reader<'a> {
+    type Target = Decoder<'a>;
+    fn deref(&self) -> &Decoder<'a> {
+        &self.0
+    }
 }
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], ()> {
-        let end = self.at.checked_add(n).ok_or(())?;
-        let out = self.bytes.get(self.at..end).ok_or(())?;
-        self.at = end;
-        Ok(out)
+impl std::ops::DerefMut for Reader<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
     }
-    fn u8(&mut self) -> Result<u8, ()> {
-        Ok(self.take(1)?[0])
-    }
-    fn u32(&mut self) -> Result<u32, ()> {
-        Ok(u32::from_le_bytes(
-            self.take(4)?.try_into().map_err(|_| ())?,
-        ))
-    }
-    fn u64(&mut self) -> Result<u64, ()> {
-        Ok(u64::from_le_bytes(
-            self.take(8)?.try_into().map_err(|_| ())?,
-        ))
-    }
-    /// A count, refused when larger than what is left could hold.
-    fn len(&mut self) -> Result<usize, ()> {
-        let n = self.u64()?;
-        if n > (self.bytes.len() - self.at) as u64 {
-            return Err(());
-        }
-        Ok(n as usize)
-    }
-    fn str(&mut self) -> Result<&'a str, ()> {
-        let n = self.len()?;
-        std::str::from_utf8(self.take(n)?).map_err(|_| ())
-    }
-    fn string(&mut self) -> Result<String, ()> {
-        self.str().map(str::to_owned)
-    }
-    fn opt_str(&mut self) -> Result<Option<String>, ()> {
+}
+
+impl Reader<'_> {
+    fn opt_str(&mut self) -> Result<Option<String>, Damaged> {
         Ok(match self.u8()? {
             0 => None,
             _ => Some(self.string()?),
         })
     }
-    fn strs(&mut self) -> Result<Vec<String>, ()> {
-        let n = self.len()?;
+    fn strs(&mut self) -> Result<Vec<String>, Damaged> {
+        let n = self.count()?;
         (0..n).map(|_| self.string()).collect()
     }
-    fn datetime(&mut self) -> Result<Option<DateTime<FixedOffset>>, ()> {
+    fn datetime(&mut self) -> Result<Option<DateTime<FixedOffset>>, Damaged> {
         if self.u8()? == 0 {
             return Ok(None);
         }
         let secs = self.u64()? as i64;
         let nanos = self.u32()?;
-        let offset = FixedOffset::east_opt(self.u32()? as i32).ok_or(())?;
-        let utc = DateTime::from_timestamp(secs, nanos).ok_or(())?;
+        let offset = FixedOffset::east_opt(self.u32()? as i32).ok_or(Damaged)?;
+        let utc = DateTime::from_timestamp(secs, nanos).ok_or(Damaged)?;
         Ok(Some(utc.with_timezone(&offset)))
     }
-    fn pub_date(&mut self) -> Result<Option<PubDate>, ()> {
+    fn pub_date(&mut self) -> Result<Option<PubDate>, Damaged> {
         Ok(match self.u8()? {
             0 => None,
             _ => Some(PubDate {
-                date: NaiveDate::from_num_days_from_ce_opt(self.u32()? as i32).ok_or(())?,
+                date: NaiveDate::from_num_days_from_ce_opt(self.u32()? as i32).ok_or(Damaged)?,
                 datetime: self.datetime()?,
             }),
         })
     }
-    fn derived(&mut self) -> Result<Derived, ()> {
+    fn derived(&mut self) -> Result<Derived, Damaged> {
         let title = self.string()?;
         let date = self.pub_date()?;
         let front = FrontMatter {
@@ -1262,7 +1221,7 @@ impl<'a> Reader<'a> {
         let summary = self.string()?;
         let links = self.link_refs()?;
         let files = self.link_refs()?;
-        let body_line = usize::try_from(self.u64()?).map_err(|_| ())?;
+        let body_line = usize::try_from(self.u64()?).map_err(|_| Damaged)?;
         let front_hash = self.u64()?;
         Ok(Derived {
             front,
@@ -1274,8 +1233,8 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn link_refs(&mut self) -> Result<Vec<LinkRef>, ()> {
-        let n = self.len()?;
+    fn link_refs(&mut self) -> Result<Vec<LinkRef>, Damaged> {
+        let n = self.count()?;
         let mut refs = Vec::with_capacity(n);
         for _ in 0..n {
             refs.push(LinkRef {
@@ -1287,22 +1246,22 @@ impl<'a> Reader<'a> {
         }
         Ok(refs)
     }
-    fn section(&mut self) -> Result<Section, ()> {
+    fn section(&mut self) -> Result<Section, Damaged> {
         match self.u8()? {
             0 => Ok(Section::Releases),
             1 => Ok(Section::Pages),
-            _ => Err(()),
+            _ => Err(Damaged),
         }
     }
-    fn list(&mut self) -> Result<ListKey, ()> {
+    fn list(&mut self) -> Result<ListKey, Damaged> {
         Ok(match self.u8()? {
             0 => ListKey::Releases(self.string()?),
             1 => ListKey::Tag(self.string()?, self.string()?),
             2 => ListKey::Year(self.string()?, self.u32()? as i32),
-            _ => return Err(()),
+            _ => return Err(Damaged),
         })
     }
-    fn dep(&mut self) -> Result<Dep, ()> {
+    fn dep(&mut self) -> Result<Dep, Damaged> {
         Ok(match self.u8()? {
             0 => Dep::Config,
             1 => Dep::Tags,
@@ -1332,7 +1291,7 @@ impl<'a> Reader<'a> {
             25 => Dep::SearchShard(self.string()?, self.u64()? as usize),
             26 => Dep::SearchChunk(self.string()?, self.string()?),
             27 => Dep::TagPages(self.string()?),
-            _ => return Err(()),
+            _ => return Err(Damaged),
         })
     }
 }
@@ -1464,6 +1423,28 @@ mod tests {
             Manifest::decode(&rebuilt)
                 .unwrap_err()
                 .contains("another build")
+        );
+    }
+
+    #[test]
+    fn search_words_read_back_whole_and_with_nothing_after_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        assert_eq!(load_search_words(root, "kk"), Ok(None));
+        let memo = WordMemo::from_bytes(&WordMemo::default().to_bytes()).unwrap();
+        save_search_words(root, "kk", &memo, None).unwrap();
+        assert_eq!(load_search_words(root, "kk"), Ok(Some(memo)));
+        // A checksum that holds over bytes the memo does not account for:
+        // what wrote them is not this build's memo writer.
+        write_file(root, &words_file("kk"), |w| {
+            w.header();
+            WordMemo::default().write(None, w);
+            w.u8(0);
+        })
+        .unwrap();
+        assert_eq!(
+            load_search_words(root, "kk"),
+            Err("the cache is damaged".to_owned())
         );
     }
 }

@@ -37,6 +37,7 @@ use std::fmt::Write as _;
 
 use rayon::prelude::*;
 
+use crate::util::bytes::{Damaged, Decoder, Encode};
 use crate::util::hash::StableHasher;
 
 use super::{normalize, stem};
@@ -263,114 +264,19 @@ impl WordMemo {
     }
 }
 
-/// Little-endian numbers and length-prefixed strings, for
-/// [`WordMemo::write`], passed on to a sink as they come.
-struct Out<'a>(&'a mut dyn FnMut(&[u8]));
-
-impl Out<'_> {
-    fn bytes(&mut self, b: &[u8]) {
-        (self.0)(b);
-    }
-    fn u8(&mut self, v: u8) {
-        self.bytes(&[v]);
-    }
-    fn u32(&mut self, v: u32) {
-        self.bytes(&v.to_le_bytes());
-    }
-    fn u64(&mut self, v: u64) {
-        self.bytes(&v.to_le_bytes());
-    }
-    fn len(&mut self, n: usize) {
-        self.u64(n as u64);
-    }
-    fn str(&mut self, s: &str) {
-        self.len(s.len());
-        self.bytes(s.as_bytes());
-    }
-    /// A length, then the numbers' bytes, passed on a few thousand at a
-    /// time.
-    fn numbers<const N: usize>(&mut self, len: usize, each: impl Iterator<Item = [u8; N]>) {
-        self.len(len);
-        let mut buf = Vec::with_capacity(len.min(4096) * N);
-        for bytes in each {
-            buf.extend_from_slice(&bytes);
-            if buf.len() >= 4096 * N {
-                self.bytes(&buf);
-                buf.clear();
-            }
-        }
-        self.bytes(&buf);
-    }
-    fn u64s(&mut self, list: &[u64]) {
-        self.numbers(list.len(), list.iter().map(|v| v.to_le_bytes()));
-    }
-    fn u32s(&mut self, list: &[u32]) {
-        self.numbers(list.len(), list.iter().map(|v| v.to_le_bytes()));
-    }
-}
-
-/// The reader of what [`Out`] wrote; `None` at the first thing that does
-/// not fit.
-struct In<'a>(&'a [u8]);
-
-impl<'a> In<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(head)
-    }
-    fn u8(&mut self) -> Option<u8> {
-        Some(self.take(1)?[0])
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-    /// A count of items of at least `size` bytes each, checked against
-    /// what is left so that a damaged count cannot ask for a huge vector.
-    fn len(&mut self, size: usize) -> Option<usize> {
-        let n = usize::try_from(self.u64()?).ok()?;
-        (n.checked_mul(size)? <= self.0.len()).then_some(n)
-    }
-    fn str(&mut self) -> Option<&'a str> {
-        let n = self.len(1)?;
-        std::str::from_utf8(self.take(n)?).ok()
-    }
-    /// A count, then that many numbers of `N` bytes each.
-    fn numbers<const N: usize, T>(&mut self, from: fn([u8; N]) -> T) -> Option<Vec<T>> {
-        let n = self.len(N)?;
-        let bytes = self.take(n * N)?;
-        Some(
-            bytes
-                .chunks_exact(N)
-                .map(|b| from(b.try_into().unwrap_or([0; N])))
-                .collect(),
-        )
-    }
-    fn u64s(&mut self) -> Option<Vec<u64>> {
-        self.numbers(u64::from_le_bytes)
-    }
-    fn u32s(&mut self) -> Option<Vec<u32>> {
-        self.numbers(u32::from_le_bytes)
-    }
-}
-
 impl WordMemo {
-    /// Writes the memo to `sink`, for the build cache to keep between
-    /// processes (see [`WordMemo::from_bytes`]), with `last` as the index
+    /// Writes the memo to `out`, for the build cache to keep between
+    /// processes (see [`WordMemo::read`]), with `last` as the index
     /// it was last used to make (see [`WordMemo::keep_index`]): a later
     /// build that finds the same documents but for a few texts then updates
     /// that index instead of reading every document's text again.
-    pub fn write(&self, last: Option<(&Index, &[u64])>, sink: &mut dyn FnMut(&[u8])) {
-        let mut out = Out(sink);
-        out.len(self.words.len());
+    pub fn write(&self, last: Option<(&Index, &[u64])>, out: &mut impl Encode) {
+        out.count(self.words.len());
         for (word, stem) in self.words.iter().zip(&self.stem_of) {
             out.str(word);
             out.u32(*stem);
         }
-        out.len(self.stems.len());
+        out.count(self.stems.len());
         for stem in &self.stems {
             out.str(stem);
         }
@@ -379,7 +285,7 @@ impl WordMemo {
         out.u64s(&self.sources);
         let mut hashes: Vec<u64> = self.docs.keys().copied().collect();
         hashes.sort_unstable();
-        out.len(hashes.len());
+        out.count(hashes.len());
         for hash in hashes {
             out.u64(hash);
             out.u64s(&self.docs[&hash]);
@@ -391,8 +297,8 @@ impl WordMemo {
             None => out.u8(0),
             Some((index, chunk_hashes)) => {
                 out.u8(1);
-                out.len(index.docs);
-                out.len(index.keys.len());
+                out.count(index.docs);
+                out.count(index.keys.len());
                 for (name, key) in &index.keys {
                     out.str(name);
                     match &key.stem {
@@ -404,7 +310,7 @@ impl WordMemo {
                     }
                     out.u32s(&key.postings);
                 }
-                out.len(index.chunks.len());
+                out.count(index.chunks.len());
                 for chunk in &index.chunks {
                     out.str(chunk);
                 }
@@ -416,23 +322,30 @@ impl WordMemo {
     /// The memo as bytes (see [`WordMemo::write`]).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = Vec::new();
-        self.write(None, &mut |b| bytes.extend_from_slice(b));
+        self.write(None, &mut bytes);
         bytes
     }
 
-    /// The memo [`WordMemo::write`] wrote; `None` when the bytes do not
-    /// hold one whose numbers all point where they should.
+    /// The memo `bytes` hold, and nothing after it (see
+    /// [`WordMemo::read`]).
     pub fn from_bytes(bytes: &[u8]) -> Option<WordMemo> {
-        let mut r = In(bytes);
+        let mut r = Decoder::new(bytes);
+        let memo = WordMemo::read(&mut r).ok()?;
+        r.is_done().then_some(memo)
+    }
+
+    /// The memo [`WordMemo::write`] wrote, read from `r`; [`Damaged`] when
+    /// the bytes do not hold one whose numbers all point where they should.
+    pub fn read(r: &mut Decoder<'_>) -> Result<WordMemo, Damaged> {
         let mut memo = WordMemo::default();
-        let n = r.len(12)?;
+        let n = r.count_of(12)?;
         for _ in 0..n {
             let word: Box<str> = r.str()?.into();
             memo.stem_of.push(r.u32()?);
             memo.ids.insert(word.clone(), memo.words.len() as u32);
             memo.words.push(word);
         }
-        let n = r.len(8)?;
+        let n = r.count_of(8)?;
         for _ in 0..n {
             let stem: Box<str> = r.str()?.into();
             memo.stem_ids.insert(stem.clone(), memo.stems.len() as u32);
@@ -443,27 +356,27 @@ impl WordMemo {
             || memo.stem_ids.len() != stems
             || memo.stem_of.iter().any(|&s| s as usize >= stems)
         {
-            return None;
+            return Err(Damaged);
         }
         memo.word_docs = r.u32s()?;
         memo.order = r.u64s()?;
         memo.sources = r.u64s()?;
-        let n = r.len(16)?;
+        let n = r.count_of(16)?;
         memo.docs.reserve(n);
         for _ in 0..n {
             let hash = r.u64()?;
             let packed = r.u64s()?;
             if packed.iter().any(|p| (p >> 32) as usize >= words) {
-                return None;
+                return Err(Damaged);
             }
             memo.docs.insert(hash, packed.into_boxed_slice());
         }
         if memo.word_docs.len() > words || memo.order.iter().any(|h| !memo.docs.contains_key(h)) {
-            return None;
+            return Err(Damaged);
         }
         if r.u8()? == 1 {
-            let docs = usize::try_from(r.u64()?).ok()?;
-            let n = r.len(17)?;
+            let docs = usize::try_from(r.u64()?).map_err(|_| Damaged)?;
+            let n = r.count_of(17)?;
             let mut keys = BTreeMap::new();
             for _ in 0..n {
                 let name = r.str()?.to_owned();
@@ -474,7 +387,7 @@ impl WordMemo {
                 let postings = r.u32s()?;
                 keys.insert(name, Key { postings, stem });
             }
-            let n = r.len(8)?;
+            let n = r.count_of(8)?;
             let mut chunks = Vec::with_capacity(n);
             for _ in 0..n {
                 chunks.push(r.str()?.to_owned());
@@ -482,11 +395,11 @@ impl WordMemo {
             let chunk_hashes = r.u64s()?;
             if chunk_hashes.len() != chunks.len() || !chunks.is_sorted() || docs != memo.order.len()
             {
-                return None;
+                return Err(Damaged);
             }
             memo.last = Some((Index { keys, chunks, docs }, chunk_hashes));
         }
-        r.0.is_empty().then_some(memo)
+        Ok(memo)
     }
 }
 

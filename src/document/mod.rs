@@ -263,13 +263,15 @@ impl Document {
         self.text
             .0
             .get_or_init(|| {
-                let bytes = std::fs::read(&self.source.path).ok()?;
-                let text = crate::util::fs::decode_str(&bytes, &self.source.rel).ok()?;
-                if content_hash(&self.source, &text) != self.hash {
-                    return None;
-                }
-                let (front, body, _) = split_front_matter(&text, &self.source).ok()?;
-                Some(Split::of(&text, front, body))
+                with_text(&self.source, |text| {
+                    if content_hash(&self.source, text) != self.hash {
+                        return None;
+                    }
+                    let (front, body, _) = split_front_matter(text, &self.source).ok()?;
+                    Some(Split::of(text, front, body))
+                })
+                .ok()
+                .flatten()
             })
             .as_ref()
     }
@@ -801,6 +803,16 @@ fn unsafe_url_error(
         ),
     )
     .with_help("link only to http(s), mailto: and tel: addresses, relative paths, or other files with `@/…`")
+}
+
+/// Reads `source`'s file and hands its text to `with`, decoded as every
+/// content file is ([`crate::util::fs::decode_str`]: UTF-8, no BOM, `\n`
+/// line endings) and borrowed from the bytes read where it can be.
+pub fn with_text<T>(source: &SourceDoc, with: impl FnOnce(&str) -> T) -> Result<T, Diagnostic> {
+    use crate::util::fs;
+    let bytes =
+        std::fs::read(&source.path).map_err(|e| fs::io_diagnostic(&source.rel, &e, "read"))?;
+    Ok(with(&fs::decode_str(&bytes, &source.rel)?))
 }
 
 /// The stable hash of a file's text and identity: [`Document::hash`].

@@ -1634,29 +1634,24 @@ fn parse_file(
     parsed: &HashMap<u64, Derived>,
     limits: &crate::config::Limits,
 ) -> (Parsed, bool) {
-    use crate::util::fs;
-    let bytes = match std::fs::read(&doc.path) {
-        Ok(bytes) => bytes,
-        Err(e) => return (Err(fs::io_diagnostic(&doc.rel, &e, "read").into()), false),
-    };
-    let text = match fs::decode_str(&bytes, &doc.rel) {
-        Ok(text) => text,
-        Err(e) => return (Err(e.into()), false),
-    };
-    // A text the cache derived from passed every check of reading and
-    // parsing (only documents without problems are kept), so it is not
-    // scanned for forbidden characters again.
-    if !parsed.is_empty()
-        && let Some(derived) = parsed.get(&derived_key(document::content_hash(doc, &text), limits))
-        && let Some(d) = Document::from_derived(doc.clone(), &text, derived.clone())
-    {
-        return (Ok((Arc::new(d), Diagnostics::new())), false);
-    }
-    if let Err(e) = fs::check_xml_chars(&text, &doc.rel) {
-        return (Err(e.into()), false);
-    }
-    let result = document::parse_with(doc.clone(), &text, limits).map(|(d, w)| (Arc::new(d), w));
-    (result, true)
+    let read = document::with_text(doc, |text| {
+        // A text the cache derived from passed every check of reading and
+        // parsing (only documents without problems are kept), so it is not
+        // scanned for forbidden characters again.
+        if !parsed.is_empty()
+            && let Some(derived) =
+                parsed.get(&derived_key(document::content_hash(doc, text), limits))
+            && let Some(d) = Document::from_derived(doc.clone(), text, derived.clone())
+        {
+            return (Ok((Arc::new(d), Diagnostics::new())), false);
+        }
+        if let Err(e) = crate::util::fs::check_xml_chars(text, &doc.rel) {
+            return (Err(e.into()), false);
+        }
+        let result = document::parse_with(doc.clone(), text, limits).map(|(d, w)| (Arc::new(d), w));
+        (result, true)
+    });
+    read.unwrap_or_else(|e| (Err(e.into()), false))
 }
 
 /// A document's key in the parsed-documents cache: its content hash and the

@@ -128,6 +128,9 @@ pub struct Staging {
     /// The record read at the start, put back by a commit that changes
     /// nothing.
     record: Option<Vec<u8>>,
+    /// With a valid [`Record`]: the folders' stamps of both trees, so that
+    /// the commit stamps again only the folders it changed.
+    stamps: Option<TreeStamps>,
     /// Held until the commit or abort is over.
     _lock: std::fs::File,
 }
@@ -205,8 +208,10 @@ impl Staging {
             }
             _ => None,
         };
+        let mut stamps = None;
         let (previous, relink) = match known {
-            Some((previous, differs)) => {
+            Some((previous, differs, both)) => {
+                stamps = Some(both);
                 log::debug!(
                     "output known from the last commit's record; {} paths of the previous tree renewed",
                     differs.len()
@@ -234,6 +239,7 @@ impl Staging {
             reuse,
             record: record.filter(|_| relink.is_some()),
             relink,
+            stamps,
             _lock: lock,
         })
     }
@@ -268,7 +274,8 @@ impl Staging {
     /// it could not be fully deleted after the switch (the new output is in
     /// place all the same). On error the output is as it was, except in
     /// journal mode, where the error says so.
-    pub fn commit(self, produced: &BTreeSet<String>) -> Result<Diagnostics, Diagnostic> {
+    pub fn commit(mut self, produced: &BTreeSet<String>) -> Result<Diagnostics, Diagnostic> {
+        let stamps = self.stamps.take();
         let written = std::mem::take(
             &mut *self
                 .written
@@ -309,7 +316,7 @@ impl Staging {
             .with_help("something else changed the output folder during the build; build again"));
         }
         match self.mode {
-            Mode::Swap => self.commit_swap(produced, &unchanged, &written, &stale),
+            Mode::Swap => self.commit_swap(produced, &unchanged, &written, &stale, stamps),
             Mode::InPlace => {
                 let mut written: Vec<&String> = written.iter().collect();
                 written.sort();
@@ -325,6 +332,7 @@ impl Staging {
         unchanged: &[&String],
         written: &HashSet<String>,
         stale: &[&String],
+        stamps: Option<TreeStamps>,
     ) -> Result<Diagnostics, Diagnostic> {
         let started = std::time::Instant::now();
         let fail = |path: &Path, e: &io::Error| {
@@ -414,7 +422,8 @@ impl Staging {
         // path, is kept for the next build to update (its files are hard
         // links to the output's, so it costs little space) rather than
         // deleting and recreating every folder each time.
-        let record = Record::of(&self.out, &self.previous, produced, written, stale);
+        let carried = stamps.zip(self.relink.as_ref());
+        let record = Record::of(&self.out, &self.previous, produced, written, stale, carried);
         log::debug!("record of the two trees made after {:?}", started.elapsed());
         let mut warnings = Diagnostics::new();
         if let Err(e) = std::fs::write(sibling(&self.out, "previous"), record.encode()) {
@@ -541,6 +550,13 @@ impl Previous {
 /// stamp could hide a later change behind an equal time, so such a folder
 /// is marked racy and its names are read again (as Git does for racily
 /// clean files).
+///
+/// The record also keeps the stamps of the previous tree's folders, as the
+/// build that wrote it found them. The next build updates that tree and
+/// makes it the output; it then stamps again only the folders it changed
+/// and takes the others' stamps from here. A folder of that tree changed by
+/// hand in between no longer carries the stamp it is recorded with, so the
+/// build after sees it, as it would in the output.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Record {
     /// Paths where the previous tree may not hold the output's own file
@@ -552,18 +568,35 @@ struct Record {
     dots: Vec<String>,
     /// Every folder of the output (`""` for the output itself) with its
     /// stamp and whether it is racy.
-    dirs: Vec<(String, DirStamp, bool)>,
+    dirs: Vec<FolderStamp>,
+    /// The folders of the previous tree, likewise; empty when not known.
+    kept: Vec<FolderStamp>,
 }
 
 /// A folder's inode, modification and change times (ns), size and links.
 type DirStamp = [u64; 5];
+
+/// A folder (relative, `""` for the tree itself), its stamp, and whether
+/// it is racy.
+type FolderStamp = (String, DirStamp, bool);
+
+/// The stamps of both trees' folders, from a record the output was found
+/// to match.
+#[derive(Debug)]
+struct TreeStamps {
+    /// The previous tree's (the one this build updates), as recorded,
+    /// sorted by folder.
+    kept: Vec<FolderStamp>,
+    /// The output's, as this build found them.
+    output: Vec<FolderStamp>,
+}
 
 /// How close to the record's writing a folder's modification time may be
 /// before a later change could carry the same time: the kernel stamps
 /// files from a clock that ticks every few milliseconds.
 const RACY: Duration = Duration::from_millis(100);
 
-const RECORD_HEADER: &[u8] = b"pressroom-tree 1\n";
+const RECORD_HEADER: &[u8] = b"pressroom-tree 2\n";
 
 fn dir_stamp(path: &Path) -> Option<DirStamp> {
     use std::os::unix::fs::MetadataExt as _;
@@ -585,16 +618,30 @@ fn dir_stamp(path: &Path) -> Option<DirStamp> {
     ])
 }
 
+/// Nanoseconds since 1970, `RACY` ago: a folder stamped after this moment
+/// whose modification time is later than it is racy.
+fn racy_since() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .saturating_sub(RACY)
+        .as_nanos() as u64
+}
+
 impl Record {
     /// The record of `out` as this commit leaves it: `previous` is what the
     /// output held before (now the previous tree), `produced` what it holds,
-    /// `stale` what it held and no longer does.
+    /// `stale` what it held and no longer does. With `carried`, the stamps
+    /// of both trees at the start and the paths the start renewed in the
+    /// tree now in place: only the folders above a path this build changed
+    /// there are stamped again.
     fn of(
         out: &Path,
         previous: &Previous,
         produced: &BTreeSet<String>,
         written: &HashSet<String>,
         stale: &[&String],
+        carried: Option<(TreeStamps, &HashSet<String>)>,
     ) -> Record {
         let mut differs: Vec<String> = written
             .iter()
@@ -606,31 +653,50 @@ impl Record {
         differs.dedup();
         let mut names: BTreeSet<&str> = BTreeSet::from([""]);
         for path in produced.iter().chain(&previous.dots) {
-            let mut rest = path.as_str();
-            while let Some((dir, _)) = rest.rsplit_once('/') {
+            for dir in ancestors(path) {
                 if !names.insert(dir) {
                     break;
                 }
-                rest = dir;
             }
         }
+        // The folders this build changed in the tree now in place: above
+        // every path it wrote, deleted, renewed or carried a dotfile to,
+        // and the tree itself, which the swap renamed.
+        let mut changed: HashSet<&str> = HashSet::from([""]);
+        if let Some((_, renewed)) = carried {
+            for path in differs.iter().chain(renewed) {
+                for dir in ancestors(path) {
+                    if !changed.insert(dir) {
+                        break;
+                    }
+                }
+            }
+        }
+        let (kept, output) = match carried {
+            Some((stamps, _)) => (Some(stamps.kept), stamps.output),
+            None => (None, Vec::new()),
+        };
         let names: Vec<&str> = names.into_iter().collect();
-        let stamps: Vec<Option<DirStamp>> = names
-            .par_iter()
-            .map(|dir| dir_stamp(&out.join(dir)))
-            .collect();
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .saturating_sub(RACY)
-            .as_nanos() as u64;
+        let since = racy_since();
         let dirs = names
-            .into_iter()
-            .zip(stamps)
-            .map(|(dir, stamp)| {
-                // A folder that cannot be read is never taken as unchanged.
-                let stamp = stamp.unwrap_or_default();
-                (dir.to_owned(), stamp, stamp[1] >= now)
+            .par_iter()
+            .map(|&dir| {
+                let known = (kept.as_deref())
+                    .filter(|_| !changed.contains(dir))
+                    .and_then(|kept| {
+                        let at = kept.binary_search_by(|(d, ..)| d.as_str().cmp(dir)).ok()?;
+                        Some(&kept[at])
+                    });
+                let (stamp, racy) = match known {
+                    Some(&(_, stamp, racy)) => (stamp, racy),
+                    None => {
+                        // A folder that cannot be read is never taken as
+                        // unchanged.
+                        let stamp = dir_stamp(&out.join(dir)).unwrap_or_default();
+                        (stamp, stamp[1] >= since)
+                    }
+                };
+                (dir.to_owned(), stamp, racy)
             })
             .collect();
         Record {
@@ -638,25 +704,28 @@ impl Record {
             files: produced.iter().cloned().collect(),
             dots: previous.dots.clone(),
             dirs,
+            kept: output,
         }
     }
 
     fn encode(&self) -> Vec<u8> {
+        use crate::util::bytes::Encode as _;
         let mut bytes = RECORD_HEADER.to_vec();
         for list in [&self.differs, &self.files, &self.dots] {
-            bytes.extend_from_slice(format!("{}\n", list.len()).as_bytes());
+            bytes.count(list.len());
             for path in list {
-                bytes.extend_from_slice(path.as_bytes());
-                bytes.push(0);
+                bytes.str(path);
             }
         }
-        bytes.extend_from_slice(format!("{}\n", self.dirs.len()).as_bytes());
-        for (dir, [ino, mtime, ctime, size, nlink], racy) in &self.dirs {
-            let racy = u8::from(*racy);
-            bytes.extend_from_slice(
-                format!("{racy} {ino} {mtime} {ctime} {size} {nlink} {dir}").as_bytes(),
-            );
-            bytes.push(0);
+        for dirs in [&self.dirs, &self.kept] {
+            bytes.count(dirs.len());
+            for (dir, stamp, racy) in dirs {
+                bytes.str(dir);
+                for &value in stamp {
+                    bytes.u64(value);
+                }
+                bytes.u8(u8::from(*racy));
+            }
         }
         bytes
     }
@@ -664,63 +733,57 @@ impl Record {
     /// The record in `bytes`, or `None` when it is empty, damaged, or names
     /// a path that is not plainly inside the output.
     fn decode(bytes: &[u8]) -> Option<Record> {
-        let mut rest = bytes.strip_prefix(RECORD_HEADER)?;
-        let count = |rest: &mut &[u8]| -> Option<usize> {
-            let end = rest.iter().position(|&b| b == b'\n')?;
-            let n = std::str::from_utf8(&rest[..end]).ok()?.parse().ok()?;
-            *rest = &rest[end + 1..];
-            Some(n)
-        };
-        let entry = |rest: &mut &[u8]| -> Option<String> {
-            let end = rest.iter().position(|&b| b == 0)?;
-            let text = std::str::from_utf8(&rest[..end]).ok()?.to_owned();
-            *rest = &rest[end + 1..];
-            Some(text)
-        };
+        use crate::util::bytes::{Damaged, Decoder};
+        let mut r = Decoder::new(bytes.strip_prefix(RECORD_HEADER)?);
+        let plain = |path: String| plain_relative(&path).then_some(path).ok_or(Damaged);
         let mut lists: [Vec<String>; 3] = Default::default();
         for list in &mut lists {
-            let n = count(&mut rest)?;
-            // A damaged count must not reserve memory it has no entries for.
-            list.reserve(n.min(rest.len()));
+            let n = r.count().ok()?;
+            list.reserve(n);
             for _ in 0..n {
-                list.push(entry(&mut rest).filter(|p| plain_relative(p))?);
+                list.push(r.string().and_then(plain).ok()?);
             }
         }
-        let n = count(&mut rest)?;
-        let mut dirs = Vec::with_capacity(n.min(rest.len()));
-        for _ in 0..n {
-            let text = entry(&mut rest)?;
-            let mut parts = text.splitn(7, ' ');
-            let racy = match parts.next()? {
-                "0" => false,
-                "1" => true,
-                _ => return None,
-            };
-            let mut stamp = [0u64; 5];
-            for value in &mut stamp {
-                *value = parts.next()?.parse().ok()?;
+        let mut trees: [Vec<FolderStamp>; 2] = Default::default();
+        for dirs in &mut trees {
+            let n = r.count_of(49).ok()?;
+            dirs.reserve(n);
+            for _ in 0..n {
+                let dir = r.string().ok()?;
+                if !dir.is_empty() && !plain_relative(&dir) {
+                    return None;
+                }
+                let mut stamp = [0u64; 5];
+                for value in &mut stamp {
+                    *value = r.u64().ok()?;
+                }
+                let racy = match r.u8().ok()? {
+                    0 => false,
+                    1 => true,
+                    _ => return None,
+                };
+                dirs.push((dir, stamp, racy));
             }
-            let dir = parts.next()?.to_owned();
-            if !dir.is_empty() && !plain_relative(&dir) {
-                return None;
-            }
-            dirs.push((dir, stamp, racy));
         }
-        if !rest.is_empty() {
+        if !r.is_done() {
             return None;
         }
         let [differs, files, dots] = lists;
+        let [dirs, kept] = trees;
         Some(Record {
             differs,
             files,
             dots,
             dirs,
+            kept,
         })
     }
 
-    /// What the output holds, when every folder is as the record left it,
-    /// and the paths where the previous tree may differ from it.
-    fn into_previous(self, out: &Path) -> Option<(Previous, Vec<String>)> {
+    /// What the output holds, when every folder is as the record left it;
+    /// the paths where the previous tree may differ from it; and the
+    /// stamps of both trees' folders.
+    fn into_previous(self, out: &Path) -> Option<(Previous, Vec<String>, TreeStamps)> {
+        let since = racy_since();
         let same = self
             .dirs
             .par_iter()
@@ -768,13 +831,30 @@ impl Record {
                 }
             }
         }
+        // Every folder is now known to be as recorded, as of `since`: one
+        // changed later carries a later time, unless its time is that
+        // close to `since`.
+        let output = (self.dirs.into_iter())
+            .map(|(dir, stamp, _)| (dir, stamp, stamp[1] >= since))
+            .collect();
+        let kept = self.kept;
         let previous = Previous {
             files: self.files.into_iter().collect(),
             dots: self.dots,
             others: Vec::new(),
         };
-        Some((previous, self.differs))
+        Some((previous, self.differs, TreeStamps { kept, output }))
     }
+}
+
+/// The folders above `path`, nearest first, ending with `""`.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(path);
+    std::iter::from_fn(move || {
+        let (dir, _) = rest?.rsplit_once('/').unwrap_or(("", ""));
+        rest = (!dir.is_empty()).then_some(dir);
+        Some(dir)
+    })
 }
 
 /// `rel` as plain segments inside a folder (dot-named ones allowed).
@@ -1713,16 +1793,23 @@ mod tests {
                 (String::new(), [1, 2, 3, 4, 5], false),
                 ("b".into(), [6, 7, 8, 9, 10], true),
             ],
+            kept: vec![("b/e".into(), [11, 12, 13, 14, u64::MAX], true)],
         };
         let bytes = record.encode();
         assert_eq!(Record::decode(&bytes), Some(record));
         for cut in [0, RECORD_HEADER.len(), bytes.len() / 2, bytes.len() - 1] {
             assert_eq!(Record::decode(&bytes[..cut]), None, "cut at {cut}");
         }
-        let escaping = String::from_utf8(bytes)
-            .unwrap()
-            .replace("b/c d.html", "../c.html");
-        assert_eq!(Record::decode(escaping.as_bytes()), None);
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(Record::decode(&longer), None);
+        // A path of the same length that leaves the output.
+        let at = bytes.windows(10).position(|w| w == b"b/c d.html").unwrap();
+        let mut escaping = bytes.clone();
+        escaping[at..at + 10].copy_from_slice(b"../c.html\0");
+        assert_eq!(Record::decode(&escaping), None);
+        escaping[at..at + 10].copy_from_slice(b"../c..html");
+        assert_eq!(Record::decode(&escaping), None);
         assert_eq!(Record::decode(b""), None);
     }
 
@@ -1803,6 +1890,103 @@ mod tests {
                 assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"A2");
             }
         }
+    }
+
+    #[test]
+    fn the_kept_tree_is_stamped_again_only_where_a_build_changed_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let kept = sibling(&out, "staging");
+        let record = || Record::decode(&std::fs::read(sibling(&out, "previous")).unwrap()).unwrap();
+        let steps: [&[(&str, &[u8])]; 6] = [
+            &[
+                ("a.html", b"A"),
+                ("b/x.html", b"X"),
+                ("c/y.html", b"Y"),
+                ("d/deep/z.html", b"Z"),
+            ],
+            &[
+                ("a.html", b"A"),
+                ("b/x.html", b"X2"),
+                ("c/y.html", b"Y"),
+                ("d/deep/z.html", b"Z"),
+            ],
+            &[
+                ("a.html", b"A"),
+                ("b/x.html", b"X2"),
+                ("c/y.html", b"Y3"),
+                ("d/deep/z.html", b"Z"),
+            ],
+            &[
+                ("a.html", b"A"),
+                ("b/x.html", b"X2"),
+                ("c/y.html", b"Y3"),
+                ("d/deep/z.html", b"Z4"),
+                ("e/n.html", b"N"),
+            ],
+            &[
+                ("a.html", b"A"),
+                ("c/y.html", b"Y3"),
+                ("d/deep/z.html", b"Z4"),
+                ("e/n.html", b"N"),
+            ],
+            &[
+                ("a.html", b"A6"),
+                ("c/y.html", b"Y3"),
+                ("d/deep/z.html", b"Z4"),
+                ("e/n.html", b"N"),
+            ],
+        ];
+        for (i, files) in steps.iter().enumerate() {
+            let (_, known) = build_known(&out, Mode::Swap, files);
+            assert_eq!(known, i >= 2, "step {i}");
+            if i == 0 {
+                continue;
+            }
+            // Carried or taken anew, every stamp is the folder's own.
+            let record = record();
+            for (dir, stamp, _) in &record.dirs {
+                assert_eq!(
+                    dir_stamp(&out.join(dir)).as_ref(),
+                    Some(stamp),
+                    "step {i}: `{dir}`"
+                );
+            }
+            assert_eq!(record.kept.is_empty(), i < 2, "step {i}");
+            for (dir, stamp, _) in record.kept.iter().filter(|d| !d.0.is_empty()) {
+                assert_eq!(
+                    dir_stamp(&kept.join(dir)).as_ref(),
+                    Some(stamp),
+                    "step {i}: kept `{dir}`"
+                );
+            }
+        }
+        // A file put by hand into a folder of the kept tree that the next
+        // build does not change: that build carries the folder's recorded
+        // stamp into the output, and the build after sees it differ.
+        std::fs::write(kept.join("d/deep/junk.html"), "J").unwrap();
+        // Long enough that a folder stamped now is not racy: only its
+        // carried stamp can tell.
+        std::thread::sleep(RACY * 2);
+        let last: &[(&str, &[u8])] = &[
+            ("a.html", b"A7"),
+            ("c/y.html", b"Y3"),
+            ("d/deep/z.html", b"Z4"),
+            ("e/n.html", b"N"),
+        ];
+        assert!(build_known(&out, Mode::Swap, last).1);
+        assert!(out.join("d/deep/junk.html").exists());
+        assert!(!build_known(&out, Mode::Swap, steps[5]).1);
+        let left: BTreeSet<String> = walkdir::WalkDir::new(&out)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| key(&out, e.unwrap().path()))
+            .filter(|k| k != MARKER && !["c", "d", "d/deep", "e"].contains(&k.as_str()))
+            .collect();
+        assert_eq!(
+            left,
+            set(&["a.html", "c/y.html", "d/deep/z.html", "e/n.html"])
+        );
     }
 
     #[test]

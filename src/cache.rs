@@ -43,7 +43,7 @@ use xxhash_rust::xxh3::Xxh3;
 pub const CACHE_DIR: &str = ".pressroom-cache";
 
 /// Bumped whenever the encoding or the meaning of a hash changes.
-const FORMAT: u32 = 14;
+const FORMAT: u32 = 15;
 
 /// What the manifest knows about one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -428,11 +428,11 @@ impl Manifest {
         // The files with their stamps come before what they depend on, so
         // that a build with nothing changed reads no further (see
         // [`Manifest::decode_stamps`]).
-        let mut paths: Vec<&String> = self.files.keys().collect();
-        paths.sort();
-        w.u64(paths.len() as u64);
-        for path in &paths {
-            let record = &self.files[*path];
+        // Looked up once: three passes go over them in this order.
+        let mut files: Vec<(&String, &FileRecord)> = self.files.iter().collect();
+        files.sort_unstable_by_key(|&(path, _)| path);
+        w.u64(files.len() as u64);
+        for &(path, record) in &files {
             w.str(path);
             w.u8(record.kind);
             let (size, mtime) = record.stamp.unwrap_or((u64::MAX, u64::MAX));
@@ -445,10 +445,32 @@ impl Manifest {
         for dep in &self.keys {
             w.dep(dep);
         }
-        for path in &paths {
-            for &(k, h) in self.deps_of(&self.files[*path]) {
-                w.u32(k);
-                w.u64(h);
+        // Each key's hash where a file first records it. After a build
+        // every file is up to date, so every file that records a key
+        // records that same hash: a dependency is written as its key
+        // alone, and only one whose hash differs (a file left stale by a
+        // failed build, say) carries its own. Read back, every file's
+        // dependencies are exactly what was written; this only saves two
+        // thirds of the largest part of the file.
+        let mut first: Vec<Option<u64>> = vec![None; self.keys.len()];
+        for &(_, record) in &files {
+            for &(k, h) in self.deps_of(record) {
+                first[k as usize].get_or_insert(h);
+            }
+        }
+        for hash in &first {
+            w.u64(hash.unwrap_or_default());
+        }
+        for &(_, record) in &files {
+            for &(k, h) in self.deps_of(record) {
+                // Keys are numbered below 2^31: each takes far more than
+                // a byte of memory.
+                if first[k as usize] == Some(h) {
+                    w.u32(k << 1);
+                } else {
+                    w.u32(k << 1 | 1);
+                    w.u64(h);
+                }
             }
         }
         // Per key what working it out gave, the lists of documents read
@@ -612,16 +634,24 @@ impl Manifest {
         if manifest.keys.len() != n {
             return Err(Damaged);
         }
+        let mut first = Vec::with_capacity(n.min(r.left() / 8));
+        for _ in 0..n {
+            first.push(r.u64()?);
+        }
         let total: usize = order.iter().map(|(_, c)| *c as usize).sum();
-        manifest.deps.reserve_exact(total.min(r.left() / 12));
+        manifest.deps.reserve_exact(total.min(r.left() / 4));
         for (path, count) in order {
             let start = manifest.deps.len() as u32;
             for _ in 0..count {
-                let k = r.u32()?;
+                let word = r.u32()?;
+                let k = word >> 1;
+                let hash = match word & 1 {
+                    0 => *first.get(k as usize).ok_or(Damaged)?,
+                    _ => r.u64()?,
+                };
                 if k as usize >= manifest.keys.len() {
                     return Err(Damaged);
                 }
-                let hash = r.u64()?;
                 manifest.deps.push((k, hash));
             }
             let record = manifest.files.get_mut(&path).ok_or(Damaged)?;
@@ -1318,6 +1348,14 @@ mod tests {
         m.insert("en/index.html".into(), 1, reads, 8);
         m.set_stamp("en/index.html", Some((6, 7)));
         m.insert("robots.txt".into(), 2, vec![(Dep::Config, 1)], 9);
+        // A file that recorded another hash of a key than the others did
+        // (left stale), and a key only it records.
+        m.insert(
+            "z.html".into(),
+            3,
+            vec![(Dep::Tags, 28), (Dep::Config, 29)],
+            30,
+        );
         m.search = vec![SearchShape {
             lang: "kk".into(),
             hash: 10,

@@ -100,8 +100,10 @@ enum Mode {
 /// never follows a symbolic link.
 #[derive(Debug, Default)]
 struct Previous {
-    /// Regular files (`/`-separated, relative), dotfiles and the marker aside.
-    files: HashSet<String>,
+    /// Regular files (`/`-separated, relative), dotfiles and the marker
+    /// aside; sorted, each once, so that a commit compares them with what
+    /// the build produced in one pass.
+    files: Vec<String>,
     /// Dot-named entries the build does not produce, kept across builds.
     dots: Vec<String>,
     /// Anything else that is not the build's: symbolic links, sockets.
@@ -248,7 +250,7 @@ impl Staging {
     /// call from many threads for different paths.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<WriteOutcome, Diagnostic> {
         let rel_path = output_relative(rel)?;
-        if self.previous.files.contains(rel) && holds(&self.out.join(&rel_path), bytes) {
+        if self.previous.has(rel) && holds(&self.out.join(&rel_path), bytes) {
             return Ok(WriteOutcome::Unchanged);
         }
         let staged = self.staging.join(&rel_path);
@@ -283,13 +285,13 @@ impl Staging {
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
         let unchanged: Vec<&String> = produced.iter().filter(|p| !written.contains(*p)).collect();
-        let mut stale: Vec<&String> = self
-            .previous
-            .files
-            .iter()
-            .chain(&self.previous.others)
-            .filter(|p| !produced.contains(*p))
-            .collect();
+        let mut stale = sorted_minus(self.previous.files.iter(), produced.iter());
+        stale.extend(
+            self.previous
+                .others
+                .iter()
+                .filter(|p| !produced.contains(*p)),
+        );
         stale.sort();
         if written.is_empty() && stale.is_empty() && self.out.join(MARKER).is_file() {
             // Nothing changed: nothing is restaged, nothing is touched, and
@@ -302,9 +304,8 @@ impl Staging {
             }
             return Ok(Diagnostics::new());
         }
-        if let Some(missing) = unchanged
-            .iter()
-            .find(|p| !self.previous.files.contains(**p))
+        if let Some(missing) =
+            sorted_minus(unchanged.iter().copied(), self.previous.files.iter()).first()
         {
             let _ = remove_all(&self.staging);
             return Err(Diagnostic::error(
@@ -529,13 +530,35 @@ impl Previous {
                     walk.skip_current_dir();
                 }
             } else if entry.file_type().is_file() {
-                previous.files.insert(rel);
+                previous.files.push(rel);
             } else if !entry.file_type().is_dir() {
                 previous.others.push(rel);
             }
         }
+        previous.files.sort_unstable();
         Ok(previous)
     }
+
+    /// Whether the output held `rel` as a regular file.
+    fn has(&self, rel: &str) -> bool {
+        self.files.binary_search_by(|f| f.as_str().cmp(rel)).is_ok()
+    }
+}
+
+/// The items of `a` that are not in `b`, both sorted.
+fn sorted_minus<'a>(
+    a: impl Iterator<Item = &'a String>,
+    b: impl Iterator<Item = &'a String>,
+) -> Vec<&'a String> {
+    let mut b = b.peekable();
+    let mut out = Vec::new();
+    for item in a {
+        while b.next_if(|other| *other < item).is_some() {}
+        if b.next_if(|other| *other == item).is_none() {
+            out.push(item);
+        }
+    }
+    out
 }
 
 /// What a swap leaves in the previous tree's mark (`.<name>.pressroom-previous`),
@@ -839,7 +862,13 @@ impl Record {
             .collect();
         let kept = self.kept;
         let previous = Previous {
-            files: self.files.into_iter().collect(),
+            files: {
+                let mut files = self.files;
+                // Sorted as written, unless the record was tampered with.
+                files.sort_unstable();
+                files.dedup();
+                files
+            },
             dots: self.dots,
             others: Vec::new(),
         };
@@ -1769,6 +1798,27 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("public")).unwrap();
         assert!(!is_mount_point(&dir.path().join("public")));
+    }
+
+    #[test]
+    fn a_sorted_difference_keeps_what_the_other_list_lacks() {
+        let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let minus = |a: &[&str], b: &[&str]| -> Vec<String> {
+            let (a, b) = (list(a), list(b));
+            sorted_minus(a.iter(), b.iter())
+                .into_iter()
+                .cloned()
+                .collect()
+        };
+        let all = ["a", "b/x.html", "b/y.html", "c", "d"];
+        assert_eq!(
+            minus(&all, &["b/x.html", "c", "e"]),
+            list(&["a", "b/y.html", "d"])
+        );
+        assert_eq!(minus(&all, &[]), list(&all));
+        assert_eq!(minus(&all, &all), list(&[]));
+        assert_eq!(minus(&[], &all), list(&[]));
+        assert_eq!(minus(&["b", "c"], &["a", "b", "d"]), list(&["c"]));
     }
 
     #[test]

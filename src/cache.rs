@@ -495,10 +495,7 @@ impl Manifest {
         }
         w.u64(lists.len() as u64);
         for list in lists {
-            w.u64(list.len() as u64);
-            for &id in list {
-                w.u64(id);
-            }
+            w.u64s(list);
         }
     }
 
@@ -572,12 +569,7 @@ impl Manifest {
             let releases = r.count()?;
             let mut lists = Vec::with_capacity(releases);
             for _ in 0..releases {
-                let count = r.count()?;
-                let mut list = Vec::with_capacity(count);
-                for _ in 0..count {
-                    list.push(r.u32()?);
-                }
-                lists.push(list);
+                lists.push(r.u32s()?);
             }
             langs.push((lang, key, lists));
         }
@@ -668,12 +660,7 @@ impl Manifest {
         let n = r.count()?;
         let mut lists: Vec<std::sync::Arc<[u64]>> = Vec::with_capacity(n.min(r.left()));
         for _ in 0..n {
-            let len = r.count()?;
-            let mut list = Vec::with_capacity(len.min(r.left() / 8));
-            for _ in 0..len {
-                list.push(r.u64()?);
-            }
-            lists.push(list.into());
+            lists.push(r.u64s()?.into());
         }
         manifest.known = states
             .into_iter()

@@ -674,30 +674,17 @@ impl Record {
             .collect();
         differs.sort();
         differs.dedup();
-        let mut names: BTreeSet<&str> = BTreeSet::from([""]);
-        for path in produced.iter().chain(&previous.dots) {
-            for dir in ancestors(path) {
-                if !names.insert(dir) {
-                    break;
-                }
-            }
-        }
-        // The folders this build changed in the tree now in place: above
-        // every path it wrote, deleted, renewed or carried a dotfile to,
-        // and the tree itself, which the swap renamed.
-        let mut changed: HashSet<&str> = HashSet::from([""]);
-        if let Some((_, renewed)) = carried {
-            for path in differs.iter().chain(renewed) {
-                for dir in ancestors(path) {
-                    if !changed.insert(dir) {
-                        break;
-                    }
-                }
-            }
-        }
-        let (kept, output) = match carried {
-            Some((stamps, _)) => (Some(stamps.kept), stamps.output),
-            None => (None, Vec::new()),
+        let names = folders_above(produced.iter().chain(&previous.dots));
+        let (kept, output, changed) = match carried {
+            // The folders this build changed in the tree now in place:
+            // above every path it wrote, deleted, renewed or carried a
+            // dotfile to, and the tree itself, which the swap renamed.
+            Some((stamps, renewed)) => (
+                Some(stamps.kept),
+                stamps.output,
+                folders_above(differs.iter().chain(renewed)),
+            ),
+            None => (None, Vec::new(), BTreeSet::new()),
         };
         let names: Vec<&str> = names.into_iter().collect();
         let since = racy_since();
@@ -761,7 +748,8 @@ impl Record {
         let plain = |path: String| plain_relative(&path).then_some(path).ok_or(Damaged);
         let mut lists: [Vec<String>; 3] = Default::default();
         for list in &mut lists {
-            let n = r.count().ok()?;
+            // Each path has at least its 8-byte length.
+            let n = r.count_of(8).ok()?;
             list.reserve(n);
             for _ in 0..n {
                 list.push(r.string().and_then(plain).ok()?);
@@ -876,14 +864,20 @@ impl Record {
     }
 }
 
-/// The folders above `path`, nearest first, ending with `""`.
-fn ancestors(path: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(path);
-    std::iter::from_fn(move || {
-        let (dir, _) = rest?.rsplit_once('/').unwrap_or(("", ""));
-        rest = (!dir.is_empty()).then_some(dir);
-        Some(dir)
-    })
+/// Every folder above one of `paths`, `""` (the tree itself) included.
+fn folders_above<'a>(paths: impl Iterator<Item = &'a String>) -> BTreeSet<&'a str> {
+    let mut folders = BTreeSet::from([""]);
+    for path in paths {
+        let mut rest = path.as_str();
+        // Nearest first: a folder already there has its own above it too.
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            if !folders.insert(dir) {
+                break;
+            }
+            rest = dir;
+        }
+    }
+    folders
 }
 
 /// `rel` as plain segments inside a folder (dot-named ones allowed).

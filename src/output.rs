@@ -139,18 +139,65 @@ pub struct Staging {
     _lock: std::fs::File,
 }
 
+/// What [`Staging::check_ahead`] found beside an output.
+#[derive(Debug)]
+pub struct Ahead {
+    /// The record's bytes, as read.
+    record: Vec<u8>,
+    /// The stamps of the output folder and of the previous tree, as found.
+    roots: [Option<DirStamp>; 2],
+    /// The previous build's output and how the two trees differ, when both
+    /// were as the record says.
+    known: Option<(Previous, Vec<String>, TreeStamps)>,
+}
+
+/// An output given as a symbolic link is the folder it names.
+fn through_link(out: &Path) -> io::Result<PathBuf> {
+    match std::fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(out),
+        _ => Ok(out.to_path_buf()),
+    }
+}
+
+/// The stamps of the output folder and of the previous tree beside it.
+fn roots(out: &Path) -> [Option<DirStamp>; 2] {
+    [dir_stamp(out), dir_stamp(&sibling(out, "staging"))]
+}
+
 impl Staging {
     /// Prepares to update `out`: refuses folders pressroom does not own,
     /// takes the output's lock, finishes or throws away what a killed build
     /// left, and reads what the output holds.
     pub fn begin(out: &Path) -> Result<Staging, Diagnostic> {
-        // An output given as a symbolic link is the folder it names.
-        let out = match std::fs::symlink_metadata(out) {
-            Ok(m) if m.file_type().is_symlink() => {
-                std::fs::canonicalize(out).map_err(|e| io_error(out, &e))?
-            }
-            _ => out.to_path_buf(),
-        };
+        Staging::begin_after(out, None)
+    }
+
+    /// What [`Staging::begin`] checks first when a record stands beside
+    /// `out`: the record itself and both trees' folders against it. Only
+    /// reads, so a build runs it on another thread while it builds the
+    /// model (at 10k × 3, 94,000 folder stamps: about 0.14 s), and hands
+    /// the result to [`Staging::begin_after`]. `None` when there is nothing
+    /// to check ahead.
+    pub fn check_ahead(out: &Path) -> Option<Ahead> {
+        let out = through_link(out).ok()?;
+        if mode_of(&out) != Mode::Swap {
+            return None;
+        }
+        let record = std::fs::read(sibling(&out, "previous")).ok()?;
+        let roots = roots(&out);
+        let known = Record::decode(&record).and_then(|r| r.into_previous(&out));
+        Some(Ahead {
+            record,
+            roots,
+            known,
+        })
+    }
+
+    /// [`Staging::begin`], taking over what [`Staging::check_ahead`] found
+    /// when the record and both trees' own stamps are still as it saw them
+    /// (another build's commit would have changed all three).
+    pub fn begin_after(out: &Path, ahead: Option<Ahead>) -> Result<Staging, Diagnostic> {
+        let out = through_link(out).map_err(|e| io_error(out, &e))?;
         let out = out.as_path();
         let mut empty = true;
         if out.exists() {
@@ -172,15 +219,20 @@ impl Staging {
                     .with_help(format!("pressroom deletes files it did not produce from its output folder; choose an empty or new folder, or add an empty `{MARKER}` file to this one to hand it over")));
             }
         }
-        Staging::begin_as(out, empty, mode_of(out))
+        Staging::begin_as(out, empty, mode_of(out), ahead)
     }
 
-    fn begin_as(out: &Path, empty: bool, mode: Mode) -> Result<Staging, Diagnostic> {
+    fn begin_as(
+        out: &Path,
+        empty: bool,
+        mode: Mode,
+        ahead: Option<Ahead>,
+    ) -> Result<Staging, Diagnostic> {
         if mode == Mode::InPlace {
             std::fs::create_dir_all(out).map_err(|e| io_error(out, &e))?;
         }
         let lock = lock(out, mode)?;
-        recover(out)?;
+        let recovered = recover(out)?;
         let staging = match mode {
             Mode::Swap => sibling(out, "staging"),
             Mode::InPlace => out.join(INNER_STAGING),
@@ -208,7 +260,20 @@ impl Staging {
         std::fs::create_dir_all(&staging).map_err(|e| io_error(&staging, &e))?;
         let known = match &record {
             Some(bytes) if reuse && !empty => {
-                Record::decode(bytes).and_then(|r| r.into_previous(out))
+                let started = std::time::Instant::now();
+                let ahead =
+                    ahead.filter(|a| !recovered && a.record == *bytes && a.roots == roots(out));
+                let checked_ahead = ahead.is_some();
+                let known = match ahead {
+                    Some(ahead) => ahead.known,
+                    None => Record::decode(bytes).and_then(|r| r.into_previous(out)),
+                };
+                log::debug!(
+                    "both trees checked against the record in {:?}{}",
+                    started.elapsed(),
+                    if checked_ahead { " (ahead)" } else { "" }
+                );
+                known
             }
             _ => None,
         };
@@ -1630,7 +1695,7 @@ mod tests {
     /// record stood for the output (so the output was not walked).
     fn build_known(out: &Path, mode: Mode, files: &[(&str, &[u8])]) -> (Diagnostics, bool) {
         let empty = std::fs::read_dir(out).map_or(true, |mut d| d.next().is_none());
-        let s = Staging::begin_as(out, empty, mode).unwrap();
+        let s = Staging::begin_as(out, empty, mode, None).unwrap();
         let known = s.relink.is_some();
         for (rel, bytes) in files {
             s.put(rel, bytes).unwrap();
@@ -1750,7 +1815,7 @@ mod tests {
             }
         }
         // A killed build leaves no mark, and the next one starts afresh.
-        let s = Staging::begin_as(&out, false, Mode::Swap).unwrap();
+        let s = Staging::begin_as(&out, false, Mode::Swap, None).unwrap();
         s.put("a.html", b"half").unwrap();
         drop(s);
         assert!(!sibling(&out, "previous").exists());
@@ -1956,6 +2021,56 @@ mod tests {
         left.sort();
         assert_eq!(left, ["index.html", "sub"]);
         assert_eq!(std::fs::read_dir(outside.join("sub")).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_check_made_ahead_is_taken_only_while_the_record_is_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let commit = |ahead: Option<Ahead>, files: &[(&str, &[u8])]| {
+            let s = Staging::begin_after(&out, ahead).unwrap();
+            let known = s.relink.is_some();
+            for (rel, bytes) in files {
+                s.put(rel, bytes).unwrap();
+            }
+            let produced = files.iter().map(|(rel, _)| rel.to_string()).collect();
+            s.commit(&produced).unwrap();
+            known
+        };
+        build(&out, Mode::Swap, &[("a.html", b"A1"), ("f/x.html", b"F1")]);
+        build(&out, Mode::Swap, &[("a.html", b"A2"), ("f/x.html", b"F1")]);
+        // Taken as it is when nothing came between.
+        let ahead = Staging::check_ahead(&out).unwrap();
+        assert!(ahead.known.is_some());
+        assert!(commit(
+            Some(ahead),
+            &[("a.html", b"A3"), ("f/x.html", b"F1")]
+        ));
+        // Another build's commit in between changes `f/x.html`; the next
+        // one leaves it as that build made it. Taken from the stale check,
+        // the previous tree's `f/x.html` (F1) would be taken for the
+        // output's (F2).
+        let ahead = Staging::check_ahead(&out).unwrap();
+        build(&out, Mode::Swap, &[("a.html", b"A3"), ("f/x.html", b"F2")]);
+        assert!(commit(
+            Some(ahead),
+            &[("a.html", b"A4"), ("f/x.html", b"F2")]
+        ));
+        assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"A4");
+        assert_eq!(std::fs::read(out.join("f/x.html")).unwrap(), b"F2");
+        // The previous tree replaced by an empty folder in between: the
+        // record is the same, the tree is not.
+        let ahead = Staging::check_ahead(&out).unwrap();
+        assert!(ahead.known.is_some());
+        let kept = sibling(&out, "staging");
+        std::fs::remove_dir_all(&kept).unwrap();
+        std::fs::create_dir(&kept).unwrap();
+        assert!(!commit(
+            Some(ahead),
+            &[("a.html", b"A5"), ("f/x.html", b"F2")]
+        ));
+        assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"A5");
+        assert_eq!(std::fs::read(out.join("f/x.html")).unwrap(), b"F2");
     }
 
     #[test]

@@ -494,6 +494,16 @@ impl Session {
         {
             return Ok(done);
         }
+        // Something changed: the check of the output's record runs beside
+        // the reading and the model (watch mode's small rebuilds update the
+        // output in place and do not need it).
+        let ahead = match &self.opts.output {
+            Some(out) if self.state != OutputState::Written => {
+                let out = out.clone();
+                Some(std::thread::spawn(move || Staging::check_ahead(&out)))
+            }
+            _ => None,
+        };
         self.edited = inputs
             .as_ref()
             .and_then(|inputs| self.stamps_changed(inputs));
@@ -502,7 +512,7 @@ impl Session {
             "dependencies and parsed documents read after {:?}",
             started.elapsed()
         );
-        let result = self.rebuild_from_inputs(started, &mut notes);
+        let result = self.rebuild_from_inputs(started, &mut notes, ahead);
         match result {
             Ok(mut rebuild) => {
                 if let (Some(mut inputs), Some(out)) = (inputs, self.opts.output.clone()) {
@@ -823,6 +833,7 @@ impl Session {
         &mut self,
         started: Instant,
         notes: &mut Vec<String>,
+        ahead: Option<std::thread::JoinHandle<Option<output::Ahead>>>,
     ) -> Result<Rebuild, Diagnostics> {
         // Taken first: it is handed on only by a rebuild that succeeds.
         let last = self.last_round.take();
@@ -1004,7 +1015,10 @@ impl Session {
             output::check_placement(out, site.config()).map_err(Diagnostics::from)?;
         }
         let staging = match &self.opts.output {
-            Some(out) if !in_place => Some(Staging::begin(out).map_err(Diagnostics::from)?),
+            Some(out) if !in_place => {
+                let ahead = ahead.and_then(|a| a.join().ok().flatten());
+                Some(Staging::begin_after(out, ahead).map_err(Diagnostics::from)?)
+            }
             _ => None,
         };
         // Pages are rendered and staged one at a time on each thread, so

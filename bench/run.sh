@@ -8,7 +8,8 @@
 #
 # For each N it builds the release binaries, generates (or reuses) the corpus
 # TARGET/bench/corpus-N, then runs `pressroom build` into an empty folder and,
-# right after, again with nothing changed. It prints one Markdown table row per
+# right after, again with nothing changed, then twice with one release edited.
+# It prints one Markdown table row per
 # N, then the disk floor (cp -r of the largest output) and, when the binary has
 # a `watch` command, the edit latency measured by bench/edit_latency.py.
 set -euo pipefail
@@ -47,6 +48,10 @@ for n in "${sizes[@]}"; do
 
     say "==> N=$n: $runs × (clean build, then no-change rebuild); load average now $(load)"
     c_wall=() c_cpu=() c_rss=() c_rate=() r_wall=() r_cpu=() r_rss=() r_written=()
+    e1_wall=() e2_wall=() e2_cpu=() e2_written=()
+    # The release edited for the one-edit builds: the first English one.
+    edited=$(find "$corpus/content/releases" -name '*.en.md' | sort | sed -n 1p)
+    [ -n "$edited" ] || die "corpus-$n has no English release to edit"
     for run in $(seq "$runs"); do
         set_aside "$out"
         # The previous tree a build keeps beside its output would make the
@@ -61,21 +66,34 @@ for n in "${sizes[@]}"; do
         measure "$bin" build --root "$corpus" --output "$out"
         r_wall+=("$wall") r_cpu+=("$cpu") r_rss+=("$rss") r_written+=("$written")
         say "           no change ${wall}s wall, ${cpu}s CPU, ${rss} MiB, $written written"
+        # One release body edited, then `build` in a new process: first
+        # right after the clean build (the previous tree beside the output
+        # does not exist yet), then again (putting the text back, so the
+        # corpus stays as generated).
+        original=$(cat "$edited")
+        printf '\nOne more sentence for the benchmark.\n' >>"$edited"
+        measure "$bin" build --root "$corpus" --output "$out"
+        e1_wall+=("$wall")
+        say "           first edit ${wall}s wall, ${cpu}s CPU, ${rss} MiB, $written written"
+        printf '%s\n' "$original" >"$edited"
+        measure "$bin" build --root "$corpus" --output "$out"
+        e2_wall+=("$wall") e2_cpu+=("$cpu") e2_written+=("$written")
+        say "           next edit  ${wall}s wall, ${cpu}s CPU, ${rss} MiB, $written written"
     done
     clean_wall[$n]=$(median "${c_wall[@]}")
     scaling=
     if [ "$n" = 10000 ] && [ -n "${clean_wall[1000]:-}" ]; then
         scaling=$(awk -v a="${clean_wall[10000]}" -v b="${clean_wall[1000]}" 'BEGIN { printf "%.1f×", a / b }')
     fi
-    rows+=("| $date | $commit | $n | $files | ${clean_wall[$n]} | $(median "${c_cpu[@]}") | $(median "${c_rate[@]}") | $(median "${c_rss[@]}") | $(median "${r_wall[@]}") | $(median "${r_cpu[@]}") | $(median "${r_rss[@]}") | $(median "${r_written[@]}") | $scaling |")
+    rows+=("| $date | $commit | $n | $files | ${clean_wall[$n]} | $(median "${c_cpu[@]}") | $(median "${c_rate[@]}") | $(median "${c_rss[@]}") | $(median "${r_wall[@]}") | $(median "${r_cpu[@]}") | $(median "${r_rss[@]}") | $(median "${r_written[@]}") | $(median "${e1_wall[@]}") | $(median "${e2_wall[@]}") | $(median "${e2_cpu[@]}") | $(median "${e2_written[@]}") | $scaling |")
     largest=$n
 done
 
 echo
 echo "Machine: $machine"
 echo
-echo "| date | commit | N | files | clean wall (s) | clean CPU (s) | pages/s | clean peak RSS (MiB) | no-change wall (s) | no-change CPU (s) | no-change peak RSS (MiB) | no-change files written | 10k/1k clean wall |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| date | commit | N | files | clean wall (s) | clean CPU (s) | pages/s | clean peak RSS (MiB) | no-change wall (s) | no-change CPU (s) | no-change peak RSS (MiB) | no-change files written | first edit wall (s) | next edit wall (s) | next edit CPU (s) | next edit files written | 10k/1k clean wall |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
 echo "Medians of $runs runs; load average at the end: $(load) on $(nproc) CPUs."

@@ -718,8 +718,6 @@ fn dir_stamp(path: &Path) -> Option<DirStamp> {
     ])
 }
 
-/// Nanoseconds since 1970, `RACY` ago: a folder stamped after this moment
-/// whose modification time is later than it is racy.
 /// The stamp of folder `dir` of the tree at `root`, and whether it is racy
 /// as of `since`. A folder that cannot be read is never taken as unchanged.
 fn stamped(root: &Path, dir: String, since: u64) -> FolderStamp {
@@ -735,6 +733,8 @@ fn names_in(dir: &Path) -> Option<BTreeSet<String>> {
         .collect()
 }
 
+/// Nanoseconds since 1970, `RACY` ago: a folder stamped after this moment
+/// whose modification time is later than it is racy.
 fn racy_since() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -774,10 +774,10 @@ impl Record {
             // dotfile to, and the tree itself, which the swap renamed.
             Some((stamps, renewed)) => (
                 Some(stamps.kept),
-                stamps.output,
+                Some(stamps.output),
                 folders_above(differs.iter().chain(renewed)),
             ),
-            None => (None, Vec::new(), BTreeSet::new()),
+            None => (None, None, BTreeSet::new()),
         };
         let names: Vec<&str> = names.into_iter().collect();
         let since = racy_since();
@@ -796,17 +796,18 @@ impl Record {
                 }
             })
             .collect();
-        // The previous tree's folders, now at `kept_root`: as the start
-        // found them in the output, but for the tree itself, which the swap
-        // renamed; without a record to start from, stamped here.
-        let kept = match output.is_empty() {
-            false => (output.into_iter())
+        // The previous tree's folders, now at `kept_root`.
+        let previous_tree = match output {
+            // As the start found them in the output, but for the tree
+            // itself, which the swap renamed.
+            Some(output) => (output.into_iter())
                 .map(|(dir, stamp, racy)| match dir.is_empty() {
                     true => stamped(kept_root, dir, since),
                     false => (dir, stamp, racy),
                 })
                 .collect(),
-            true => {
+            // Without a record to start from, stamped here.
+            None => {
                 let names = folders_above(
                     (previous.files.iter())
                         .chain(&previous.dots)
@@ -823,7 +824,7 @@ impl Record {
             files: produced.iter().cloned().collect(),
             dots: previous.dots.clone(),
             dirs,
-            kept,
+            kept: previous_tree,
         }
     }
 
@@ -1968,16 +1969,9 @@ mod tests {
                 assert!(m.is_dir(), "step {i}: {folder}");
             }
             if plant {
-                let names = |d: &Path| {
-                    let mut n: Vec<String> = std::fs::read_dir(d)
-                        .unwrap()
-                        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                        .collect();
-                    n.sort();
-                    n
-                };
-                assert_eq!(names(&outside), ["deep", "index.html"], "step {i}");
-                assert_eq!(names(&outside.join("deep")), ["x.html"], "step {i}");
+                let names = |d: &Path| names_in(d).unwrap();
+                assert_eq!(names(&outside), set(&["deep", "index.html"]), "step {i}");
+                assert_eq!(names(&outside.join("deep")), set(&["x.html"]), "step {i}");
                 for f in ["index.html", "deep/x.html"] {
                     let held = std::fs::read_to_string(outside.join(f)).unwrap();
                     assert_eq!(held, "secret", "step {i}: {f}");
@@ -2017,12 +2011,7 @@ mod tests {
             let m = std::fs::symlink_metadata(tree.join(rel)).unwrap();
             assert!(m.is_dir() && !m.file_type().is_symlink(), "{rel}");
         }
-        let mut left: Vec<String> = std::fs::read_dir(&outside)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
-        assert_eq!(left, ["index.html", "sub"]);
+        assert_eq!(names_in(&outside).unwrap(), set(&["index.html", "sub"]));
         assert_eq!(std::fs::read_dir(outside.join("sub")).unwrap().count(), 0);
     }
 

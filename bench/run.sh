@@ -70,12 +70,12 @@ for n in "${sizes[@]}"; do
         # right after the clean build (the previous tree beside the output
         # does not exist yet), then again (putting the text back, so the
         # corpus stays as generated).
-        original=$(cat "$edited")
+        cp "$edited" "$work/edited.md"
         printf '\nOne more sentence for the benchmark.\n' >>"$edited"
         measure "$bin" build --root "$corpus" --output "$out"
         e1_wall+=("$wall")
         say "           first edit ${wall}s wall, ${cpu}s CPU, ${rss} MiB, $written written"
-        printf '%s\n' "$original" >"$edited"
+        cp "$work/edited.md" "$edited"
         measure "$bin" build --root "$corpus" --output "$out"
         e2_wall+=("$wall") e2_cpu+=("$cpu") e2_written+=("$written")
         say "           next edit  ${wall}s wall, ${cpu}s CPU, ${rss} MiB, $written written"
